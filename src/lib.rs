@@ -2,4 +2,7 @@
 //! context → sources → analysis → findings → reports (coverage, measures and the
 //! verdict join as their stages land).
 
+pub mod analysis;
+pub mod config;
 pub mod model;
+pub mod rules;

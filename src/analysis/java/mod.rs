@@ -1,0 +1,393 @@
+//! The Java engine: tree-sitter-java parses each file once, and one `TreeCursor`
+//! walk visits every node once. At each node the engine looks up the node's kind
+//! and runs only what starts there: that kind's own compiled query (all query
+//! rules' patterns rooted at this kind, anchored at the node) and the built-in
+//! checks that subscribed to it. The same walk collects suppression comments and
+//! `@SuppressWarnings`, and counts syntax-error regions.
+
+mod checks;
+pub mod query;
+
+use super::{Engine, FileReport, Hit, Pos};
+use crate::config::EnabledRule;
+use crate::rules::{Matcher, RuleFileError};
+use query::{Predicate, Root};
+use std::cell::RefCell;
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
+
+pub use checks::Check;
+
+/// The compiled Java rules of a run.
+pub struct JavaEngine {
+    language: Language,
+    /// Indexed by node kind id: which entry of `kinds` runs at such nodes.
+    dispatch: Vec<Option<u16>>,
+    kinds: Vec<KindRules>,
+    /// Built-in checks with the rule they serve and its message.
+    checks: Vec<(usize, Box<dyn Check>, Template)>,
+    comment_kinds: [u16; 2],
+}
+
+/// Everything that starts at one node kind.
+struct KindRules {
+    query: Option<Query>,
+    /// Per pattern of `query`: whose it is and what to check.
+    patterns: Vec<PatternInfo>,
+    /// Indexes into the engine's `checks`.
+    checks: Vec<usize>,
+}
+
+struct PatternInfo {
+    /// Index of the rule in the analyzer's list.
+    rule: usize,
+    predicates: Vec<Predicate>,
+    message: Template,
+}
+
+/// A message with `{capture}` holes.
+#[derive(Debug, Clone)]
+pub struct Template {
+    parts: Vec<(String, Option<String>)>,
+}
+
+impl Template {
+    pub fn parse(message: &str) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = message;
+        while let Some(open) = rest.find('{') {
+            match rest[open..].find('}') {
+                Some(close) => {
+                    let name = &rest[open + 1..open + close];
+                    parts.push((rest[..open].to_string(), Some(name.to_string())));
+                    rest = &rest[open + close + 1..];
+                }
+                None => break,
+            }
+        }
+        parts.push((rest.to_string(), None));
+        Template { parts }
+    }
+
+    pub fn holes(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|(_, h)| h.as_deref())
+    }
+
+    /// Fills the holes; a value is cut to its first line and 60 characters so a
+    /// message stays one readable line.
+    pub fn render(&self, value: &dyn Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        for (text, hole) in &self.parts {
+            out.push_str(text);
+            if let Some(name) = hole {
+                let v = value(name).unwrap_or_default();
+                let first = v.lines().next().unwrap_or("");
+                if first.chars().count() > 60 || first.len() < v.len() {
+                    out.extend(first.chars().take(60));
+                    out.push('…');
+                } else {
+                    out.push_str(first);
+                }
+            }
+        }
+        out
+    }
+}
+
+thread_local! {
+    /// A parser and a query cursor per rayon worker: both are reused across files.
+    static STATE: RefCell<(Parser, QueryCursor)> = RefCell::new((Parser::new(), QueryCursor::new()));
+}
+
+impl JavaEngine {
+    /// Compiles the Java rules: `(index in the analyzer's list, rule)`.
+    pub fn new(rules: &[(usize, &EnabledRule)]) -> Result<JavaEngine, RuleFileError> {
+        let language: Language = tree_sitter_java::LANGUAGE.into();
+        let kind_count = language.node_kind_count();
+        // Per kind id: pattern texts with their info, and checks.
+        let mut pattern_texts: Vec<Vec<(String, PatternInfo)>> = (0..kind_count).map(|_| Vec::new()).collect();
+        let mut kind_checks: Vec<Vec<usize>> = (0..kind_count).map(|_| Vec::new()).collect();
+        let mut check_impls: Vec<(usize, Box<dyn Check>, Template)> = Vec::new();
+
+        for &(index, enabled) in rules {
+            let rule = &enabled.rule;
+            let fail = |line: usize, column: usize, message: String| RuleFileError::at(&rule.origin, line, column, message);
+            let template = Template::parse(&rule.message);
+            match &rule.matcher {
+                Matcher::Query(source) => {
+                    let query = Query::new(&language, &source.text).map_err(|e| {
+                        let column = if e.row == 0 { source.column + e.column } else { e.column + 1 };
+                        fail(source.line + e.row, column, format!("invalid query: {}", e.message.trim()))
+                    })?;
+                    let at = |byte: usize| {
+                        let before = &source.text[..byte];
+                        let row = before.matches('\n').count();
+                        let col = byte - before.rfind('\n').map_or(0, |i| i + 1);
+                        (source.line + row, if row == 0 { source.column + col } else { col + 1 })
+                    };
+                    for hole in template.holes() {
+                        if query.capture_index_for_name(hole).is_none() {
+                            return Err(fail(
+                                source.line,
+                                source.column,
+                                format!("the message uses `{{{hole}}}` but the query has no capture `@{hole}`"),
+                            ));
+                        }
+                    }
+                    for p in 0..query.pattern_count() {
+                        let (start, end) = (query.start_byte_for_pattern(p), query.end_byte_for_pattern(p));
+                        let text = &source.text[start..end];
+                        let (line, column) = at(start);
+                        let predicates = Predicate::parse_all(&query, p).map_err(|m| fail(line, column, m))?;
+                        let root = query::pattern_root(text).map_err(|m| fail(line, column, m))?;
+                        let ids = kind_ids(&language, &root);
+                        if ids.is_empty() {
+                            return Err(fail(line, column, "this pattern can start at no Java node".to_string()));
+                        }
+                        for id in ids {
+                            pattern_texts[id].push((
+                                text.to_string(),
+                                PatternInfo {
+                                    rule: index,
+                                    predicates: predicates.clone(),
+                                    message: template.clone(),
+                                },
+                            ));
+                        }
+                    }
+                }
+                Matcher::Builtin(name) => {
+                    let check = checks::build(name, rule, &enabled.params)
+                        .map_err(|m| fail(1, 1, m))?;
+                    for hole in template.holes() {
+                        if !check.values().contains(&hole) {
+                            return Err(fail(
+                                1,
+                                1,
+                                format!(
+                                    "the message uses `{{{hole}}}` but built-in `{name}` provides only: {}",
+                                    check.values().join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                    let slot = check_impls.len();
+                    for kind in check.kinds() {
+                        for id in kind_ids(&language, &Root::Kinds(vec![((*kind).to_string(), true)])) {
+                            kind_checks[id].push(slot);
+                        }
+                    }
+                    check_impls.push((index, check, template));
+                }
+            }
+        }
+
+        let mut dispatch = vec![None; kind_count];
+        let mut kinds = Vec::new();
+        for id in 0..kind_count {
+            let texts = std::mem::take(&mut pattern_texts[id]);
+            let checks = std::mem::take(&mut kind_checks[id]);
+            if texts.is_empty() && checks.is_empty() {
+                continue;
+            }
+            let query = if texts.is_empty() {
+                None
+            } else {
+                let combined: String = texts.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n");
+                Some(Query::new(&language, &combined).map_err(|e| {
+                    RuleFileError::at(&crate::rules::Origin::BuiltIn("(combined)"), e.row + 1, e.column + 1, e.message)
+                })?)
+            };
+            dispatch[id] = Some(kinds.len() as u16);
+            kinds.push(KindRules {
+                query,
+                patterns: texts.into_iter().map(|(_, info)| info).collect(),
+                checks,
+            });
+        }
+        let comment_kinds = [
+            language.id_for_node_kind("line_comment", true),
+            language.id_for_node_kind("block_comment", true),
+        ];
+        Ok(JavaEngine {
+            language,
+            dispatch,
+            kinds,
+            checks: check_impls,
+            comment_kinds,
+        })
+    }
+
+    fn walk(&self, root: Node, text: &str, cursor: &mut QueryCursor, report: &mut FileReport) {
+        let src = text.as_bytes();
+        let has_errors = root.has_error();
+        let mut walker = root.walk();
+        loop {
+            let node = walker.node();
+            let kind = node.kind_id();
+            if let Some(&Some(entry)) = self.dispatch.get(kind as usize) {
+                self.run_kind(&self.kinds[entry as usize], node, text, cursor, report);
+            }
+            if self.comment_kinds.contains(&kind) {
+                self.comment(node, src, text, report);
+            } else if kind_is_annotation(node) {
+                suppress_warnings(node, text, report);
+            }
+            if has_errors && (node.is_error() || node.is_missing()) {
+                report.syntax_errors.push(node.start_position().row as u32 + 1);
+            }
+            // Error subtrees are still walked: tree-sitter recovered around them.
+            if walker.goto_first_child() {
+                continue;
+            }
+            loop {
+                if walker.goto_next_sibling() {
+                    break;
+                }
+                if !walker.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn run_kind(&self, entry: &KindRules, node: Node, text: &str, cursor: &mut QueryCursor, report: &mut FileReport) {
+        if let Some(query) = &entry.query {
+            let match_capture = query.capture_index_for_name("match");
+            cursor.set_max_start_depth(Some(0));
+            let mut matches = cursor.matches(query, node, text.as_bytes());
+            while let Some(m) = matches.next() {
+                let info = &entry.patterns[m.pattern_index];
+                let capture = |c: u32| m.captures().iter().find(|cap| cap.index == c).map(|cap| cap.node);
+                if !info.predicates.iter().all(|p| p.holds(&capture)) {
+                    continue;
+                }
+                let target = match_capture.and_then(capture).unwrap_or(node);
+                let message = info.message.render(&|name| {
+                    let index = query.capture_index_for_name(name)?;
+                    capture(index).map(|n| text[n.byte_range()].to_string())
+                });
+                report.hits.push(hit(info.rule, target, message));
+            }
+        }
+        for &slot in &entry.checks {
+            let (rule, check, template) = &self.checks[slot];
+            check.check(node, text, &mut |target, values| {
+                let message = template.render(&|name| {
+                    values.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+                });
+                report.hits.push(hit(*rule, target, message));
+            });
+        }
+    }
+
+    fn comment(&self, node: Node, src: &[u8], text: &str, report: &mut FileReport) {
+        let start = node.start_byte();
+        let line_start = src[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let own_line = src[line_start..start].iter().all(|b| b.is_ascii_whitespace());
+        report.suppressions.comment(
+            &text[node.byte_range()],
+            node.start_position().row as u32 + 1,
+            node.end_position().row as u32 + 1,
+            own_line,
+        );
+    }
+}
+
+impl Engine for JavaEngine {
+    fn analyze(&self, text: &str, parse_only: bool) -> FileReport {
+        let mut report = FileReport::default();
+        STATE.with(|state| {
+            let (parser, cursor) = &mut *state.borrow_mut();
+            if parser.language().is_none() {
+                // Setting the language fails only on an ABI mismatch, which the
+                // test suite would catch; report it as an unparsed file anyway.
+                if parser.set_language(&self.language).is_err() {
+                    report.syntax_errors.push(1);
+                    return;
+                }
+            }
+            let Some(tree) = parser.parse(text, None) else {
+                report.syntax_errors.push(1);
+                return;
+            };
+            if !parse_only {
+                self.walk(tree.root_node(), text, cursor, &mut report);
+            }
+        });
+        report
+    }
+}
+
+fn hit(rule: usize, node: Node, message: String) -> Hit {
+    let (s, e) = (node.start_position(), node.end_position());
+    Hit {
+        rule,
+        start: Pos {
+            line: s.row as u32,
+            byte_column: s.column as u32,
+        },
+        end: Pos {
+            line: e.row as u32,
+            byte_column: e.column as u32,
+        },
+        message,
+    }
+}
+
+/// Every kind id a pattern root names (a name may have several ids: aliases).
+fn kind_ids(language: &Language, root: &Root) -> Vec<usize> {
+    let count = language.node_kind_count();
+    (0..count)
+        .filter(|&id| {
+            let id16 = id as u16;
+            match root {
+                Root::Any => language.node_kind_is_visible(id16),
+                Root::Kinds(kinds) => kinds.iter().any(|(name, named)| {
+                    language.node_kind_is_named(id16) == *named
+                        && language.node_kind_is_visible(id16)
+                        && language.node_kind_for_id(id16) == Some(name.as_str())
+                }),
+            }
+        })
+        .collect()
+}
+
+fn kind_is_annotation(node: Node) -> bool {
+    matches!(node.kind(), "annotation" | "marker_annotation")
+}
+
+/// `@SuppressWarnings("gate:rule")` on a declaration: record the declaration's lines.
+fn suppress_warnings(node: Node, text: &str, report: &mut FileReport) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let name = &text[name.byte_range()];
+    if name != "SuppressWarnings" && name != "java.lang.SuppressWarnings" {
+        return;
+    }
+    // annotation → modifiers → the declaration it annotates.
+    let Some(declaration) = node.parent().and_then(|m| m.parent()) else {
+        return;
+    };
+    let mut values = Vec::new();
+    collect_strings(node, text, &mut values);
+    report.suppressions.annotation(
+        declaration.start_position().row as u32 + 1,
+        declaration.end_position().row as u32 + 1,
+        values.into_iter(),
+    );
+}
+
+fn collect_strings<'t>(node: Node, text: &'t str, out: &mut Vec<&'t str>) {
+    if node.kind() == "string_fragment" {
+        out.push(&text[node.byte_range()]);
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect_strings(child, text, out);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+//! Analysis: every source file is read and parsed once, and all rules of its
+//! language run over that one tree (see `java`). Files are spread over rayon's
+//! threads; a file that cannot be read or decoded becomes a diagnostic, never an
+//! abort. Results are sorted so that output is byte-for-byte deterministic.
+
+pub mod java;
+pub mod suppress;
+
+use crate::config::EnabledRule;
+use crate::model::{Diagnostic, DiagnosticLevel, Finding, Language, Location, SourceFile};
+use crate::rules::RuleFileError;
+use rayon::prelude::*;
+use suppress::Suppressions;
+
+/// A position in a file as the parser gives it: 0-based line, 0-based byte column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: u32,
+    pub byte_column: u32,
+}
+
+/// What one rule found, before it becomes a [`Finding`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the rule in the analyzer's rule list.
+    pub rule: usize,
+    pub start: Pos,
+    pub end: Pos,
+    pub message: String,
+}
+
+/// What a language engine reports for one file after its single walk.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub hits: Vec<Hit>,
+    pub suppressions: Suppressions,
+    /// 1-based lines where the parser had to recover from a syntax error.
+    pub syntax_errors: Vec<u32>,
+}
+
+/// A language's compiled rules: parse a file's text and run them all.
+pub trait Engine: Send + Sync {
+    /// Parses `text`; unless `parse_only`, runs every rule in one walk.
+    fn analyze(&self, text: &str, parse_only: bool) -> FileReport;
+}
+
+/// The rules of this run, compiled per language.
+pub struct Analyzer {
+    rules: Vec<EnabledRule>,
+    engines: Vec<(Language, Box<dyn Engine>)>,
+    parse_only: bool,
+}
+
+/// Everything analysis found, sorted.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub lines: u64,
+}
+
+impl Analyzer {
+    /// Compiles the enabled rules. A rule whose match does not compile is an error
+    /// naming its file and position.
+    pub fn new(rules: Vec<EnabledRule>, parse_only: bool) -> Result<Analyzer, RuleFileError> {
+        let java_rules: Vec<(usize, &EnabledRule)> = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.rule.language == Language::Java)
+            .collect();
+        let java: Box<dyn Engine> = Box::new(java::JavaEngine::new(&java_rules)?);
+        let engines = vec![(Language::Java, java)];
+        Ok(Analyzer {
+            rules,
+            engines,
+            parse_only,
+        })
+    }
+
+    pub fn rules(&self) -> &[EnabledRule] {
+        &self.rules
+    }
+
+    /// Analyses `files` in parallel; `progress` is called once per file.
+    pub fn analyze(&self, files: &[SourceFile], progress: &(dyn Fn() + Sync)) -> Analysis {
+        let results: Vec<FileResult> = files
+            .par_iter()
+            .map(|file| {
+                let result = self.analyze_file(file);
+                progress();
+                result
+            })
+            .collect();
+        let mut analysis = Analysis::default();
+        let mut unsupported: Vec<&SourceFile> = Vec::new();
+        for (file, result) in files.iter().zip(results) {
+            match result {
+                FileResult::Done {
+                    findings,
+                    diagnostics,
+                    lines,
+                } => {
+                    analysis.files += 1;
+                    analysis.lines += lines;
+                    analysis.findings.extend(findings);
+                    analysis.diagnostics.extend(diagnostics);
+                }
+                FileResult::Skipped(d) => analysis.diagnostics.push(d),
+                FileResult::Unsupported => unsupported.push(file),
+            }
+        }
+        if let Some(first) = unsupported.first() {
+            analysis.diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                path: None,
+                message: format!(
+                    "{} {} file(s) found (first: {}) but this version has no {} rules; they were not analysed",
+                    unsupported.len(),
+                    first.language,
+                    first.rel,
+                    first.language
+                ),
+            });
+        }
+        analysis.findings.sort_by(|a, b| {
+            (&a.location, &a.rule).cmp(&(&b.location, &b.rule))
+        });
+        analysis
+    }
+
+    fn analyze_file(&self, file: &SourceFile) -> FileResult {
+        let Some((_, engine)) = self.engines.iter().find(|(l, _)| *l == file.language) else {
+            return FileResult::Unsupported;
+        };
+        let skipped = |level, message: String| {
+            FileResult::Skipped(Diagnostic {
+                level,
+                path: Some(file.rel.clone()),
+                message,
+            })
+        };
+        let bytes = match std::fs::read(&file.abs) {
+            Ok(b) => b,
+            Err(e) => return skipped(DiagnosticLevel::Error, format!("cannot read: {e}")),
+        };
+        if bytes[..bytes.len().min(8192)].contains(&0) {
+            return skipped(
+                DiagnosticLevel::Warning,
+                "binary file (contains NUL bytes); skipped".to_string(),
+            );
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
+            Err(e) => {
+                return skipped(
+                    DiagnosticLevel::Error,
+                    format!(
+                        "not valid UTF-8 (at byte {}); convert it to UTF-8 or exclude it in [sources] exclude",
+                        e.valid_up_to()
+                    ),
+                )
+            }
+        };
+        let report = engine.analyze(text, self.parse_only);
+        let mut diagnostics = Vec::new();
+        if let Some(first) = report.syntax_errors.first() {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                path: Some(file.rel.clone()),
+                message: format!(
+                    "partly unparsed: {} syntax error(s), first at line {first}; the rest of the file was analysed",
+                    report.syntax_errors.len()
+                ),
+            });
+        }
+        FileResult::Done {
+            findings: self.findings(file, text, report),
+            diagnostics,
+            lines: text.lines().count() as u64,
+        }
+    }
+
+    /// Turns hits into findings: character columns, suppressions, fingerprints.
+    fn findings(&self, file: &SourceFile, text: &str, report: FileReport) -> Vec<Finding> {
+        let mut hits = report.hits;
+        hits.sort_by_key(|h| (h.start, h.end, h.rule));
+        hits.dedup_by_key(|h| (h.start, h.end, h.rule));
+        let lines: Vec<&str> = text.lines().collect();
+        let column = |pos: Pos| -> u32 {
+            let line = lines.get(pos.line as usize).copied().unwrap_or("");
+            let byte = (pos.byte_column as usize).min(line.len());
+            let prefix = line.get(..byte).unwrap_or(line);
+            prefix.chars().count() as u32 + 1
+        };
+        let mut seen: Vec<(usize, String)> = Vec::new();
+        hits.into_iter()
+            .map(|hit| {
+                let enabled = &self.rules[hit.rule];
+                let line_text = lines.get(hit.start.line as usize).copied().unwrap_or("");
+                let normalised: String = line_text.split_whitespace().collect();
+                let occurrence = seen
+                    .iter()
+                    .filter(|(r, t)| *r == hit.rule && *t == normalised)
+                    .count();
+                let fingerprint = fingerprint(&enabled.rule.id, &file.rel, &normalised, occurrence);
+                seen.push((hit.rule, normalised));
+                let start_line = hit.start.line + 1;
+                Finding {
+                    rule: enabled.rule.id.clone(),
+                    severity: enabled.severity,
+                    rule_type: enabled.rule.rule_type,
+                    location: Location {
+                        path: file.rel.clone(),
+                        start_line,
+                        start_column: column(hit.start),
+                        end_line: hit.end.line + 1,
+                        end_column: column(hit.end),
+                    },
+                    message: hit.message,
+                    fingerprint,
+                    suppressed: report.suppressions.find(
+                        &enabled.rule.id,
+                        enabled.rule.equivalent.sonar.as_deref(),
+                        start_line,
+                    ),
+                }
+            })
+            .collect()
+    }
+}
+
+enum FileResult {
+    Done {
+        findings: Vec<Finding>,
+        diagnostics: Vec<Diagnostic>,
+        lines: u64,
+    },
+    Skipped(Diagnostic),
+    Unsupported,
+}
+
+/// A finding's identity across commits: rule, path, the line's text without
+/// whitespace, and which occurrence of that text it is. Line numbers are left out
+/// on purpose, so edits above the finding do not change it. FNV-1a, 64 bits: stable
+/// across Rust versions, unlike `std`'s hasher.
+pub fn fingerprint(rule: &str, path: &str, normalised_line: &str, occurrence: usize) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [rule, path, normalised_line, &occurrence.to_string()] {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_position_but_not_content() {
+        let a = fingerprint("r", "A.java", "x==y", 0);
+        assert_eq!(a, fingerprint("r", "A.java", "x==y", 0));
+        assert_ne!(a, fingerprint("r", "A.java", "x==y", 1));
+        assert_ne!(a, fingerprint("r", "B.java", "x==y", 0));
+        assert_ne!(a, fingerprint("s", "A.java", "x==y", 0));
+        assert_eq!(a.len(), 16);
+    }
+}

@@ -1,0 +1,458 @@
+//! `gate.toml`: every key optional, the defaults are the zero-config behaviour.
+//! Mistakes (unknown keys, wrong types, bad globs, unknown rule ids) are errors that
+//! name the file, line and key, with a did-you-mean, because a typo that silently
+//! disables a check is worse than no check.
+
+use crate::model::Severity;
+use crate::rules::{self, file::line_col, Params, Rule};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The file name looked for at the repository root.
+pub const FILE_NAME: &str = "gate.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub sources: SourcesConfig,
+    pub rules: RulesConfig,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourcesConfig {
+    /// Globs (relative to the root) a file must match to be analysed; empty = all.
+    pub include: Vec<Spanned<String>>,
+    /// Globs of files and folders never analysed.
+    pub exclude: Vec<Spanned<String>>,
+    /// Skip build output and vendored trees (`target/`, `build/`, `node_modules/`,
+    /// `generated` folders).
+    pub default_excludes: bool,
+}
+
+impl Default for SourcesConfig {
+    fn default() -> Self {
+        SourcesConfig {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            default_excludes: true,
+        }
+    }
+}
+
+/// `[rules]`: `extra`, `only`, and one key per rule id. Kept raw (with positions)
+/// until the rule set is known, so that unknown ids can be reported where written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub struct RulesConfig {
+    entries: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+/// A configuration mistake, located in its file.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A rule as this run uses it: its file, with the severity and parameters the
+/// configuration chose.
+#[derive(Debug, Clone)]
+pub struct EnabledRule {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub params: Params,
+}
+
+/// The configuration together with its text, so later checks can point into it.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// `None` when no file exists and the defaults are used.
+    pub path: Option<PathBuf>,
+    text: String,
+}
+
+impl Loaded {
+    /// Reads `explicit` (which must exist) or `<root>/gate.toml` (which may not).
+    pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = root.join(FILE_NAME);
+                if !p.exists() {
+                    return Ok(Loaded::default());
+                }
+                p
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            path: path.display().to_string(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the configuration: {e}"),
+        })?;
+        Loaded::parse(text, path)
+    }
+
+    pub fn parse(text: String, path: PathBuf) -> Result<Loaded, ConfigError> {
+        let config: Config = match toml::from_str(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                let (line, column) = line_col(&text, e.span().map_or(0, |s| s.start));
+                return Err(ConfigError {
+                    path: path.display().to_string(),
+                    line,
+                    column,
+                    message: explain_toml_error(e.message()),
+                });
+            }
+        };
+        let loaded = Loaded {
+            config,
+            path: Some(path),
+            text,
+        };
+        for glob in loaded
+            .config
+            .sources
+            .include
+            .iter()
+            .chain(&loaded.config.sources.exclude)
+        {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                return Err(loaded.error(glob.span(), format!("bad glob `{}`: {}", glob.get_ref(), e.kind())));
+            }
+        }
+        Ok(loaded)
+    }
+
+    fn error(&self, span: Range<usize>, message: String) -> ConfigError {
+        let (line, column) = line_col(&self.text, span.start);
+        ConfigError {
+            path: self
+                .path
+                .as_deref()
+                .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string()),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// Folders of a team's own rule files (`[rules] extra`), relative to the
+    /// configuration file's folder.
+    pub fn extra_rule_dirs(&self) -> Result<Vec<PathBuf>, ConfigError> {
+        let Some(value) = self.rule_entry("extra") else {
+            return Ok(Vec::new());
+        };
+        let base = self
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
+        self.string_list(value, "extra")?
+            .into_iter()
+            .map(|dir| {
+                let path = base.join(&dir);
+                if path.is_dir() {
+                    Ok(path)
+                } else {
+                    Err(self.error(
+                        value.span(),
+                        format!("[rules] extra: `{dir}` is not a folder (looked at {})", path.display()),
+                    ))
+                }
+            })
+            .collect()
+    }
+
+    /// Applies `[rules]` to the known rules: which run, at what severity, with what
+    /// parameters. Unknown ids, severities and parameters are errors.
+    pub fn enabled_rules(&self, rules: Vec<Rule>) -> Result<Vec<EnabledRule>, ConfigError> {
+        let only = match self.rule_entry("only") {
+            Some(value) => {
+                let ids = self.string_list(value, "only")?;
+                for id in &ids {
+                    self.check_rule_id(&rules, id, value.span())?;
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        for (key, _) in self.rule_settings() {
+            self.check_rule_id(&rules, key.get_ref(), key.span())?;
+        }
+        let mut enabled = Vec::with_capacity(rules.len());
+        for rule in rules {
+            if only.as_ref().is_some_and(|ids| !ids.contains(&rule.id)) {
+                continue;
+            }
+            let mut severity = Some(rule.severity);
+            let mut params = rule.params.clone();
+            if let Some((_, value)) = self.rule_settings().find(|(k, _)| *k.get_ref() == rule.id) {
+                (severity, params) = self.rule_setting(&rule, value)?;
+            }
+            if let Some(severity) = severity {
+                enabled.push(EnabledRule {
+                    rule,
+                    severity,
+                    params,
+                });
+            }
+        }
+        Ok(enabled)
+    }
+
+    fn rule_entry(&self, key: &str) -> Option<&Spanned<toml::Value>> {
+        self.config
+            .rules
+            .entries
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    fn rule_settings(&self) -> impl Iterator<Item = (&Spanned<String>, &Spanned<toml::Value>)> {
+        self.config
+            .rules
+            .entries
+            .iter()
+            .filter(|(k, _)| !matches!(k.get_ref().as_str(), "extra" | "only"))
+    }
+
+    fn check_rule_id(&self, rules: &[Rule], id: &str, span: Range<usize>) -> Result<(), ConfigError> {
+        if rules.iter().any(|r| r.id == id) {
+            return Ok(());
+        }
+        let hint = rules::did_you_mean(id, rules.iter().map(|r| r.id.as_str()))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        Err(self.error(
+            span,
+            format!("[rules]: no rule `{id}`{hint}; `gate rules` lists them"),
+        ))
+    }
+
+    /// `"off"`, a severity, or a table with `severity` and parameters.
+    fn rule_setting(
+        &self,
+        rule: &Rule,
+        value: &Spanned<toml::Value>,
+    ) -> Result<(Option<Severity>, Params), ConfigError> {
+        let mut params = rule.params.clone();
+        let severity_of = |s: &str| -> Result<Option<Severity>, ConfigError> {
+            if s == "off" {
+                return Ok(None);
+            }
+            Severity::parse(s).map(Some).ok_or_else(|| {
+                self.error(
+                    value.span(),
+                    format!(
+                        "[rules] {}: `{s}` is not a severity; expected \"off\", blocker, critical, major, minor or info",
+                        rule.id
+                    ),
+                )
+            })
+        };
+        match value.get_ref() {
+            toml::Value::String(s) => Ok((severity_of(s)?, params)),
+            toml::Value::Table(table) => {
+                let mut severity = Some(rule.severity);
+                for (key, v) in table {
+                    if key == "severity" {
+                        let s = v.as_str().ok_or_else(|| {
+                            self.error(value.span(), format!("[rules] {}: `severity` must be a string", rule.id))
+                        })?;
+                        severity = severity_of(s)?;
+                        continue;
+                    }
+                    let Some(default) = rule.params.get(key) else {
+                        let known: Vec<&str> = rule.params.keys().map(String::as_str).collect();
+                        let hint = rules::did_you_mean(key, known.iter().copied())
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        let expected = if known.is_empty() {
+                            "it takes none besides `severity`".to_string()
+                        } else {
+                            format!("it takes `severity`, `{}`", known.join("`, `"))
+                        };
+                        return Err(self.error(
+                            value.span(),
+                            format!("[rules] {}: unknown parameter `{key}`{hint}; {expected}", rule.id),
+                        ));
+                    };
+                    if default.type_str() != v.type_str() {
+                        return Err(self.error(
+                            value.span(),
+                            format!(
+                                "[rules] {}: `{key}` must be {} (like the default `{default}`), not {}",
+                                rule.id,
+                                default.type_str(),
+                                v.type_str()
+                            ),
+                        ));
+                    }
+                    params.insert(key.clone(), v.clone());
+                }
+                Ok((severity, params))
+            }
+            other => Err(self.error(
+                value.span(),
+                format!(
+                    "[rules] {}: expected \"off\", a severity, or a table like {{ severity = \"minor\" }}, not {}",
+                    rule.id,
+                    other.type_str()
+                ),
+            )),
+        }
+    }
+
+    fn string_list(&self, value: &Spanned<toml::Value>, key: &str) -> Result<Vec<String>, ConfigError> {
+        let items = value.get_ref().as_array().and_then(|a| {
+            a.iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        });
+        items.ok_or_else(|| {
+            self.error(
+                value.span(),
+                format!("[rules] {key} must be a list of strings, like {key} = [\"...\"]"),
+            )
+        })
+    }
+}
+
+/// Rewrites serde's messages into ones that say what to do: an unknown key gets a
+/// did-you-mean from the keys serde says it expected.
+pub fn explain_toml_error(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((unknown, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = rules::did_you_mean(unknown, candidates.iter().copied())
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    format!(
+        "unknown key `{unknown}`{hint}; expected one of: {}",
+        candidates.join(", ")
+    )
+}
+
+/// The file `gate init` writes: every key, its default, and what it does. A test
+/// keeps it equal to the built-in defaults.
+pub const INIT_TEMPLATE: &str = r#"# gate.toml — configuration for `gate`, the pull-request quality gate.
+# Every key is optional: the values below are the built-in defaults.
+
+[sources]
+# Globs (relative to this folder) a file must match to be analysed. Empty: every
+# Java (.java) and Rust (.rs) file that .gitignore does not exclude.
+include = []
+# Globs of files or folders never analysed, e.g. ["legacy/**", "**/*Generated.java"].
+exclude = []
+# Skip build output and vendored code: folders named target, build, node_modules,
+# generated (or generated-*, generated_*). The summary says how many were skipped.
+default_excludes = true
+
+[rules]
+# Folders of your team's own rule files (same format as gate's rules/java/*.toml).
+# extra = ["my-rules/"]
+# Run only these rules (all others off).
+# only = ["empty-catch-block", "string-compared-with-eq"]
+# Turn a rule off, change its severity, or set its parameters:
+# system-out-print = "off"
+# todo-comment = "info"
+# too-many-parameters = { severity = "minor", max = 5 }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Loaded, ConfigError> {
+        Loaded::parse(text.to_string(), PathBuf::from("gate.toml"))
+    }
+
+    #[test]
+    fn init_template_parses_to_the_defaults() {
+        let loaded = parse(INIT_TEMPLATE).unwrap();
+        let defaults = Config::default();
+        assert_eq!(loaded.config.sources.include.len(), defaults.sources.include.len());
+        assert_eq!(loaded.config.sources.exclude.len(), defaults.sources.exclude.len());
+        assert_eq!(loaded.config.sources.default_excludes, defaults.sources.default_excludes);
+        let rules = rules::builtin().unwrap();
+        let n = rules.len();
+        assert_eq!(loaded.enabled_rules(rules).unwrap().len(), n);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggests() {
+        let e = parse("[sources]\ninclude = []\ninclde = []\n").unwrap_err().to_string();
+        assert!(e.starts_with("gate.toml:3:1: unknown key `inclde` (did you mean `include`?)"), "{e}");
+        let e = parse("[source]\n").unwrap_err().to_string();
+        assert!(e.contains("did you mean `sources`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_and_bad_glob_are_located() {
+        let e = parse("[sources]\ndefault_excludes = \"yes\"\n").unwrap_err().to_string();
+        assert!(e.starts_with("gate.toml:2:"), "{e}");
+        assert!(e.contains("bool"), "{e}");
+        let e = parse("[sources]\nexclude = [\"ok/**\", \"a/[b\"]\n").unwrap_err().to_string();
+        assert!(e.starts_with("gate.toml:2:21: bad glob `a/[b`"), "{e}");
+    }
+
+    #[test]
+    fn rules_section_selects_overrides_and_validates() {
+        let rules = rules::builtin().unwrap();
+        let loaded = parse(
+            "[rules]\nsystem-out-print = \"off\"\ntodo-comment = \"info\"\ntoo-many-parameters = { max = 3 }\n",
+        )
+        .unwrap();
+        let enabled = loaded.enabled_rules(rules.clone()).unwrap();
+        assert!(!enabled.iter().any(|r| r.rule.id == "system-out-print"));
+        let todo = enabled.iter().find(|r| r.rule.id == "todo-comment").unwrap();
+        assert_eq!(todo.severity, Severity::Info);
+        let tmp = enabled.iter().find(|r| r.rule.id == "too-many-parameters").unwrap();
+        assert_eq!(tmp.params.get("max").and_then(toml::Value::as_integer), Some(3));
+
+        let e = parse("[rules]\n\nempty-catch = \"off\"\n")
+            .unwrap()
+            .enabled_rules(rules.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("gate.toml:3:1: [rules]: no rule `empty-catch` (did you mean `empty-catch-block`?)"), "{e}");
+        let e = parse("[rules]\ntoo-many-parameters = { maxx = 3 }\n")
+            .unwrap()
+            .enabled_rules(rules.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown parameter `maxx` (did you mean `max`?)"), "{e}");
+        let e = parse("[rules]\ntoo-many-parameters = { max = \"3\" }\n")
+            .unwrap()
+            .enabled_rules(rules.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`max` must be integer"), "{e}");
+        let e = parse("[rules]\ntodo-comment = \"loud\"\n")
+            .unwrap()
+            .enabled_rules(rules.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`loud` is not a severity"), "{e}");
+
+        let only = parse("[rules]\nonly = [\"todo-comment\"]\n").unwrap();
+        let enabled = only.enabled_rules(rules).unwrap();
+        assert_eq!(enabled.len(), 1);
+    }
+}

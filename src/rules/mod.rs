@@ -1,0 +1,252 @@
+//! Rules: a rule file (`rules/<language>/<id>.toml`) is the rule's single source of
+//! truth — metadata, documentation, the match and the examples that are its tests.
+//! This module loads and validates rule files; the language engines compile the
+//! match. The built-in files are compiled into the binary (see `build.rs`), so users
+//! need no rules folder; `[rules] extra` folders are loaded at run time with the
+//! same validation.
+
+pub mod file;
+
+use crate::model::{Language, RuleType, Severity};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use file::RuleFileError;
+
+/// What a rule matches: a tree-sitter query, or a check written in code for what a
+/// query cannot express (counting, type-ish reasoning), named and parameterised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Matcher {
+    Query(SourceText),
+    Builtin(String),
+}
+
+/// Text taken from a rule file, with where it starts so that errors inside it (a
+/// query's syntax error) can name the file's own line and column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceText {
+    pub text: String,
+    /// 1-based line and column in the rule file where `text` begins.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A noncompliant or compliant snippet; the test suite runs every one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub noncompliant: bool,
+    pub code: String,
+    /// Lines (1-based, within `code`) the rule must flag; empty for compliant code.
+    pub flagged: Vec<u32>,
+    /// Parameters to run this example with, on top of the rule's defaults.
+    pub params: Params,
+}
+
+/// Keys other tools use for the same check, so migrating teams find their rule.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equivalents {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sonar: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmd: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkstyle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clippy: Option<String>,
+}
+
+/// Parameter values by name (e.g. `max = 7`). Defaults come from the rule file;
+/// `gate.toml` may override them.
+pub type Params = BTreeMap<String, toml::Value>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub language: Language,
+    pub severity: Severity,
+    pub rule_type: RuleType,
+    pub tags: Vec<String>,
+    /// Finding message; `{name}` is replaced by the text of capture `@name` (or a
+    /// value a built-in check provides).
+    pub message: String,
+    /// Markdown: what it finds, `## Why it matters`, `## How to fix`.
+    pub description: String,
+    pub equivalent: Equivalents,
+    pub matcher: Matcher,
+    pub params: Params,
+    pub examples: Vec<Example>,
+    /// Where the rule came from: `built-in` or the file's path.
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    BuiltIn(&'static str),
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::BuiltIn(p) => write!(f, "built-in {p}"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+impl Rule {
+    /// The integer parameter `name`, which load-time validation guarantees exists
+    /// for the checks that ask for it.
+    pub fn int_param(&self, params: &Params, name: &str) -> Option<i64> {
+        params
+            .get(name)
+            .or_else(|| self.params.get(name))
+            .and_then(toml::Value::as_integer)
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The rules shipped inside the binary, sorted by language then id.
+pub fn builtin() -> Result<Vec<Rule>, RuleFileError> {
+    let mut rules = BUILTIN_RULES
+        .iter()
+        .map(|(path, text)| file::parse(text, Origin::BuiltIn(path), language_of_path(path)))
+        .collect::<Result<Vec<_>, _>>()?;
+    sort(&mut rules);
+    Ok(rules)
+}
+
+/// Loads every `*.toml` under `dir` (recursively); the language is the file's
+/// `language` key or the name of a folder on its path (`java`, `rust`).
+pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleFileError> {
+    let mut paths = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).standard_filters(false).build() {
+        let entry = entry.map_err(|e| RuleFileError::io(dir, e.to_string()))?;
+        let path = entry.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            paths.push(path.to_path_buf());
+        }
+    }
+    if paths.is_empty() {
+        return Err(RuleFileError::io(
+            dir,
+            "no rule files (*.toml) found in this folder".to_string(),
+        ));
+    }
+    paths.sort();
+    let mut rules = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| RuleFileError::io(&path, e.to_string()))?;
+        let lang = language_of_path(&path.to_string_lossy());
+        rules.push(file::parse(&text, Origin::File(path), lang)?);
+    }
+    Ok(rules)
+}
+
+/// Merges extra rules into the built-in ones; an id may be defined only once.
+pub fn merge(mut rules: Vec<Rule>, extra: Vec<Rule>) -> Result<Vec<Rule>, RuleFileError> {
+    for rule in extra {
+        if let Some(existing) = rules.iter().find(|r| r.id == rule.id) {
+            return Err(RuleFileError::at(
+                &rule.origin,
+                1,
+                1,
+                format!(
+                    "rule id `{}` is already defined by {}; pick another id",
+                    rule.id, existing.origin
+                ),
+            ));
+        }
+        rules.push(rule);
+    }
+    sort(&mut rules);
+    Ok(rules)
+}
+
+fn sort(rules: &mut [Rule]) {
+    rules.sort_by(|a, b| (a.language, &a.id).cmp(&(b.language, &b.id)));
+}
+
+/// The language a folder on the path names (`rules/java/x.toml` → Java).
+fn language_of_path(path: &str) -> Option<Language> {
+    path.split(['/', '\\'])
+        .rev()
+        .skip(1)
+        .find_map(Language::parse)
+}
+
+/// Closest candidate to `given`, for "did you mean" hints.
+pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(given, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load_with_unique_ids_named_after_their_files() {
+        let rules = builtin().expect("built-in rules are valid");
+        assert!(rules.len() >= 10, "only {} rules", rules.len());
+        let mut ids: Vec<_> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), rules.len(), "duplicate rule ids");
+        for rule in &rules {
+            let Origin::BuiltIn(path) = &rule.origin else {
+                panic!("{} is not built in", rule.id)
+            };
+            assert_eq!(
+                *path,
+                format!("rules/{}/{}.toml", rule.language, rule.id),
+                "a rule's file is named after its id, in its language's folder"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_documents_why_and_how_and_has_both_kinds_of_example() {
+        for rule in builtin().unwrap() {
+            for heading in ["## Why it matters", "## How to fix"] {
+                assert!(
+                    rule.description.contains(heading),
+                    "{}: description lacks `{heading}`",
+                    rule.id
+                );
+            }
+            assert!(
+                rule.examples.iter().any(|e| e.noncompliant),
+                "{}: no noncompliant example",
+                rule.id
+            );
+            assert!(
+                rule.examples.iter().any(|e| !e.noncompliant),
+                "{}: no compliant example",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_names_only() {
+        let ids = ["empty-catch-block", "todo-comment"];
+        assert_eq!(did_you_mean("empty-catch", ids), Some("empty-catch-block"));
+        assert_eq!(did_you_mean("zzz", ids), None);
+    }
+
+    #[test]
+    fn language_comes_from_the_folder() {
+        assert_eq!(language_of_path("rules/java/x.toml"), Some(Language::Java));
+        assert_eq!(language_of_path("team/rust/deep/x.toml"), Some(Language::Rust));
+        assert_eq!(language_of_path("team/x.toml"), None);
+    }
+}
