@@ -53,7 +53,7 @@ pub struct RulesConfig {
 
 /// A configuration mistake, located in its file.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
+#[error("{}: {message}", crate::rules::file::position(path, *line, *column))]
 pub struct ConfigError {
     pub path: String,
     pub line: usize,

@@ -1,1 +1,439 @@
-fn main() {}
+//! The `gate` command line: parses arguments, runs the library's pipeline, prints,
+//! and maps the outcome to the exit code contract (0 passed, 1 failed, 2 could not
+//! evaluate).
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gate::config::{self, Loaded};
+use gate::model::{DiagnosticLevel, Language};
+use gate::report::{self, Format};
+use gate::rules::{Matcher, Rule};
+use gate::{CheckOptions, Outcome};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gate",
+    version,
+    about = "A quality gate for pull requests: lint rules, coverage and a verdict, in one command.",
+    long_about = "A quality gate for pull requests.\n\n\
+        gate analyses the Java and Rust sources of a repository with lint rules and \
+        decides whether the change may merge.\n\n\
+        Exit codes: 0 the gate passed, 1 the gate failed, 2 the gate could not be \
+        evaluated (bad configuration, unreadable input)."
+)]
+struct Cli {
+    /// When to colour output: auto (only on a terminal, and never when NO_COLOR is
+    /// set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a repository and decide whether it passes the gate.
+    ///
+    /// Finds the Java (.java) and Rust (.rs) files under PATH (respecting
+    /// .gitignore, skipping target/, build/, node_modules/ and generated folders),
+    /// runs every enabled rule, prints the findings and exits 0 (passed), 1 (failed:
+    /// a finding of severity major or above) or 2 (could not evaluate).
+    Check(CheckArgs),
+    /// List every rule: id, language, severity, type and title.
+    ///
+    /// Includes the built-in rules and those of `[rules] extra` folders, with the
+    /// severity and on/off state the configuration gives them.
+    Rules(RulesArgs),
+    /// Explain a rule: what it finds, why it matters, how to fix it, with examples.
+    Explain(ExplainArgs),
+    /// Write a commented gate.toml with every key and its default.
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The repository's root folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Configuration file [default: PATH/gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to FILE instead of standard output (a one-line summary
+    /// still goes to standard error).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<usize>,
+    /// Parse every file but run no rule: the baseline for benchmarks.
+    #[arg(long, hide = true)]
+    parse_only: bool,
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    format: ListFormat,
+    /// Show only the rules of this language.
+    #[arg(long, value_enum)]
+    language: Option<LanguageArg>,
+    /// Configuration file whose [rules] settings and extra folders apply
+    /// [default: ./gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LanguageArg {
+    Java,
+    Rust,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The rule's id, as `gate rules` lists it (e.g. empty-catch-block).
+    rule: String,
+    /// Configuration file whose extra rule folders are searched too
+    /// [default: ./gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Folder to write gate.toml into.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Overwrite an existing gate.toml.
+    #[arg(long)]
+    force: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never,
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args, color),
+        Command::Rules(args) => list_rules(args, color).map(|()| 0),
+        Command::Explain(args) => explain(args).map(|()| 0),
+        Command::Init(args) => init(args).map(|()| 0),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = anstream::stderr();
+            let _ = writeln!(err, "gate: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Output cut short by the reader (`gate rules | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build_global()
+        .context("cannot start the worker threads")?;
+    let options = CheckOptions {
+        root: args.path,
+        config: args.config,
+        jobs,
+        parse_only: args.parse_only,
+    };
+    let progress = Progress::new();
+    let outcome = gate::check(&options, &|done, total| progress.update(done, total))?;
+    progress.finish();
+
+    let mut err = anstream::stderr();
+    for d in &outcome.diagnostics {
+        let level = match d.level {
+            DiagnosticLevel::Warning => "warning",
+            DiagnosticLevel::Error => "error",
+        };
+        match &d.path {
+            Some(path) => writeln!(err, "gate: {level}: {path}: {}", d.message)?,
+            None => writeln!(err, "gate: {level}: {}", d.message)?,
+        }
+    }
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = io::BufWriter::new(file);
+            report::render(args.format, &outcome, &mut w, false)?;
+            w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(err, "{} (report written to {})", one_line(&outcome), path.display())?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut w = io::BufWriter::new(stdout.lock());
+            report::render(args.format, &outcome, &mut w, color && args.format == Format::Text)?;
+            w.flush()?;
+        }
+    }
+    Ok(outcome.verdict.status.exit_code())
+}
+
+fn one_line(outcome: &Outcome) -> String {
+    let active = outcome.findings.iter().filter(|f| f.suppressed.is_none()).count();
+    format!(
+        "gate: {:?}: {active} finding(s) in {} file(s)",
+        outcome.verdict.status,
+        outcome.files
+    )
+    .to_lowercase()
+}
+
+/// A progress line on standard error, only for people watching a terminal: never
+/// in CI logs or when the output is piped, and only once a run passes a second.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let interactive = io::stderr().is_terminal()
+            && io::stdout().is_terminal()
+            && std::env::var_os("CI").is_none();
+        let bar = interactive.then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} analysing {pos}/{len} files {wide_bar} {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            if bar.is_hidden() && self.started.elapsed().as_secs_f32() > 1.0 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn load_config(explicit: Option<&Path>) -> anyhow::Result<Loaded> {
+    Ok(Loaded::load(Path::new("."), explicit)?)
+}
+
+#[derive(serde::Serialize)]
+struct RuleRow<'a> {
+    id: &'a str,
+    language: Language,
+    severity: gate::model::Severity,
+    default_severity: gate::model::Severity,
+    enabled: bool,
+    #[serde(rename = "type")]
+    rule_type: gate::model::RuleType,
+    title: &'a str,
+    tags: &'a [String],
+    equivalent: &'a gate::rules::Equivalents,
+    origin: String,
+}
+
+fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
+    let config = load_config(args.config.as_deref())?;
+    let all = gate::all_rules(&config)?;
+    let enabled = config.enabled_rules(all.clone())?;
+    let wanted = |r: &Rule| match args.language {
+        None => true,
+        Some(LanguageArg::Java) => r.language == Language::Java,
+        Some(LanguageArg::Rust) => r.language == Language::Rust,
+    };
+    let rows: Vec<RuleRow> = all
+        .iter()
+        .filter(|r| wanted(r))
+        .map(|r| {
+            let on = enabled.iter().find(|e| e.rule.id == r.id);
+            RuleRow {
+                id: &r.id,
+                language: r.language,
+                severity: on.map_or(r.severity, |e| e.severity),
+                default_severity: r.severity,
+                enabled: on.is_some(),
+                rule_type: r.rule_type,
+                title: &r.title,
+                tags: &r.tags,
+                equivalent: &r.equivalent,
+                origin: r.origin.to_string(),
+            }
+        })
+        .collect();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
+            let bold = anstyle::Style::new().effects(anstyle::Effects::BOLD);
+            let header = format!("{:<width$}  {:<8}  {:<8}  {:<16}  TITLE", "ID", "LANGUAGE", "SEVERITY", "TYPE");
+            if color {
+                writeln!(out, "{}{header}{}", bold.render(), bold.render_reset())?;
+            } else {
+                writeln!(out, "{header}")?;
+            }
+            for r in &rows {
+                let severity = if r.enabled { r.severity.as_str() } else { "off" };
+                writeln!(
+                    out,
+                    "{:<width$}  {:<8}  {:<8}  {:<16}  {}",
+                    r.id,
+                    r.language.as_str(),
+                    severity,
+                    r.rule_type.as_str(),
+                    r.title
+                )?;
+            }
+            let on = rows.iter().filter(|r| r.enabled).count();
+            writeln!(out, "\n{} rules, {on} enabled. `gate explain ID` tells more about one.", rows.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn explain(args: ExplainArgs) -> anyhow::Result<()> {
+    let config = load_config(args.config.as_deref())?;
+    let all = gate::all_rules(&config)?;
+    let Some(rule) = all.iter().find(|r| r.id == args.rule) else {
+        let hint = gate::rules::did_you_mean(&args.rule, all.iter().map(|r| r.id.as_str()))
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default();
+        anyhow::bail!("no rule `{}`.{hint} `gate rules` lists them all.", args.rule);
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    out.write_all(explanation(rule).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A rule's documentation as Markdown, from its rule file alone.
+fn explanation(rule: &Rule) -> String {
+    let mut s = format!("# {}: {}\n\n", rule.id, rule.title);
+    s.push_str(&format!(
+        "Language: {} · Severity: {} · Type: {}",
+        rule.language, rule.severity, rule.rule_type
+    ));
+    if !rule.tags.is_empty() {
+        s.push_str(&format!(" · Tags: {}", rule.tags.join(", ")));
+    }
+    s.push('\n');
+    let eq = &rule.equivalent;
+    let same: Vec<String> = [
+        ("SonarQube", &eq.sonar),
+        ("PMD", &eq.pmd),
+        ("Checkstyle", &eq.checkstyle),
+        ("Clippy", &eq.clippy),
+    ]
+    .iter()
+    .filter_map(|(tool, key)| key.as_ref().map(|k| format!("{tool} `{k}`")))
+    .collect();
+    if !same.is_empty() {
+        s.push_str(&format!("Equivalent to: {}\n", same.join(" · ")));
+    }
+    if !rule.params.is_empty() {
+        let params: Vec<String> = rule.params.iter().map(|(k, v)| format!("`{k} = {v}`")).collect();
+        s.push_str(&format!("Parameters (defaults): {}\n", params.join(", ")));
+    }
+    s.push_str(&format!("Defined in: {}\n\n", rule.origin));
+    s.push_str(rule.description.trim());
+    s.push_str("\n\n");
+    let fence = rule.language.as_str();
+    for (heading, noncompliant) in [("Noncompliant", true), ("Compliant", false)] {
+        let examples: Vec<_> = rule.examples.iter().filter(|e| e.noncompliant == noncompliant).collect();
+        if examples.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("## {heading}\n\n"));
+        for e in examples {
+            let marked: Vec<String> = e
+                .code
+                .trim_end()
+                .lines()
+                .enumerate()
+                .map(|(i, line)| {
+                    if e.flagged.contains(&(i as u32 + 1)) {
+                        format!("{line}  // ← flagged")
+                    } else {
+                        line.to_string()
+                    }
+                })
+                .collect();
+            s.push_str(&format!("```{fence}\n{}\n```\n\n", marked.join("\n")));
+        }
+    }
+    s.push_str("## How it matches\n\n");
+    match &rule.matcher {
+        Matcher::Query(q) => s.push_str(&format!("tree-sitter query:\n\n```scheme\n{}\n```\n", q.text.trim_end())),
+        Matcher::Builtin(name) => s.push_str(&format!("Built-in check `{name}`.\n")),
+    }
+    s.push_str(&format!(
+        "\nSuppress one finding with `// gate:ignore[{id}] reason` on the line or the line above, \
+         or on a declaration with `@SuppressWarnings(\"gate:{id}\")`; turn the rule off with \
+         `{id} = \"off\"` under `[rules]` in gate.toml.\n",
+        id = rule.id
+    ));
+    s
+}
+
+fn init(args: InitArgs) -> anyhow::Result<()> {
+    let path = args.path.join(config::FILE_NAME);
+    if path.exists() && !args.force {
+        anyhow::bail!("{} already exists; use --force to overwrite it", path.display());
+    }
+    std::fs::write(&path, config::INIT_TEMPLATE).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}: every key is commented with its default", path.display());
+    Ok(())
+}

@@ -150,6 +150,8 @@ pub struct Finding {
     pub rule_type: RuleType,
     pub location: Location,
     pub message: String,
+    /// The text of the finding's first line, for reports that show the code.
+    pub snippet: String,
     /// Stable across edits elsewhere in the file: see `analysis::fingerprint`.
     pub fingerprint: String,
     /// Set when the code suppresses this finding; such findings never fail the gate.

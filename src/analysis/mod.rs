@@ -218,6 +218,7 @@ impl Analyzer {
                         end_column: column(hit.end),
                     },
                     message: hit.message,
+                    snippet: line_text.trim_end().to_string(),
                     fingerprint,
                     suppressed: report.suppressions.find(
                         &enabled.rule.id,

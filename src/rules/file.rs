@@ -10,7 +10,7 @@ use toml::Spanned;
 
 /// A rule file that cannot be used, and where.
 #[derive(Debug, thiserror::Error)]
-#[error("{origin}:{line}:{column}: {message}")]
+#[error("{}: {message}", position(origin, *line, *column))]
 pub struct RuleFileError {
     pub origin: String,
     pub line: usize,
@@ -244,6 +244,15 @@ fn source_text(file: &str, span: std::ops::Range<usize>, text: String) -> Source
     }
     let (line, column) = line_col(file, start);
     SourceText { text, line, column }
+}
+
+/// `file:line:column`, or just `file` when the problem has no position (line 0).
+pub fn position(file: &str, line: usize, column: usize) -> String {
+    if line == 0 {
+        file.to_string()
+    } else {
+        format!("{file}:{line}:{column}")
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -116,7 +116,7 @@ impl JavaEngine {
                 Matcher::Query(source) => {
                     let query = Query::new(&language, &source.text).map_err(|e| {
                         let column = if e.row == 0 { source.column + e.column } else { e.column + 1 };
-                        fail(source.line + e.row, column, format!("invalid query: {}", e.message.trim()))
+                        fail(source.line + e.row, column, format!("invalid query: {}", query_error(&e)))
                     })?;
                     let at = |byte: usize| {
                         let before = &source.text[..byte];
@@ -315,6 +315,21 @@ impl Engine for JavaEngine {
             }
         });
         report
+    }
+}
+
+/// tree-sitter's query errors as sentences (its messages are often a bare name).
+fn query_error(e: &tree_sitter::QueryError) -> String {
+    use tree_sitter::QueryErrorKind as K;
+    let m = e.message.trim().trim_matches('"');
+    match e.kind {
+        K::NodeType => format!("unknown node kind `{m}` (Java's kinds: https://github.com/tree-sitter/tree-sitter-java/blob/master/src/node-types.json)"),
+        K::Field => format!("unknown field `{m}`"),
+        K::Capture => format!("unknown capture `@{m}`"),
+        K::Predicate => format!("bad predicate: {m}"),
+        K::Structure => format!("impossible pattern: this structure cannot occur in Java's syntax tree near `{}`", m.lines().next().unwrap_or(m)),
+        K::Syntax => format!("syntax error near `{}`", m.lines().next().unwrap_or(m)),
+        _ => m.to_string(),
     }
 }
 

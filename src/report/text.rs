@@ -1,0 +1,147 @@
+//! The human report: findings grouped by file, each with its source line and a
+//! caret under the flagged span, then what was skipped and one summary line.
+//! Suppressed findings are not shown but are counted in the summary.
+
+use crate::gate::Status;
+use crate::model::{Finding, Severity};
+use crate::Outcome;
+use anstyle::{AnsiColor, Effects, Style};
+use std::io::{self, Write};
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Blocker | Severity::Critical => AnsiColor::Red.on_default().effects(Effects::BOLD),
+        Severity::Major => AnsiColor::Red.on_default(),
+        Severity::Minor => AnsiColor::Yellow.on_default(),
+        Severity::Info => AnsiColor::Cyan.on_default(),
+    }
+}
+
+pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let p = Paint { color };
+    let bold = Style::new().effects(Effects::BOLD);
+    let dim = Style::new().effects(Effects::DIMMED);
+    let active: Vec<&Finding> = outcome.findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let mut current_file: Option<&str> = None;
+    for f in &active {
+        if current_file != Some(f.location.path.as_str()) {
+            if current_file.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", p.paint(bold.underline(), &f.location.path))?;
+            current_file = Some(&f.location.path);
+        }
+        let loc = format!("{}:{}", f.location.start_line, f.location.start_column);
+        writeln!(
+            out,
+            "  {:<7} {} {}  {}",
+            loc,
+            p.paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str())),
+            p.paint(dim, &f.rule),
+            f.message
+        )?;
+        snippet(out, &p, f)?;
+    }
+    if !active.is_empty() {
+        writeln!(out)?;
+    }
+    let mut skipped = Vec::new();
+    if !outcome.default_excluded_dirs.is_empty() {
+        let dirs = &outcome.default_excluded_dirs;
+        let shown: Vec<&str> = dirs.iter().take(5).map(String::as_str).collect();
+        let more = if dirs.len() > 5 { format!(", and {} more", dirs.len() - 5) } else { String::new() };
+        skipped.push(format!(
+            "{} build-output/vendored folder(s) ({}{more})",
+            dirs.len(),
+            shown.join(", ")
+        ));
+    }
+    if outcome.excluded_by_config > 0 {
+        skipped.push(format!("{} file(s) excluded by [sources]", outcome.excluded_by_config));
+    }
+    if !skipped.is_empty() {
+        writeln!(out, "{}", p.paint(dim, &format!("skipped {}", skipped.join("; "))))?;
+    }
+    summary(out, &p, outcome, &active)
+}
+
+fn snippet(out: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
+    let line = f.snippet.replace('\t', "    ");
+    if line.trim().is_empty() {
+        return Ok(());
+    }
+    let gutter = f.location.start_line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let tabs_before = f
+        .snippet
+        .chars()
+        .take(f.location.start_column as usize - 1)
+        .filter(|c| *c == '\t')
+        .count();
+    let start = f.location.start_column as usize - 1 + tabs_before * 3;
+    let width = if f.location.end_line == f.location.start_line {
+        (f.location.end_column.saturating_sub(f.location.start_column) as usize).max(1)
+    } else {
+        line.chars().count().saturating_sub(start).max(1)
+    };
+    let blue = AnsiColor::Blue.on_default();
+    writeln!(out, "  {} {} {}", p.paint(blue, &gutter), p.paint(blue, "|"), line)?;
+    writeln!(
+        out,
+        "  {pad} {} {}{}",
+        p.paint(blue, "|"),
+        " ".repeat(start),
+        p.paint(severity_style(f.severity), &"^".repeat(width))
+    )
+}
+
+fn summary(out: &mut dyn Write, p: &Paint, outcome: &Outcome, active: &[&Finding]) -> io::Result<()> {
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let n = active.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    let suppressed = outcome.findings.len() - active.len();
+    let mut findings = format!("{} finding{}", active.len(), if active.len() == 1 { "" } else { "s" });
+    if !counts.is_empty() {
+        findings.push_str(&format!(" ({})", counts.join(", ")));
+    }
+    if suppressed > 0 {
+        findings.push_str(&format!(", {suppressed} suppressed"));
+    }
+    let (word, style) = match outcome.verdict.status {
+        Status::Passed => ("passed", AnsiColor::Green.on_default().effects(Effects::BOLD)),
+        Status::Failed => ("failed", AnsiColor::Red.on_default().effects(Effects::BOLD)),
+        Status::Error => ("error", AnsiColor::Red.on_default().effects(Effects::BOLD)),
+    };
+    writeln!(
+        out,
+        "{}: {findings} in {} file{} ({} lines, {} rules, {:.2}s)",
+        p.paint(style, word),
+        outcome.files,
+        if outcome.files == 1 { "" } else { "s" },
+        outcome.lines,
+        outcome.rules,
+        outcome.duration_ms as f64 / 1000.0
+    )?;
+    for reason in &outcome.verdict.reasons {
+        writeln!(out, "  {} {reason}", p.paint(style, "✗"))?;
+    }
+    Ok(())
+}

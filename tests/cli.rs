@@ -1,0 +1,476 @@
+//! End-to-end tests: the real `gate` binary on `fixtures/` and on throwaway trees.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gate() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gate"));
+    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    gate().args(args).output().expect("gate runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+/// `(rule, path, line, suppressed)` of every finding, in report order.
+fn findings(report: &Value) -> Vec<(String, String, u64, bool)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["start_line"].as_u64().unwrap(),
+                f.get("suppressed").is_some(),
+            )
+        })
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gate-report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).expect("the schema itself is valid")
+}
+
+fn assert_valid(report: &Value) {
+    let validator = schema_validator();
+    let errors: Vec<String> = validator.iter_errors(report).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "report does not match docs/gate-report.schema.json:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn java_findings_fixture_gives_exactly_the_known_findings() {
+    let out = run(&["check", fixture("java-findings").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_valid(&report);
+    let got = findings(&report);
+    let b = "src/main/java/com/example/broken/Broken.java";
+    let k = "src/main/java/com/example/orders/OrderKey.java";
+    let s = "src/main/java/com/example/orders/OrderService.java";
+    let p = "src/main/java/com/example/orders/Suppressed.java";
+    let expected: Vec<(&str, &str, u64, bool)> = vec![
+        ("catch-generic-exception", b, 5, false),
+        ("system-out-print", b, 13, false),
+        ("equals-without-hashcode", k, 11, false),
+        ("switch-without-default", k, 16, false),
+        ("string-compared-with-eq", s, 9, false),
+        ("too-many-parameters", s, 12, false),
+        ("empty-catch-block", s, 16, false),
+        ("catch-generic-exception", s, 16, false),
+        ("return-in-finally", s, 27, false),
+        ("todo-comment", s, 31, false),
+        ("system-out-print", s, 33, false),
+        ("empty-catch-block", p, 5, true),
+        ("catch-generic-exception", p, 5, false),
+        ("system-out-print", p, 9, true),
+        ("print-stack-trace", p, 13, true),
+        ("catch-generic-exception", p, 18, true),
+    ];
+    let expected: Vec<(String, String, u64, bool)> = expected
+        .into_iter()
+        .map(|(r, f, l, s)| (r.to_string(), f.to_string(), l, s))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(report["summary"]["findings"], 12);
+    assert_eq!(report["summary"]["suppressed"], 4);
+    assert_eq!(report["summary"]["by_severity"]["major"], 6);
+    assert_eq!(report["summary"]["files"], 4, "scratch/ is gitignored and target/ skipped");
+    assert_eq!(report["skipped"]["default_excluded_dirs"], serde_json::json!(["target/"]));
+    assert_eq!(report["verdict"]["status"], "failed");
+    let suppressed = &report["findings"][11]["suppressed"];
+    assert_eq!(suppressed["kind"], "comment");
+    assert_eq!(suppressed["reason"], "closing is best effort");
+    assert_eq!(report["findings"][14]["suppressed"]["kind"], "nosonar");
+    assert_eq!(report["findings"][15]["suppressed"]["kind"], "annotation");
+    // The file with a syntax error is reported, and still analysed.
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["level"], "warning");
+    assert_eq!(diagnostics[0]["path"], b);
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("first at line 8"));
+}
+
+#[test]
+fn java_sample_prints_findings_with_file_line_and_a_summary() {
+    let out = run(&["check", fixture("java-sample").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("tools/ReportGen.java\n  51:32   minor    system-out-print"), "{text}");
+    assert!(text.contains("  51 |         for (File f : execs) { System.err.println("), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with("passed: 3 findings (3 minor) in 9 files (366 lines, 10 rules, "), "{last}");
+    assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+}
+
+#[test]
+fn text_report_snapshot() {
+    let out = run(&["check", fixture("java-findings").to_str().unwrap(), "--color", "never"]);
+    let text = stdout(&out);
+    let text = mask_duration(&text);
+    insta::assert_snapshot!("java_findings_text", text);
+}
+
+#[test]
+fn json_report_snapshot() {
+    let out = run(&["check", fixture("java-findings").to_str().unwrap(), "--format", "json"]);
+    let mut report = json(&out);
+    report["duration_ms"] = Value::from(0);
+    report["root"] = Value::from("fixtures/java-findings");
+    report["tool"]["version"] = Value::from("x.y.z");
+    insta::assert_json_snapshot!("java_findings_json", report);
+}
+
+/// The summary line ends with the run's duration, which differs on every run.
+fn mask_duration(text: &str) -> String {
+    text.lines()
+        .map(|l| match (l.rfind(", "), l.ends_with("s)")) {
+            (Some(i), true) if l[i..].contains('.') => format!("{}, <duration>)", &l[..i]),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = fixture("java-findings");
+    let out = run(&["check", dir.to_str().unwrap(), "--color", "always"]);
+    assert!(stdout(&out).contains("\u{1b}["));
+    let out = gate()
+        .args(["check", dir.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains('\u{1b}'));
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let dir = fixture("java-findings");
+    let mut reports: Vec<Value> = ["1", "2", "8"]
+        .iter()
+        .map(|jobs| {
+            let mut r = json(&run(&["check", dir.to_str().unwrap(), "--format", "json", "--jobs", jobs]));
+            r["duration_ms"] = Value::from(0);
+            r
+        })
+        .collect();
+    let first = reports.remove(0);
+    for r in reports {
+        assert_eq!(r, first);
+    }
+}
+
+#[test]
+fn fingerprints_survive_lines_moving_but_not_content_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("java-findings"), tmp.path());
+    let file = tmp.path().join("src/main/java/com/example/orders/OrderService.java");
+    let prints = || -> Vec<(String, u64, String)> {
+        let r = json(&run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]));
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["location"]["path"].as_str().unwrap().ends_with("OrderService.java"))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["location"]["start_line"].as_u64().unwrap(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = prints();
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replacen("import java.util.List;\n", "import java.util.List;\n\n\n// moved\n", 1)).unwrap();
+    let after = prints();
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.1, b.1 + 3, "lines moved down by three");
+        assert_eq!(a.2, b.2, "{} fingerprint changed", a.0);
+    }
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("status == \"OPEN\"", "status == \"CLOSED\"")).unwrap();
+    let changed = prints();
+    assert_ne!(changed[0].2, before[0].2, "the flagged line's text changed");
+    assert_eq!(changed[1].2, before[1].2);
+}
+
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (rel, content) in files {
+        let path = tmp.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn malformed_config_names_file_line_and_key() {
+    let tmp = project(&[
+        ("A.java", b"class A {}"),
+        ("gate.toml", b"[sources]\ninclde = [\"src/**\"]\n"),
+    ]);
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("gate.toml:2:1: unknown key `inclde` (did you mean `include`?)"), "{err}");
+    assert!(!err.contains("panicked"));
+
+    fs::write(tmp.path().join("gate.toml"), "[rules]\nempty-catch = \"off\"\n").unwrap();
+    let err = stderr(&run(&["check", tmp.path().to_str().unwrap()]));
+    assert!(err.contains("gate.toml:2:1: [rules]: no rule `empty-catch` (did you mean `empty-catch-block`?)"), "{err}");
+
+    fs::write(tmp.path().join("gate.toml"), "[sources\n").unwrap();
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("gate.toml:1:"), "{}", stderr(&out));
+
+    let out = run(&["check", tmp.path().to_str().unwrap(), "--config", "/nonexistent/gate.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/gate.toml: cannot read the configuration"));
+}
+
+const CUSTOM_RULE: &str = r#"id = "no-thread-sleep"
+title = "Thread.sleep call"
+severity = "major"
+type = "code-smell"
+message = "Avoid `Thread.sleep`"
+description = """
+Finds Thread.sleep.
+
+## Why it matters
+Flaky.
+
+## How to fix
+Wait on a condition.
+"""
+[match]
+query = '''
+(method_invocation
+  object: (identifier) @cls
+  name: (identifier) @m
+  (#eq? @cls "Thread") (#eq? @m "sleep")) @match
+'''
+[[example]]
+kind = "noncompliant"
+code = "class A { void f() throws Exception { Thread.sleep(1); } }"
+flagged = [1]
+"#;
+
+#[test]
+fn extra_rule_folders_add_team_rules_and_validate_them() {
+    let tmp = project(&[
+        ("src/A.java", b"class A {\n  void f() throws Exception {\n    Thread.sleep(10);\n  }\n}\n"),
+        ("my-rules/java/no-thread-sleep.toml", CUSTOM_RULE.as_bytes()),
+        ("gate.toml", b"[rules]\nextra = [\"my-rules\"]\n"),
+    ]);
+    let out = run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(findings(&json(&out)), vec![("no-thread-sleep".into(), "src/A.java".into(), 3, false)]);
+
+    let listed = stdout(&gate().current_dir(tmp.path()).args(["rules"]).output().unwrap());
+    assert!(listed.contains("no-thread-sleep"), "{listed}");
+
+    // A broken query: the error names the rule file, the line and the column.
+    let broken = CUSTOM_RULE.replace("(identifier) @m", "(identifer) @m");
+    fs::write(tmp.path().join("my-rules/java/no-thread-sleep.toml"), broken).unwrap();
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no-thread-sleep.toml:19:10: invalid query: unknown node kind `identifer`"), "{err}");
+    assert_eq!(err.matches("identifer").count(), 1, "said once: {err}");
+
+    fs::write(tmp.path().join("gate.toml"), "[rules]\nextra = [\"nope\"]\n").unwrap();
+    let err = stderr(&run(&["check", tmp.path().to_str().unwrap()]));
+    assert!(err.contains("gate.toml:2:9: [rules] extra: `nope` is not a folder"), "{err}");
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_reported_not_analysed() {
+    let tmp = project(&[
+        ("Binary.java", b"\xca\xfe\xba\xbe\x00\x00\x00\x34"),
+        ("Ok.java", b"class Ok {}"),
+    ]);
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "a binary file is not source code: warn only");
+    assert!(stderr(&out).contains("warning: Binary.java: binary file"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("in 1 file "), "{}", stdout(&out));
+
+    fs::write(tmp.path().join("Latin1.java"), b"class L { String s = \"caf\xe9\"; }").unwrap();
+    let out = run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "source that cannot be read fails closed");
+    let report = json(&out);
+    assert_valid(&report);
+    assert_eq!(report["verdict"]["status"], "error");
+    assert!(stderr(&out).contains("error: Latin1.java: not valid UTF-8 (at byte 25)"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreadable_directory_is_an_error_not_a_silent_pass() {
+    let tmp = project(&[("A.java", b"class A {}"), ("locked/B.java", b"class B {}")]);
+    let root = tmp.path();
+    let mode = |p: &Path, m: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+    };
+    mode(root, 0o755);
+    mode(&root.join("A.java"), 0o644);
+    mode(&root.join("locked"), 0o000);
+    // Root reads everything: run as `nobody` then, so the permission bites.
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gate")]);
+        c
+    } else {
+        gate()
+    };
+    let out = cmd.args(["check", root.to_str().unwrap()]).output().unwrap();
+    mode(&root.join("locked"), 0o755);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("locked") && err.contains("ermission denied"), "{err}");
+    assert!(stdout(&out).contains("error: 0 findings in 1 file"), "{}", stdout(&out));
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+#[test]
+fn output_file_gets_the_report_and_stderr_a_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("report.json");
+    let out = run(&[
+        "check",
+        fixture("java-findings").to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("gate: failed: 12 finding(s) in 4 file(s)"), "{}", stderr(&out));
+    let written: Value = serde_json::from_str(&fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(written["summary"]["findings"], 12);
+}
+
+#[test]
+fn a_path_that_is_not_a_directory_is_a_usage_error() {
+    let out = run(&["check", "/nonexistent/repo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/repo: not a directory"), "{}", stderr(&out));
+    let out = run(&["check", "--jobs", "many"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_every_rule_as_text_and_json() {
+    let out = run(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules = json(&out);
+    let rules = rules.as_array().unwrap();
+    assert!(rules.len() >= 10);
+    let ecb = rules.iter().find(|r| r["id"] == "empty-catch-block").unwrap();
+    assert_eq!(ecb["language"], "java");
+    assert_eq!(ecb["severity"], "major");
+    assert_eq!(ecb["type"], "code-smell");
+    assert_eq!(ecb["enabled"], true);
+    assert_eq!(ecb["equivalent"]["pmd"], "EmptyCatchBlock");
+    let text = stdout(&run(&["rules"]));
+    assert!(text.starts_with("ID "), "{text}");
+    assert!(text.contains("empty-catch-block        java      major     code-smell        Empty catch block"), "{text}");
+}
+
+#[test]
+fn explain_prints_the_rule_file_as_documentation() {
+    let out = run(&["explain", "return-in-finally"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "# return-in-finally: return or throw inside a finally block",
+        "Severity: critical",
+        "SonarQube `java:S1143`",
+        "## Why it matters",
+        "## How to fix",
+        "## Noncompliant",
+        "            return -1;  // ← flagged",
+        "## Compliant",
+        "#inside? @match \"finally_clause\"",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let out = run(&["explain", "return-in-finaly"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Did you mean `return-in-finally`?"));
+}
+
+#[test]
+fn init_writes_a_config_that_check_accepts() {
+    let tmp = project(&[("A.java", b"class A {}")]);
+    let out = run(&["init", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = fs::read_to_string(tmp.path().join("gate.toml")).unwrap();
+    assert!(text.contains("default_excludes = true"));
+    assert_eq!(run(&["check", tmp.path().to_str().unwrap()]).status.code(), Some(0));
+    let again = run(&["init", tmp.path().to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists; use --force"));
+    assert_eq!(run(&["init", tmp.path().to_str().unwrap(), "--force"]).status.code(), Some(0));
+}
+
+#[test]
+fn help_and_version_are_real() {
+    let out = run(&["--version"]);
+    assert_eq!(stdout(&out).trim(), format!("gate {}", env!("CARGO_PKG_VERSION")));
+    let help = stdout(&run(&["check", "--help"]));
+    for needle in ["--config <FILE>", "--format <FORMAT>", "--jobs <N>", "--output <FILE>", "(passed)", ".gitignore"] {
+        assert!(help.contains(needle), "missing {needle} in {help}");
+    }
+}
