@@ -14,10 +14,16 @@ fn main() {
     for f in &files {
         let rel = f.to_string_lossy().replace('\\', "/");
         let abs = Path::new(&root).join(f);
-        writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.to_string_lossy()).unwrap();
+        writeln!(
+            out,
+            "    ({rel:?}, include_str!({:?})),",
+            abs.to_string_lossy()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 

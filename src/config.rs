@@ -127,7 +127,10 @@ impl Loaded {
             .chain(&loaded.config.sources.exclude)
         {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
-                return Err(loaded.error(glob.span(), format!("bad glob `{}`: {}", glob.get_ref(), e.kind())));
+                return Err(loaded.error(
+                    glob.span(),
+                    format!("bad glob `{}`: {}", glob.get_ref(), e.kind()),
+                ));
             }
         }
         Ok(loaded)
@@ -166,7 +169,10 @@ impl Loaded {
                 } else {
                     Err(self.error(
                         value.span(),
-                        format!("[rules] extra: `{dir}` is not a folder (looked at {})", path.display()),
+                        format!(
+                            "[rules] extra: `{dir}` is not a folder (looked at {})",
+                            path.display()
+                        ),
                     ))
                 }
             })
@@ -227,7 +233,12 @@ impl Loaded {
             .filter(|(k, _)| !matches!(k.get_ref().as_str(), "extra" | "only"))
     }
 
-    fn check_rule_id(&self, rules: &[Rule], id: &str, span: Range<usize>) -> Result<(), ConfigError> {
+    fn check_rule_id(
+        &self,
+        rules: &[Rule],
+        id: &str,
+        span: Range<usize>,
+    ) -> Result<(), ConfigError> {
         if rules.iter().any(|r| r.id == id) {
             return Ok(());
         }
@@ -314,7 +325,11 @@ impl Loaded {
         }
     }
 
-    fn string_list(&self, value: &Spanned<toml::Value>, key: &str) -> Result<Vec<String>, ConfigError> {
+    fn string_list(
+        &self,
+        value: &Spanned<toml::Value>,
+        key: &str,
+    ) -> Result<Vec<String>, ConfigError> {
         let items = value.get_ref().as_array().and_then(|a| {
             a.iter()
                 .map(|v| v.as_str().map(str::to_string))
@@ -387,9 +402,18 @@ mod tests {
     fn init_template_parses_to_the_defaults() {
         let loaded = parse(INIT_TEMPLATE).unwrap();
         let defaults = Config::default();
-        assert_eq!(loaded.config.sources.include.len(), defaults.sources.include.len());
-        assert_eq!(loaded.config.sources.exclude.len(), defaults.sources.exclude.len());
-        assert_eq!(loaded.config.sources.default_excludes, defaults.sources.default_excludes);
+        assert_eq!(
+            loaded.config.sources.include.len(),
+            defaults.sources.include.len()
+        );
+        assert_eq!(
+            loaded.config.sources.exclude.len(),
+            defaults.sources.exclude.len()
+        );
+        assert_eq!(
+            loaded.config.sources.default_excludes,
+            defaults.sources.default_excludes
+        );
         let rules = rules::builtin().unwrap();
         let n = rules.len();
         assert_eq!(loaded.enabled_rules(rules).unwrap().len(), n);
@@ -397,18 +421,27 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_suggests() {
-        let e = parse("[sources]\ninclude = []\ninclde = []\n").unwrap_err().to_string();
-        assert!(e.starts_with("gate.toml:3:1: unknown key `inclde` (did you mean `include`?)"), "{e}");
+        let e = parse("[sources]\ninclude = []\ninclde = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("gate.toml:3:1: unknown key `inclde` (did you mean `include`?)"),
+            "{e}"
+        );
         let e = parse("[source]\n").unwrap_err().to_string();
         assert!(e.contains("did you mean `sources`"), "{e}");
     }
 
     #[test]
     fn wrong_type_and_bad_glob_are_located() {
-        let e = parse("[sources]\ndefault_excludes = \"yes\"\n").unwrap_err().to_string();
+        let e = parse("[sources]\ndefault_excludes = \"yes\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("gate.toml:2:"), "{e}");
         assert!(e.contains("bool"), "{e}");
-        let e = parse("[sources]\nexclude = [\"ok/**\", \"a/[b\"]\n").unwrap_err().to_string();
+        let e = parse("[sources]\nexclude = [\"ok/**\", \"a/[b\"]\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("gate.toml:2:21: bad glob `a/[b`"), "{e}");
     }
 
@@ -421,23 +454,40 @@ mod tests {
         .unwrap();
         let enabled = loaded.enabled_rules(rules.clone()).unwrap();
         assert!(!enabled.iter().any(|r| r.rule.id == "system-out-print"));
-        let todo = enabled.iter().find(|r| r.rule.id == "todo-comment").unwrap();
+        let todo = enabled
+            .iter()
+            .find(|r| r.rule.id == "todo-comment")
+            .unwrap();
         assert_eq!(todo.severity, Severity::Info);
-        let tmp = enabled.iter().find(|r| r.rule.id == "too-many-parameters").unwrap();
-        assert_eq!(tmp.params.get("max").and_then(toml::Value::as_integer), Some(3));
+        let tmp = enabled
+            .iter()
+            .find(|r| r.rule.id == "too-many-parameters")
+            .unwrap();
+        assert_eq!(
+            tmp.params.get("max").and_then(toml::Value::as_integer),
+            Some(3)
+        );
 
         let e = parse("[rules]\n\nempty-catch = \"off\"\n")
             .unwrap()
             .enabled_rules(rules.clone())
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("gate.toml:3:1: [rules]: no rule `empty-catch` (did you mean `empty-catch-block`?)"), "{e}");
+        assert!(
+            e.starts_with(
+                "gate.toml:3:1: [rules]: no rule `empty-catch` (did you mean `empty-catch-block`?)"
+            ),
+            "{e}"
+        );
         let e = parse("[rules]\ntoo-many-parameters = { maxx = 3 }\n")
             .unwrap()
             .enabled_rules(rules.clone())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("unknown parameter `maxx` (did you mean `max`?)"), "{e}");
+        assert!(
+            e.contains("unknown parameter `maxx` (did you mean `max`?)"),
+            "{e}"
+        );
         let e = parse("[rules]\ntoo-many-parameters = { max = \"3\" }\n")
             .unwrap()
             .enabled_rules(rules.clone())

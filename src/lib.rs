@@ -72,7 +72,10 @@ pub fn enabled_rules(config: &Loaded) -> Result<Vec<EnabledRule>, Error> {
 }
 
 /// Runs the pipeline. `progress(done, total)` is called as files finish.
-pub fn check(options: &CheckOptions, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Outcome, Error> {
+pub fn check(
+    options: &CheckOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Outcome, Error> {
     let started = Instant::now();
     let root = &options.root;
     if !root.is_dir() {
@@ -84,10 +87,14 @@ pub fn check(options: &CheckOptions, progress: &(dyn Fn(usize, usize) + Sync)) -
     let config = Loaded::load(root, options.config.as_deref())?;
     let rules = enabled_rules(&config)?;
     let analyzer = Analyzer::new(rules, options.parse_only)?;
-    let discovery = source::discover(root, &config.config.sources, options.jobs).map_err(|e| Error::Path {
-        path: config.path.clone().unwrap_or_else(|| Path::new(config::FILE_NAME).to_path_buf()),
-        message: format!("bad glob: {e}"),
-    })?;
+    let discovery =
+        source::discover(root, &config.config.sources, options.jobs).map_err(|e| Error::Path {
+            path: config
+                .path
+                .clone()
+                .unwrap_or_else(|| Path::new(config::FILE_NAME).to_path_buf()),
+            message: format!("bad glob: {e}"),
+        })?;
     let total = discovery.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let analysis = analyzer.analyze(&discovery.files, &|| {

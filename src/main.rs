@@ -134,7 +134,9 @@ fn main() -> ExitCode {
     let color = match cli.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never,
+        ColorWhen::Auto => {
+            anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+        }
     };
     let result = match cli.command {
         Command::Check(args) => check(args, color),
@@ -155,8 +157,10 @@ fn main() -> ExitCode {
 
 /// Output cut short by the reader (`gate rules | head`) is not an error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
@@ -191,16 +195,28 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
     }
     match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             let mut w = io::BufWriter::new(file);
             report::render(args.format, &outcome, &mut w, false)?;
-            w.flush().with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(err, "{} (report written to {})", one_line(&outcome), path.display())?;
+            w.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(
+                err,
+                "{} (report written to {})",
+                one_line(&outcome),
+                path.display()
+            )?;
         }
         None => {
             let stdout = io::stdout();
             let mut w = io::BufWriter::new(stdout.lock());
-            report::render(args.format, &outcome, &mut w, color && args.format == Format::Text)?;
+            report::render(
+                args.format,
+                &outcome,
+                &mut w,
+                color && args.format == Format::Text,
+            )?;
             w.flush()?;
         }
     }
@@ -208,11 +224,14 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
 }
 
 fn one_line(outcome: &Outcome) -> String {
-    let active = outcome.findings.iter().filter(|f| f.suppressed.is_none()).count();
+    let active = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .count();
     format!(
         "gate: {:?}: {active} finding(s) in {} file(s)",
-        outcome.verdict.status,
-        outcome.files
+        outcome.verdict.status, outcome.files
     )
     .to_lowercase()
 }
@@ -232,8 +251,10 @@ impl Progress {
         let bar = interactive.then(|| {
             let bar = indicatif::ProgressBar::hidden();
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} analysing {pos}/{len} files {wide_bar} {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} analysing {pos}/{len} files {wide_bar} {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
         });
@@ -317,14 +338,21 @@ fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
         ListFormat::Text => {
             let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
             let bold = anstyle::Style::new().effects(anstyle::Effects::BOLD);
-            let header = format!("{:<width$}  {:<8}  {:<8}  {:<16}  TITLE", "ID", "LANGUAGE", "SEVERITY", "TYPE");
+            let header = format!(
+                "{:<width$}  {:<8}  {:<8}  {:<16}  TITLE",
+                "ID", "LANGUAGE", "SEVERITY", "TYPE"
+            );
             if color {
                 writeln!(out, "{}{header}{}", bold.render(), bold.render_reset())?;
             } else {
                 writeln!(out, "{header}")?;
             }
             for r in &rows {
-                let severity = if r.enabled { r.severity.as_str() } else { "off" };
+                let severity = if r.enabled {
+                    r.severity.as_str()
+                } else {
+                    "off"
+                };
                 writeln!(
                     out,
                     "{:<width$}  {:<8}  {:<8}  {:<16}  {}",
@@ -336,7 +364,11 @@ fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
                 )?;
             }
             let on = rows.iter().filter(|r| r.enabled).count();
-            writeln!(out, "\n{} rules, {on} enabled. `gate explain ID` tells more about one.", rows.len())?;
+            writeln!(
+                out,
+                "\n{} rules, {on} enabled. `gate explain ID` tells more about one.",
+                rows.len()
+            )?;
         }
     }
     out.flush()?;
@@ -350,7 +382,10 @@ fn explain(args: ExplainArgs) -> anyhow::Result<()> {
         let hint = gate::rules::did_you_mean(&args.rule, all.iter().map(|r| r.id.as_str()))
             .map(|s| format!(" Did you mean `{s}`?"))
             .unwrap_or_default();
-        anyhow::bail!("no rule `{}`.{hint} `gate rules` lists them all.", args.rule);
+        anyhow::bail!(
+            "no rule `{}`.{hint} `gate rules` lists them all.",
+            args.rule
+        );
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -384,7 +419,11 @@ fn explanation(rule: &Rule) -> String {
         s.push_str(&format!("Equivalent to: {}\n", same.join(" · ")));
     }
     if !rule.params.is_empty() {
-        let params: Vec<String> = rule.params.iter().map(|(k, v)| format!("`{k} = {v}`")).collect();
+        let params: Vec<String> = rule
+            .params
+            .iter()
+            .map(|(k, v)| format!("`{k} = {v}`"))
+            .collect();
         s.push_str(&format!("Parameters (defaults): {}\n", params.join(", ")));
     }
     s.push_str(&format!("Defined in: {}\n\n", rule.origin));
@@ -392,7 +431,11 @@ fn explanation(rule: &Rule) -> String {
     s.push_str("\n\n");
     let fence = rule.language.as_str();
     for (heading, noncompliant) in [("Noncompliant", true), ("Compliant", false)] {
-        let examples: Vec<_> = rule.examples.iter().filter(|e| e.noncompliant == noncompliant).collect();
+        let examples: Vec<_> = rule
+            .examples
+            .iter()
+            .filter(|e| e.noncompliant == noncompliant)
+            .collect();
         if examples.is_empty() {
             continue;
         }
@@ -416,7 +459,10 @@ fn explanation(rule: &Rule) -> String {
     }
     s.push_str("## How it matches\n\n");
     match &rule.matcher {
-        Matcher::Query(q) => s.push_str(&format!("tree-sitter query:\n\n```scheme\n{}\n```\n", q.text.trim_end())),
+        Matcher::Query(q) => s.push_str(&format!(
+            "tree-sitter query:\n\n```scheme\n{}\n```\n",
+            q.text.trim_end()
+        )),
         Matcher::Builtin(name) => s.push_str(&format!("Built-in check `{name}`.\n")),
     }
     s.push_str(&format!(
@@ -431,9 +477,16 @@ fn explanation(rule: &Rule) -> String {
 fn init(args: InitArgs) -> anyhow::Result<()> {
     let path = args.path.join(config::FILE_NAME);
     if path.exists() && !args.force {
-        anyhow::bail!("{} already exists; use --force to overwrite it", path.display());
+        anyhow::bail!(
+            "{} already exists; use --force to overwrite it",
+            path.display()
+        );
     }
-    std::fs::write(&path, config::INIT_TEMPLATE).with_context(|| format!("cannot write {}", path.display()))?;
-    println!("wrote {}: every key is commented with its default", path.display());
+    std::fs::write(&path, config::INIT_TEMPLATE)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "wrote {}: every key is commented with its default",
+        path.display()
+    );
     Ok(())
 }

@@ -48,7 +48,11 @@ fn globset(globs: &[toml::Spanned<String>]) -> Result<Option<GlobSet>, globset::
 }
 
 /// Finds the source files under `root`. Globs were validated with the config.
-pub fn discover(root: &Path, config: &SourcesConfig, threads: usize) -> Result<Discovery, globset::Error> {
+pub fn discover(
+    root: &Path,
+    config: &SourcesConfig,
+    threads: usize,
+) -> Result<Discovery, globset::Error> {
     let include = globset(&config.include)?;
     let exclude = globset(&config.exclude)?;
     let found = Mutex::new(Discovery::default());

@@ -12,7 +12,9 @@ fn gate() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -63,7 +65,10 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn schema_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(
-        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gate-report.schema.json")).unwrap(),
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gate-report.schema.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     jsonschema::validator_for(&schema).expect("the schema itself is valid")
@@ -71,13 +76,25 @@ fn schema_validator() -> jsonschema::Validator {
 
 fn assert_valid(report: &Value) {
     let validator = schema_validator();
-    let errors: Vec<String> = validator.iter_errors(report).map(|e| format!("{e} at {}", e.instance_path)).collect();
-    assert!(errors.is_empty(), "report does not match docs/gate-report.schema.json:\n{}", errors.join("\n"));
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match docs/gate-report.schema.json:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
 fn java_findings_fixture_gives_exactly_the_known_findings() {
-    let out = run(&["check", fixture("java-findings").to_str().unwrap(), "--format", "json"]);
+    let out = run(&[
+        "check",
+        fixture("java-findings").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
     assert_valid(&report);
@@ -112,8 +129,14 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
     assert_eq!(report["summary"]["findings"], 12);
     assert_eq!(report["summary"]["suppressed"], 4);
     assert_eq!(report["summary"]["by_severity"]["major"], 6);
-    assert_eq!(report["summary"]["files"], 4, "scratch/ is gitignored and target/ skipped");
-    assert_eq!(report["skipped"]["default_excluded_dirs"], serde_json::json!(["target/"]));
+    assert_eq!(
+        report["summary"]["files"], 4,
+        "scratch/ is gitignored and target/ skipped"
+    );
+    assert_eq!(
+        report["skipped"]["default_excluded_dirs"],
+        serde_json::json!(["target/"])
+    );
     assert_eq!(report["verdict"]["status"], "failed");
     let suppressed = &report["findings"][11]["suppressed"];
     assert_eq!(suppressed["kind"], "comment");
@@ -125,7 +148,10 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(diagnostics[0]["level"], "warning");
     assert_eq!(diagnostics[0]["path"], b);
-    assert!(diagnostics[0]["message"].as_str().unwrap().contains("first at line 8"));
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("first at line 8"));
 }
 
 #[test]
@@ -133,16 +159,33 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     let out = run(&["check", fixture("java-sample").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("tools/ReportGen.java\n  51:32   minor    system-out-print"), "{text}");
-    assert!(text.contains("  51 |         for (File f : execs) { System.err.println("), "{text}");
+    assert!(
+        text.contains("tools/ReportGen.java\n  51:32   minor    system-out-print"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  51 |         for (File f : execs) { System.err.println("),
+        "{text}"
+    );
     let last = text.lines().last().unwrap();
-    assert!(last.starts_with("passed: 3 findings (3 minor) in 9 files (366 lines, 10 rules, "), "{last}");
-    assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(
+        last.starts_with("passed: 3 findings (3 minor) in 9 files (366 lines, 10 rules, "),
+        "{last}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
 }
 
 #[test]
 fn text_report_snapshot() {
-    let out = run(&["check", fixture("java-findings").to_str().unwrap(), "--color", "never"]);
+    let out = run(&[
+        "check",
+        fixture("java-findings").to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
     let text = stdout(&out);
     let text = mask_duration(&text);
     insta::assert_snapshot!("java_findings_text", text);
@@ -150,7 +193,12 @@ fn text_report_snapshot() {
 
 #[test]
 fn json_report_snapshot() {
-    let out = run(&["check", fixture("java-findings").to_str().unwrap(), "--format", "json"]);
+    let out = run(&[
+        "check",
+        fixture("java-findings").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let mut report = json(&out);
     report["duration_ms"] = Value::from(0);
     report["root"] = Value::from("fixtures/java-findings");
@@ -188,7 +236,14 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let mut reports: Vec<Value> = ["1", "2", "8"]
         .iter()
         .map(|jobs| {
-            let mut r = json(&run(&["check", dir.to_str().unwrap(), "--format", "json", "--jobs", jobs]));
+            let mut r = json(&run(&[
+                "check",
+                dir.to_str().unwrap(),
+                "--format",
+                "json",
+                "--jobs",
+                jobs,
+            ]));
             r["duration_ms"] = Value::from(0);
             r
         })
@@ -203,14 +258,26 @@ fn results_do_not_depend_on_the_number_of_threads() {
 fn fingerprints_survive_lines_moving_but_not_content_changes() {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&fixture("java-findings"), tmp.path());
-    let file = tmp.path().join("src/main/java/com/example/orders/OrderService.java");
+    let file = tmp
+        .path()
+        .join("src/main/java/com/example/orders/OrderService.java");
     let prints = || -> Vec<(String, u64, String)> {
-        let r = json(&run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]));
+        let r = json(&run(&[
+            "check",
+            tmp.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ]));
         r["findings"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|f| f["location"]["path"].as_str().unwrap().ends_with("OrderService.java"))
+            .filter(|f| {
+                f["location"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("OrderService.java")
+            })
             .map(|f| {
                 (
                     f["rule"].as_str().unwrap().to_string(),
@@ -222,7 +289,15 @@ fn fingerprints_survive_lines_moving_but_not_content_changes() {
     };
     let before = prints();
     let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replacen("import java.util.List;\n", "import java.util.List;\n\n\n// moved\n", 1)).unwrap();
+    fs::write(
+        &file,
+        text.replacen(
+            "import java.util.List;\n",
+            "import java.util.List;\n\n\n// moved\n",
+            1,
+        ),
+    )
+    .unwrap();
     let after = prints();
     assert_eq!(before.len(), after.len());
     for (b, a) in before.iter().zip(&after) {
@@ -230,7 +305,11 @@ fn fingerprints_survive_lines_moving_but_not_content_changes() {
         assert_eq!(a.2, b.2, "{} fingerprint changed", a.0);
     }
     let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replace("status == \"OPEN\"", "status == \"CLOSED\"")).unwrap();
+    fs::write(
+        &file,
+        text.replace("status == \"OPEN\"", "status == \"CLOSED\""),
+    )
+    .unwrap();
     let changed = prints();
     assert_ne!(changed[0].2, before[0].2, "the flagged line's text changed");
     assert_eq!(changed[1].2, before[1].2);
@@ -255,19 +334,36 @@ fn malformed_config_names_file_line_and_key() {
     let out = run(&["check", tmp.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("gate.toml:2:1: unknown key `inclde` (did you mean `include`?)"), "{err}");
+    assert!(
+        err.contains("gate.toml:2:1: unknown key `inclde` (did you mean `include`?)"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
 
-    fs::write(tmp.path().join("gate.toml"), "[rules]\nempty-catch = \"off\"\n").unwrap();
+    fs::write(
+        tmp.path().join("gate.toml"),
+        "[rules]\nempty-catch = \"off\"\n",
+    )
+    .unwrap();
     let err = stderr(&run(&["check", tmp.path().to_str().unwrap()]));
-    assert!(err.contains("gate.toml:2:1: [rules]: no rule `empty-catch` (did you mean `empty-catch-block`?)"), "{err}");
+    assert!(
+        err.contains(
+            "gate.toml:2:1: [rules]: no rule `empty-catch` (did you mean `empty-catch-block`?)"
+        ),
+        "{err}"
+    );
 
     fs::write(tmp.path().join("gate.toml"), "[sources\n").unwrap();
     let out = run(&["check", tmp.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("gate.toml:1:"), "{}", stderr(&out));
 
-    let out = run(&["check", tmp.path().to_str().unwrap(), "--config", "/nonexistent/gate.toml"]);
+    let out = run(&[
+        "check",
+        tmp.path().to_str().unwrap(),
+        "--config",
+        "/nonexistent/gate.toml",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("/nonexistent/gate.toml: cannot read the configuration"));
 }
@@ -302,29 +398,55 @@ flagged = [1]
 #[test]
 fn extra_rule_folders_add_team_rules_and_validate_them() {
     let tmp = project(&[
-        ("src/A.java", b"class A {\n  void f() throws Exception {\n    Thread.sleep(10);\n  }\n}\n"),
+        (
+            "src/A.java",
+            b"class A {\n  void f() throws Exception {\n    Thread.sleep(10);\n  }\n}\n",
+        ),
         ("my-rules/java/no-thread-sleep.toml", CUSTOM_RULE.as_bytes()),
         ("gate.toml", b"[rules]\nextra = [\"my-rules\"]\n"),
     ]);
     let out = run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(findings(&json(&out)), vec![("no-thread-sleep".into(), "src/A.java".into(), 3, false)]);
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("no-thread-sleep".into(), "src/A.java".into(), 3, false)]
+    );
 
-    let listed = stdout(&gate().current_dir(tmp.path()).args(["rules"]).output().unwrap());
+    let listed = stdout(
+        &gate()
+            .current_dir(tmp.path())
+            .args(["rules"])
+            .output()
+            .unwrap(),
+    );
     assert!(listed.contains("no-thread-sleep"), "{listed}");
 
     // A broken query: the error names the rule file, the line and the column.
     let broken = CUSTOM_RULE.replace("(identifier) @m", "(identifer) @m");
-    fs::write(tmp.path().join("my-rules/java/no-thread-sleep.toml"), broken).unwrap();
+    fs::write(
+        tmp.path().join("my-rules/java/no-thread-sleep.toml"),
+        broken,
+    )
+    .unwrap();
     let out = run(&["check", tmp.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("no-thread-sleep.toml:19:10: invalid query: unknown node kind `identifer`"), "{err}");
+    assert!(
+        err.contains("no-thread-sleep.toml:19:10: invalid query: unknown node kind `identifer`"),
+        "{err}"
+    );
     assert_eq!(err.matches("identifer").count(), 1, "said once: {err}");
 
-    fs::write(tmp.path().join("gate.toml"), "[rules]\nextra = [\"nope\"]\n").unwrap();
+    fs::write(
+        tmp.path().join("gate.toml"),
+        "[rules]\nextra = [\"nope\"]\n",
+    )
+    .unwrap();
     let err = stderr(&run(&["check", tmp.path().to_str().unwrap()]));
-    assert!(err.contains("gate.toml:2:9: [rules] extra: `nope` is not a folder"), "{err}");
+    assert!(
+        err.contains("gate.toml:2:9: [rules] extra: `nope` is not a folder"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -334,17 +456,37 @@ fn binary_and_non_utf8_files_are_reported_not_analysed() {
         ("Ok.java", b"class Ok {}"),
     ]);
     let out = run(&["check", tmp.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "a binary file is not source code: warn only");
-    assert!(stderr(&out).contains("warning: Binary.java: binary file"), "{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a binary file is not source code: warn only"
+    );
+    assert!(
+        stderr(&out).contains("warning: Binary.java: binary file"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("in 1 file "), "{}", stdout(&out));
 
-    fs::write(tmp.path().join("Latin1.java"), b"class L { String s = \"caf\xe9\"; }").unwrap();
+    fs::write(
+        tmp.path().join("Latin1.java"),
+        b"class L { String s = \"caf\xe9\"; }",
+    )
+    .unwrap();
     let out = run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]);
-    assert_eq!(out.status.code(), Some(2), "source that cannot be read fails closed");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "source that cannot be read fails closed"
+    );
     let report = json(&out);
     assert_valid(&report);
     assert_eq!(report["verdict"]["status"], "error");
-    assert!(stderr(&out).contains("error: Latin1.java: not valid UTF-8 (at byte 25)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: Latin1.java: not valid UTF-8 (at byte 25)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -361,17 +503,32 @@ fn an_unreadable_directory_is_an_error_not_a_silent_pass() {
     // Root reads everything: run as `nobody` then, so the permission bites.
     let mut cmd = if is_root() {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gate")]);
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_gate"),
+        ]);
         c
     } else {
         gate()
     };
-    let out = cmd.args(["check", root.to_str().unwrap()]).output().unwrap();
+    let out = cmd
+        .args(["check", root.to_str().unwrap()])
+        .output()
+        .unwrap();
     mode(&root.join("locked"), 0o755);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("locked") && err.contains("ermission denied"), "{err}");
-    assert!(stdout(&out).contains("error: 0 findings in 1 file"), "{}", stdout(&out));
+    assert!(
+        err.contains("locked") && err.contains("ermission denied"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("error: 0 findings in 1 file"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 fn is_root() -> bool {
@@ -396,7 +553,11 @@ fn output_file_gets_the_report_and_stderr_a_summary() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("gate: failed: 12 finding(s) in 4 file(s)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("gate: failed: 12 finding(s) in 4 file(s)"),
+        "{}",
+        stderr(&out)
+    );
     let written: Value = serde_json::from_str(&fs::read_to_string(report).unwrap()).unwrap();
     assert_eq!(written["summary"]["findings"], 12);
 }
@@ -405,7 +566,11 @@ fn output_file_gets_the_report_and_stderr_a_summary() {
 fn a_path_that_is_not_a_directory_is_a_usage_error() {
     let out = run(&["check", "/nonexistent/repo"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("/nonexistent/repo: not a directory"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("/nonexistent/repo: not a directory"),
+        "{}",
+        stderr(&out)
+    );
     let out = run(&["check", "--jobs", "many"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -417,7 +582,10 @@ fn rules_lists_every_rule_as_text_and_json() {
     let rules = json(&out);
     let rules = rules.as_array().unwrap();
     assert!(rules.len() >= 10);
-    let ecb = rules.iter().find(|r| r["id"] == "empty-catch-block").unwrap();
+    let ecb = rules
+        .iter()
+        .find(|r| r["id"] == "empty-catch-block")
+        .unwrap();
     assert_eq!(ecb["language"], "java");
     assert_eq!(ecb["severity"], "major");
     assert_eq!(ecb["type"], "code-smell");
@@ -425,7 +593,12 @@ fn rules_lists_every_rule_as_text_and_json() {
     assert_eq!(ecb["equivalent"]["pmd"], "EmptyCatchBlock");
     let text = stdout(&run(&["rules"]));
     assert!(text.starts_with("ID "), "{text}");
-    assert!(text.contains("empty-catch-block        java      major     code-smell        Empty catch block"), "{text}");
+    assert!(
+        text.contains(
+            "empty-catch-block        java      major     code-smell        Empty catch block"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -458,19 +631,73 @@ fn init_writes_a_config_that_check_accepts() {
     assert_eq!(out.status.code(), Some(0));
     let text = fs::read_to_string(tmp.path().join("gate.toml")).unwrap();
     assert!(text.contains("default_excludes = true"));
-    assert_eq!(run(&["check", tmp.path().to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", tmp.path().to_str().unwrap()]).status.code(),
+        Some(0)
+    );
     let again = run(&["init", tmp.path().to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already exists; use --force"));
-    assert_eq!(run(&["init", tmp.path().to_str().unwrap(), "--force"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["init", tmp.path().to_str().unwrap(), "--force"])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
 fn help_and_version_are_real() {
     let out = run(&["--version"]);
-    assert_eq!(stdout(&out).trim(), format!("gate {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("gate {}", env!("CARGO_PKG_VERSION"))
+    );
     let help = stdout(&run(&["check", "--help"]));
-    for needle in ["--config <FILE>", "--format <FORMAT>", "--jobs <N>", "--output <FILE>", "(passed)", ".gitignore"] {
+    for needle in [
+        "--config <FILE>",
+        "--format <FORMAT>",
+        "--jobs <N>",
+        "--output <FILE>",
+        "(passed)",
+        ".gitignore",
+    ] {
         assert!(help.contains(needle), "missing {needle} in {help}");
     }
+}
+
+#[test]
+fn readme_rules_table_matches_the_rules() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- rules:start")
+        .expect("README marks its rules table");
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README marks its rules table");
+    let table: Vec<(String, String, String, String)> = readme[start..end]
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (
+                cells[1].trim_matches('`').to_string(),
+                cells[2].to_string(),
+                cells[3].to_string(),
+                cells[4].to_string(),
+            )
+        })
+        .collect();
+    let rules = json(&run(&["rules", "--format", "json"]));
+    let listed: Vec<(String, String, String, String)> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (s("id"), s("language"), s("default_severity"), s("type"))
+        })
+        .collect();
+    assert_eq!(table, listed, "README's rules table is out of date");
 }

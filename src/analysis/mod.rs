@@ -123,9 +123,9 @@ impl Analyzer {
                 ),
             });
         }
-        analysis.findings.sort_by(|a, b| {
-            (&a.location, &a.rule).cmp(&(&b.location, &b.rule))
-        });
+        analysis
+            .findings
+            .sort_by(|a, b| (&a.location, &a.rule).cmp(&(&b.location, &b.rule)));
         analysis
     }
 

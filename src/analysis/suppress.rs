@@ -74,7 +74,12 @@ impl Suppressions {
 
     /// Records a `@SuppressWarnings` over a declaration spanning these lines, with
     /// the annotation's string values.
-    pub fn annotation<'a>(&mut self, first_line: u32, last_line: u32, values: impl Iterator<Item = &'a str>) {
+    pub fn annotation<'a>(
+        &mut self,
+        first_line: u32,
+        last_line: u32,
+        values: impl Iterator<Item = &'a str>,
+    ) {
         let mut ids = Vec::new();
         let mut all = false;
         for v in values {
@@ -106,7 +111,9 @@ impl Suppressions {
             .find(|m| {
                 (m.first_line..=m.last_line).contains(&line)
                     && (m.ids.is_empty()
-                        || m.ids.iter().any(|id| id == rule || Some(id.as_str()) == sonar))
+                        || m.ids
+                            .iter()
+                            .any(|id| id == rule || Some(id.as_str()) == sonar))
             })
             .map(|m| Suppression {
                 kind: m.kind,

@@ -85,7 +85,7 @@ mod tests {
             message: "m".into(),
             snippet: String::new(),
             fingerprint: "0".into(),
-            suppressed: suppressed.then(|| crate::model::Suppression {
+            suppressed: suppressed.then_some(crate::model::Suppression {
                 kind: crate::model::SuppressionKind::Comment,
                 reason: None,
             }),
@@ -94,9 +94,18 @@ mod tests {
 
     #[test]
     fn fails_on_major_or_above_unless_suppressed() {
-        assert_eq!(decide(&[finding(Severity::Minor, false)], &[]).status, Status::Passed);
-        assert_eq!(decide(&[finding(Severity::Major, false)], &[]).status, Status::Failed);
-        assert_eq!(decide(&[finding(Severity::Blocker, true)], &[]).status, Status::Passed);
+        assert_eq!(
+            decide(&[finding(Severity::Minor, false)], &[]).status,
+            Status::Passed
+        );
+        assert_eq!(
+            decide(&[finding(Severity::Major, false)], &[]).status,
+            Status::Failed
+        );
+        assert_eq!(
+            decide(&[finding(Severity::Blocker, true)], &[]).status,
+            Status::Passed
+        );
     }
 
     #[test]

@@ -16,7 +16,12 @@ pub enum Format {
 }
 
 /// Renders `outcome`; `color` adds ANSI styles (text only).
-pub fn render(format: Format, outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    outcome: &Outcome,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
     match format {
         Format::Text => text::render(outcome, out, color),
         Format::Json => json::render(outcome, out),

@@ -24,7 +24,9 @@ impl Paint {
 
 fn severity_style(s: Severity) -> Style {
     match s {
-        Severity::Blocker | Severity::Critical => AnsiColor::Red.on_default().effects(Effects::BOLD),
+        Severity::Blocker | Severity::Critical => {
+            AnsiColor::Red.on_default().effects(Effects::BOLD)
+        }
         Severity::Major => AnsiColor::Red.on_default(),
         Severity::Minor => AnsiColor::Yellow.on_default(),
         Severity::Info => AnsiColor::Cyan.on_default(),
@@ -35,7 +37,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
     let p = Paint { color };
     let bold = Style::new().effects(Effects::BOLD);
     let dim = Style::new().effects(Effects::DIMMED);
-    let active: Vec<&Finding> = outcome.findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let active: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
     let mut current_file: Option<&str> = None;
     for f in &active {
         if current_file != Some(f.location.path.as_str()) {
@@ -50,7 +56,10 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
             out,
             "  {:<7} {} {}  {}",
             loc,
-            p.paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str())),
+            p.paint(
+                severity_style(f.severity),
+                &format!("{:<8}", f.severity.as_str())
+            ),
             p.paint(dim, &f.rule),
             f.message
         )?;
@@ -63,7 +72,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
     if !outcome.default_excluded_dirs.is_empty() {
         let dirs = &outcome.default_excluded_dirs;
         let shown: Vec<&str> = dirs.iter().take(5).map(String::as_str).collect();
-        let more = if dirs.len() > 5 { format!(", and {} more", dirs.len() - 5) } else { String::new() };
+        let more = if dirs.len() > 5 {
+            format!(", and {} more", dirs.len() - 5)
+        } else {
+            String::new()
+        };
         skipped.push(format!(
             "{} build-output/vendored folder(s) ({}{more})",
             dirs.len(),
@@ -71,10 +84,17 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         ));
     }
     if outcome.excluded_by_config > 0 {
-        skipped.push(format!("{} file(s) excluded by [sources]", outcome.excluded_by_config));
+        skipped.push(format!(
+            "{} file(s) excluded by [sources]",
+            outcome.excluded_by_config
+        ));
     }
     if !skipped.is_empty() {
-        writeln!(out, "{}", p.paint(dim, &format!("skipped {}", skipped.join("; "))))?;
+        writeln!(
+            out,
+            "{}",
+            p.paint(dim, &format!("skipped {}", skipped.join("; ")))
+        )?;
     }
     summary(out, &p, outcome, &active)
 }
@@ -94,12 +114,21 @@ fn snippet(out: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
         .count();
     let start = f.location.start_column as usize - 1 + tabs_before * 3;
     let width = if f.location.end_line == f.location.start_line {
-        (f.location.end_column.saturating_sub(f.location.start_column) as usize).max(1)
+        (f.location
+            .end_column
+            .saturating_sub(f.location.start_column) as usize)
+            .max(1)
     } else {
         line.chars().count().saturating_sub(start).max(1)
     };
     let blue = AnsiColor::Blue.on_default();
-    writeln!(out, "  {} {} {}", p.paint(blue, &gutter), p.paint(blue, "|"), line)?;
+    writeln!(
+        out,
+        "  {} {} {}",
+        p.paint(blue, &gutter),
+        p.paint(blue, "|"),
+        line
+    )?;
     writeln!(
         out,
         "  {pad} {} {}{}",
@@ -109,7 +138,12 @@ fn snippet(out: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
     )
 }
 
-fn summary(out: &mut dyn Write, p: &Paint, outcome: &Outcome, active: &[&Finding]) -> io::Result<()> {
+fn summary(
+    out: &mut dyn Write,
+    p: &Paint,
+    outcome: &Outcome,
+    active: &[&Finding],
+) -> io::Result<()> {
     let counts: Vec<String> = Severity::ALL
         .iter()
         .filter_map(|s| {
@@ -118,7 +152,11 @@ fn summary(out: &mut dyn Write, p: &Paint, outcome: &Outcome, active: &[&Finding
         })
         .collect();
     let suppressed = outcome.findings.len() - active.len();
-    let mut findings = format!("{} finding{}", active.len(), if active.len() == 1 { "" } else { "s" });
+    let mut findings = format!(
+        "{} finding{}",
+        active.len(),
+        if active.len() == 1 { "" } else { "s" }
+    );
     if !counts.is_empty() {
         findings.push_str(&format!(" ({})", counts.join(", ")));
     }
@@ -126,7 +164,10 @@ fn summary(out: &mut dyn Write, p: &Paint, outcome: &Outcome, active: &[&Finding
         findings.push_str(&format!(", {suppressed} suppressed"));
     }
     let (word, style) = match outcome.verdict.status {
-        Status::Passed => ("passed", AnsiColor::Green.on_default().effects(Effects::BOLD)),
+        Status::Passed => (
+            "passed",
+            AnsiColor::Green.on_default().effects(Effects::BOLD),
+        ),
         Status::Failed => ("failed", AnsiColor::Red.on_default().effects(Effects::BOLD)),
         Status::Error => ("error", AnsiColor::Red.on_default().effects(Effects::BOLD)),
     };

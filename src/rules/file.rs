@@ -108,7 +108,10 @@ pub fn parse(
         Some(lang) => Language::parse(lang.get_ref()).ok_or_else(|| {
             err(
                 lang.span(),
-                format!("unknown language `{}`; expected `java` or `rust`", lang.get_ref()),
+                format!(
+                    "unknown language `{}`; expected `java` or `rust`",
+                    lang.get_ref()
+                ),
             )
         })?,
         None => folder_language.ok_or_else(|| {
@@ -306,13 +309,19 @@ flagged = [2]
 
         let bad = GOOD.replace("title", "titel");
         let e = parse_str(&bad).unwrap_err().to_string();
-        assert!(e.contains("t.toml:2:1") && e.contains("did you mean `title`"), "{e}");
+        assert!(
+            e.contains("t.toml:2:1") && e.contains("did you mean `title`"),
+            "{e}"
+        );
 
         let bad = GOOD.replace("flagged = [2]", "flagged = [9]");
         let e = parse_str(&bad).unwrap_err().to_string();
         assert!(e.contains("flagged line 9 is outside"), "{e}");
 
         let bad = GOOD.replace("id = \"x-rule\"", "id = \"X_rule\"");
-        assert!(parse_str(&bad).unwrap_err().to_string().contains("kebab-case"));
+        assert!(parse_str(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("kebab-case"));
     }
 }

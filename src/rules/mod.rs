@@ -124,7 +124,10 @@ pub fn builtin() -> Result<Vec<Rule>, RuleFileError> {
 /// `language` key or the name of a folder on its path (`java`, `rust`).
 pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleFileError> {
     let mut paths = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir).standard_filters(false).build() {
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+    {
         let entry = entry.map_err(|e| RuleFileError::io(dir, e.to_string()))?;
         let path = entry.path();
         if path.is_file() && path.extension().is_some_and(|e| e == "toml") {
@@ -140,8 +143,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleFileError> {
     paths.sort();
     let mut rules = Vec::with_capacity(paths.len());
     for path in paths {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| RuleFileError::io(&path, e.to_string()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| RuleFileError::io(&path, e.to_string()))?;
         let lang = language_of_path(&path.to_string_lossy());
         rules.push(file::parse(&text, Origin::File(path), lang)?);
     }
@@ -181,7 +184,10 @@ fn language_of_path(path: &str) -> Option<Language> {
 }
 
 /// Closest candidate to `given`, for "did you mean" hints.
-pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(given, c), c))
@@ -246,7 +252,10 @@ mod tests {
     #[test]
     fn language_comes_from_the_folder() {
         assert_eq!(language_of_path("rules/java/x.toml"), Some(Language::Java));
-        assert_eq!(language_of_path("team/rust/deep/x.toml"), Some(Language::Rust));
+        assert_eq!(
+            language_of_path("team/rust/deep/x.toml"),
+            Some(Language::Rust)
+        );
         assert_eq!(language_of_path("team/x.toml"), None);
     }
 }

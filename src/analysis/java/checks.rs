@@ -27,16 +27,18 @@ pub const NAMES: &[&str] = &[
 
 pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>, String> {
     let int = |key: &str| {
-        rule.int_param(params, key)
-            .ok_or_else(|| format!("built-in `{name}` needs an integer parameter `{key}` in [params]"))
+        rule.int_param(params, key).ok_or_else(|| {
+            format!("built-in `{name}` needs an integer parameter `{key}` in [params]")
+        })
     };
     let bool_param = |key: &str, default: bool| {
         params
             .get(key)
             .or_else(|| rule.params.get(key))
             .map_or(Ok(default), |v| {
-                v.as_bool()
-                    .ok_or_else(|| format!("built-in `{name}`: parameter `{key}` must be true or false"))
+                v.as_bool().ok_or_else(|| {
+                    format!("built-in `{name}`: parameter `{key}` must be true or false")
+                })
             })
     };
     Ok(match name {
@@ -44,7 +46,9 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
             max: int("max")?,
             ignore_overrides: bool_param("ignore_overrides", true)?,
         }),
-        "equals-without-hashcode" => Box::new(UnpairedOverride { equals_present: true }),
+        "equals-without-hashcode" => Box::new(UnpairedOverride {
+            equals_present: true,
+        }),
         "hashcode-without-equals" => Box::new(UnpairedOverride {
             equals_present: false,
         }),
@@ -175,7 +179,10 @@ impl Check for UnpairedOverride {
         let class = node
             .parent()
             .and_then(|p| p.child_by_field_name("name"))
-            .map_or_else(|| "this anonymous class".to_string(), |n| format!("`{}`", text_of(n, text)));
+            .map_or_else(
+                || "this anonymous class".to_string(),
+                |n| format!("`{}`", text_of(n, text)),
+            );
         emit(flagged, &[("class", class)]);
     }
 }
@@ -187,8 +194,21 @@ impl Check for UnpairedOverride {
 struct StringIdentityComparison;
 
 const STRING_RETURNING: &[&str] = &[
-    "toString", "trim", "strip", "substring", "toUpperCase", "toLowerCase", "concat", "replace",
-    "replaceAll", "repeat", "valueOf", "format", "formatted", "stripLeading", "stripTrailing",
+    "toString",
+    "trim",
+    "strip",
+    "substring",
+    "toUpperCase",
+    "toLowerCase",
+    "concat",
+    "replace",
+    "replaceAll",
+    "repeat",
+    "valueOf",
+    "format",
+    "formatted",
+    "stripLeading",
+    "stripTrailing",
 ];
 
 impl Check for StringIdentityComparison {
@@ -206,13 +226,17 @@ impl Check for StringIdentityComparison {
         if operator != "==" && operator != "!=" {
             return;
         }
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
             return;
         };
         let is_null_or_interned = |n: Node| {
             n.kind() == "null_literal"
                 || (n.kind() == "method_invocation"
-                    && n.child_by_field_name("name").is_some_and(|m| text_of(m, text) == "intern"))
+                    && n.child_by_field_name("name")
+                        .is_some_and(|m| text_of(m, text) == "intern"))
         };
         if is_null_or_interned(left) || is_null_or_interned(right) {
             return;
@@ -227,11 +251,15 @@ fn is_string(expr: Node, text: &str) -> bool {
     match expr.kind() {
         "string_literal" => true,
         "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_string(e, text)),
-        "identifier" => declared_type(expr, text_of(expr, text), text).is_some_and(|t| is_string_type(t, text)),
+        "identifier" => {
+            declared_type(expr, text_of(expr, text), text).is_some_and(|t| is_string_type(t, text))
+        }
         "field_access" => {
-            expr.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+            expr.child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "this")
                 && expr.child_by_field_name("field").is_some_and(|f| {
-                    field_type(expr, text_of(f, text), text).is_some_and(|t| is_string_type(t, text))
+                    field_type(expr, text_of(f, text), text)
+                        .is_some_and(|t| is_string_type(t, text))
                 })
         }
         "method_invocation" => expr.child_by_field_name("name").is_some_and(|n| {
@@ -242,7 +270,9 @@ fn is_string(expr: Node, text: &str) -> bool {
                     "valueOf" | "format" => expr
                         .child_by_field_name("object")
                         .is_some_and(|o| text_of(o, text) == "String"),
-                    _ => expr.child_by_field_name("object").is_some_and(|o| is_string(o, text)),
+                    _ => expr
+                        .child_by_field_name("object")
+                        .is_some_and(|o| is_string(o, text)),
                 }
         }),
         _ => false,
@@ -281,10 +311,12 @@ fn declared_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
                     }
                 }
             }
-            "enhanced_for_statement" => {
-                if scope.child_by_field_name("name").is_some_and(|n| text_of(n, text) == name) {
-                    return scope.child_by_field_name("type");
-                }
+            "enhanced_for_statement"
+                if scope
+                    .child_by_field_name("name")
+                    .is_some_and(|n| text_of(n, text) == name) =>
+            {
+                return scope.child_by_field_name("type");
             }
             "for_statement" => {
                 let mut cursor = scope.walk();
@@ -348,7 +380,10 @@ fn declarator_type<'t>(declaration: Node<'t>, name: &str, text: &str) -> Option<
     let mut cursor = declaration.walk();
     let declarator = declaration
         .children_by_field_name("declarator", &mut cursor)
-        .find(|d| d.child_by_field_name("name").is_some_and(|n| text_of(n, text) == name))?;
+        .find(|d| {
+            d.child_by_field_name("name")
+                .is_some_and(|n| text_of(n, text) == name)
+        })?;
     if text_of(ty, text) == "var" {
         return declarator.child_by_field_name("value").or(Some(ty));
     }
@@ -403,7 +438,10 @@ impl Check for SwitchWithoutDefault {
         &[]
     }
     fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        if !node.parent().is_some_and(|p| STATEMENT_PARENTS.contains(&p.kind())) {
+        if !node
+            .parent()
+            .is_some_and(|p| STATEMENT_PARENTS.contains(&p.kind()))
+        {
             return;
         }
         let Some(body) = node.child_by_field_name("body") else {
@@ -412,15 +450,20 @@ impl Check for SwitchWithoutDefault {
         let mut cursor = body.walk();
         for group in body.named_children(&mut cursor) {
             let mut gc = group.walk();
-            for label in group.named_children(&mut gc).filter(|c| c.kind() == "switch_label") {
+            for label in group
+                .named_children(&mut gc)
+                .filter(|c| c.kind() == "switch_label")
+            {
                 let label_text = text_of(label, text);
                 if label_text.starts_with("default") {
                     return;
                 }
                 let mut lc = label.walk();
                 let special = label.named_children(&mut lc).any(|c| {
-                    matches!(c.kind(), "pattern" | "type_pattern" | "record_pattern" | "null_literal")
-                        || (c.kind() == "identifier" && text_of(c, text) == "default")
+                    matches!(
+                        c.kind(),
+                        "pattern" | "type_pattern" | "record_pattern" | "null_literal"
+                    ) || (c.kind() == "identifier" && text_of(c, text) == "default")
                 });
                 if special || label_text.contains("default") {
                     return;

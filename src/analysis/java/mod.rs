@@ -104,25 +104,43 @@ impl JavaEngine {
         let language: Language = tree_sitter_java::LANGUAGE.into();
         let kind_count = language.node_kind_count();
         // Per kind id: pattern texts with their info, and checks.
-        let mut pattern_texts: Vec<Vec<(String, PatternInfo)>> = (0..kind_count).map(|_| Vec::new()).collect();
+        let mut pattern_texts: Vec<Vec<(String, PatternInfo)>> =
+            (0..kind_count).map(|_| Vec::new()).collect();
         let mut kind_checks: Vec<Vec<usize>> = (0..kind_count).map(|_| Vec::new()).collect();
         let mut check_impls: Vec<(usize, Box<dyn Check>, Template)> = Vec::new();
 
         for &(index, enabled) in rules {
             let rule = &enabled.rule;
-            let fail = |line: usize, column: usize, message: String| RuleFileError::at(&rule.origin, line, column, message);
+            let fail = |line: usize, column: usize, message: String| {
+                RuleFileError::at(&rule.origin, line, column, message)
+            };
             let template = Template::parse(&rule.message);
             match &rule.matcher {
                 Matcher::Query(source) => {
                     let query = Query::new(&language, &source.text).map_err(|e| {
-                        let column = if e.row == 0 { source.column + e.column } else { e.column + 1 };
-                        fail(source.line + e.row, column, format!("invalid query: {}", query_error(&e)))
+                        let column = if e.row == 0 {
+                            source.column + e.column
+                        } else {
+                            e.column + 1
+                        };
+                        fail(
+                            source.line + e.row,
+                            column,
+                            format!("invalid query: {}", query_error(&e)),
+                        )
                     })?;
                     let at = |byte: usize| {
                         let before = &source.text[..byte];
                         let row = before.matches('\n').count();
                         let col = byte - before.rfind('\n').map_or(0, |i| i + 1);
-                        (source.line + row, if row == 0 { source.column + col } else { col + 1 })
+                        (
+                            source.line + row,
+                            if row == 0 {
+                                source.column + col
+                            } else {
+                                col + 1
+                            },
+                        )
                     };
                     for hole in template.holes() {
                         if query.capture_index_for_name(hole).is_none() {
@@ -134,14 +152,22 @@ impl JavaEngine {
                         }
                     }
                     for p in 0..query.pattern_count() {
-                        let (start, end) = (query.start_byte_for_pattern(p), query.end_byte_for_pattern(p));
+                        let (start, end) = (
+                            query.start_byte_for_pattern(p),
+                            query.end_byte_for_pattern(p),
+                        );
                         let text = &source.text[start..end];
                         let (line, column) = at(start);
-                        let predicates = Predicate::parse_all(&query, p).map_err(|m| fail(line, column, m))?;
+                        let predicates =
+                            Predicate::parse_all(&query, p).map_err(|m| fail(line, column, m))?;
                         let root = query::pattern_root(text).map_err(|m| fail(line, column, m))?;
                         let ids = kind_ids(&language, &root);
                         if ids.is_empty() {
-                            return Err(fail(line, column, "this pattern can start at no Java node".to_string()));
+                            return Err(fail(
+                                line,
+                                column,
+                                "this pattern can start at no Java node".to_string(),
+                            ));
                         }
                         for id in ids {
                             pattern_texts[id].push((
@@ -156,8 +182,8 @@ impl JavaEngine {
                     }
                 }
                 Matcher::Builtin(name) => {
-                    let check = checks::build(name, rule, &enabled.params)
-                        .map_err(|m| fail(1, 1, m))?;
+                    let check =
+                        checks::build(name, rule, &enabled.params).map_err(|m| fail(1, 1, m))?;
                     for hole in template.holes() {
                         if !check.values().contains(&hole) {
                             return Err(fail(
@@ -172,7 +198,9 @@ impl JavaEngine {
                     }
                     let slot = check_impls.len();
                     for kind in check.kinds() {
-                        for id in kind_ids(&language, &Root::Kinds(vec![((*kind).to_string(), true)])) {
+                        for id in
+                            kind_ids(&language, &Root::Kinds(vec![((*kind).to_string(), true)]))
+                        {
                             kind_checks[id].push(slot);
                         }
                     }
@@ -192,9 +220,18 @@ impl JavaEngine {
             let query = if texts.is_empty() {
                 None
             } else {
-                let combined: String = texts.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n");
+                let combined: String = texts
+                    .iter()
+                    .map(|(t, _)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 Some(Query::new(&language, &combined).map_err(|e| {
-                    RuleFileError::at(&crate::rules::Origin::BuiltIn("(combined)"), e.row + 1, e.column + 1, e.message)
+                    RuleFileError::at(
+                        &crate::rules::Origin::BuiltIn("(combined)"),
+                        e.row + 1,
+                        e.column + 1,
+                        e.message,
+                    )
                 })?)
             };
             dispatch[id] = Some(kinds.len() as u16);
@@ -233,7 +270,9 @@ impl JavaEngine {
                 suppress_warnings(node, text, report);
             }
             if has_errors && (node.is_error() || node.is_missing()) {
-                report.syntax_errors.push(node.start_position().row as u32 + 1);
+                report
+                    .syntax_errors
+                    .push(node.start_position().row as u32 + 1);
             }
             // Error subtrees are still walked: tree-sitter recovered around them.
             if walker.goto_first_child() {
@@ -250,14 +289,26 @@ impl JavaEngine {
         }
     }
 
-    fn run_kind(&self, entry: &KindRules, node: Node, text: &str, cursor: &mut QueryCursor, report: &mut FileReport) {
+    fn run_kind(
+        &self,
+        entry: &KindRules,
+        node: Node,
+        text: &str,
+        cursor: &mut QueryCursor,
+        report: &mut FileReport,
+    ) {
         if let Some(query) = &entry.query {
             let match_capture = query.capture_index_for_name("match");
             cursor.set_max_start_depth(Some(0));
             let mut matches = cursor.matches(query, node, text.as_bytes());
             while let Some(m) = matches.next() {
                 let info = &entry.patterns[m.pattern_index];
-                let capture = |c: u32| m.captures().iter().find(|cap| cap.index == c).map(|cap| cap.node);
+                let capture = |c: u32| {
+                    m.captures()
+                        .iter()
+                        .find(|cap| cap.index == c)
+                        .map(|cap| cap.node)
+                };
                 if !info.predicates.iter().all(|p| p.holds(&capture)) {
                     continue;
                 }
@@ -273,7 +324,10 @@ impl JavaEngine {
             let (rule, check, template) = &self.checks[slot];
             check.check(node, text, &mut |target, values| {
                 let message = template.render(&|name| {
-                    values.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+                    values
+                        .iter()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| v.clone())
                 });
                 report.hits.push(hit(*rule, target, message));
             });
@@ -282,8 +336,13 @@ impl JavaEngine {
 
     fn comment(&self, node: Node, src: &[u8], text: &str, report: &mut FileReport) {
         let start = node.start_byte();
-        let line_start = src[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let own_line = src[line_start..start].iter().all(|b| b.is_ascii_whitespace());
+        let line_start = src[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let own_line = src[line_start..start]
+            .iter()
+            .all(|b| b.is_ascii_whitespace());
         report.suppressions.comment(
             &text[node.byte_range()],
             node.start_position().row as u32 + 1,

@@ -101,8 +101,12 @@ impl Predicate {
     pub fn holds<'t>(&self, nodes: &dyn Fn(u32) -> Option<Node<'t>>) -> bool {
         let (capture, negate) = match self {
             Predicate::Empty { capture, negate }
-            | Predicate::Inside { capture, negate, .. }
-            | Predicate::HasAncestor { capture, negate, .. } => (*capture, *negate),
+            | Predicate::Inside {
+                capture, negate, ..
+            }
+            | Predicate::HasAncestor {
+                capture, negate, ..
+            } => (*capture, *negate),
         };
         let Some(node) = nodes(capture) else {
             return false;

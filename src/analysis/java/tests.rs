@@ -41,13 +41,22 @@ fn every_java_rule_flags_exactly_its_examples() {
                     "{} example {} ({}): flagged {:?}, expected {:?}",
                     rule.id,
                     i + 1,
-                    if example.noncompliant { "noncompliant" } else { "compliant" },
+                    if example.noncompliant {
+                        "noncompliant"
+                    } else {
+                        "compliant"
+                    },
                     lines,
                     example.flagged
                 ));
             }
             for hit in &report.hits {
-                assert!(!hit.message.contains('{'), "{}: unfilled message {}", rule.id, hit.message);
+                assert!(
+                    !hit.message.contains('{'),
+                    "{}: unfilled message {}",
+                    rule.id,
+                    hit.message
+                );
             }
         }
     }
@@ -58,7 +67,12 @@ fn query_rule(query: &str, message: &str) -> Rule {
     let text = format!(
         "id = \"t\"\ntitle = \"t\"\nseverity = \"major\"\ntype = \"bug\"\nmessage = \"{message}\"\ndescription = \"d\"\n[match]\nquery = '''\n{query}'''\n"
     );
-    rules::file::parse(&text, rules::Origin::File("t.toml".into()), Some(Lang::Java)).unwrap()
+    rules::file::parse(
+        &text,
+        rules::Origin::File("t.toml".into()),
+        Some(Lang::Java),
+    )
+    .unwrap()
 }
 
 fn compile_error(query: &str) -> String {
@@ -80,13 +94,23 @@ fn a_broken_query_names_the_rule_file_line_and_column() {
     assert!(e.starts_with("t.toml:10:"), "{e}");
     assert!(e.contains("invalid query"), "{e}");
     let e = compile_error("((identifier) @x (#frobnicate? @x))");
-    assert!(e.starts_with("t.toml:9:1:") && e.contains("unknown predicate #frobnicate?"), "{e}");
+    assert!(
+        e.starts_with("t.toml:9:1:") && e.contains("unknown predicate #frobnicate?"),
+        "{e}"
+    );
 }
 
 #[test]
 fn messages_take_capture_text_and_matches_are_anchored() {
-    let rule = query_rule("(method_invocation name: (identifier) @name) @match", "call to {name}");
-    let report = run(&rule, &Default::default(), "class A { void f() { a.b().c(); } }");
+    let rule = query_rule(
+        "(method_invocation name: (identifier) @name) @match",
+        "call to {name}",
+    );
+    let report = run(
+        &rule,
+        &Default::default(),
+        "class A { void f() { a.b().c(); } }",
+    );
     let messages: Vec<_> = report.hits.iter().map(|h| h.message.as_str()).collect();
     // Each invocation matched once, at its own node: no duplicates from ancestors.
     assert_eq!(messages, ["call to c", "call to b"]);
@@ -95,7 +119,11 @@ fn messages_take_capture_text_and_matches_are_anchored() {
 #[test]
 fn syntax_errors_are_reported_and_the_rest_is_analysed() {
     let rule = query_rule("((line_comment) @c (#match? @c \"TODO\"))", "todo");
-    let report = run(&rule, &Default::default(), "class A {\n  void f( {\n}\n// TODO x\n");
+    let report = run(
+        &rule,
+        &Default::default(),
+        "class A {\n  void f( {\n}\n// TODO x\n",
+    );
     assert!(!report.syntax_errors.is_empty());
     assert_eq!(report.hits.len(), 1);
 }
