@@ -7,6 +7,7 @@
 //! from `git` comparing the merge-base of the base branch with `HEAD` ([`git`]);
 //! [`ci`] tells which base and head the CI system means.
 
+pub mod ci;
 pub mod git;
 pub mod unified;
 
