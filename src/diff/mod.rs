@@ -138,6 +138,17 @@ impl ChangedLines {
     }
 }
 
+/// Builds the set from files, e.g. for tests of the stages that read it.
+impl FromIterator<ChangedFile> for ChangedLines {
+    fn from_iter<I: IntoIterator<Item = ChangedFile>>(files: I) -> ChangedLines {
+        let mut out = ChangedLines::default();
+        for file in files {
+            out.insert(file);
+        }
+        out
+    }
+}
+
 /// Collects line numbers in any order and yields them as sorted, merged ranges.
 /// Lines almost always arrive ascending, so pushing usually extends the last range.
 #[derive(Debug, Default)]

@@ -74,6 +74,8 @@ pub enum ParseError {
         found: String,
         expected: &'static str,
     },
+    #[error("line {line}: expected a hunk header `@@ -start[,count] +start[,count] @@` after the `---`/`+++` lines; the diff is truncated")]
+    MissingHunk { line: usize },
     #[error("line {line}: bad quoted path `{found}`: {reason}")]
     BadQuotedPath {
         line: usize,
@@ -198,6 +200,8 @@ struct Section {
     binary: bool,
     mode_changed: bool,
     hunks: usize,
+    /// Where `+++` was, if there was one: hunks must follow it.
+    new_name_line: Option<usize>,
     /// Set by a plain diff's hunk `@@ -0,0 …` / `@@ … +0,0 @@`: the side is empty.
     old_empty: bool,
     new_empty: bool,
@@ -223,6 +227,7 @@ impl Parser {
                 let name = header_name(n, rest)?;
                 if let Some(section) = &mut self.section {
                     section.new = Some(name);
+                    section.new_name_line = Some(n);
                 }
                 self.mode = Mode::Normal;
                 return Ok(());
@@ -280,29 +285,30 @@ impl Parser {
             }
         }
 
+        if line == b"-- " && self.section.is_some() {
+            // The signature `git format-patch` puts after the last file.
+            self.end_section()?;
+            self.mode = Mode::Trailer;
+            return Ok(());
+        }
+
         let after_hunk = self.hunk.as_ref().map(|h| h.line);
         let git = self.section.as_ref().is_some_and(|s| s.git);
-        match &mut self.section {
-            Some(section) if section.git && section.hunks == 0 => {
+        match (&mut self.section, after_hunk) {
+            (Some(section), _) if section.git && section.hunks == 0 => {
                 git_header_line(section, n, line, &mut self.mode)
             }
-            Some(section) if !section.git && section.new.is_some() && section.hunks == 0 => {
+            (Some(section), _) if section.new.is_some() && section.hunks == 0 => {
                 Err(ParseError::UnexpectedLine {
                     line: n,
                     found: shown(line),
                     expected: "a hunk header `@@ -start[,count] +start[,count] @@` after the `---`/`+++` lines",
                 })
             }
-            Some(_) if after_hunk.is_some() => match line.first() {
-                // The signature `git format-patch` puts after the last hunk.
-                _ if line == b"-- " => {
-                    self.end_section()?;
-                    self.mode = Mode::Trailer;
-                    Ok(())
-                }
+            (Some(_), Some(hunk_line)) => match line.first() {
                 Some(b'+' | b'-' | b' ') => Err(ParseError::HunkTooLong {
                     line: n,
-                    hunk_line: after_hunk.unwrap_or(0),
+                    hunk_line,
                     found: shown(line),
                 }),
                 // `\ No newline at end of file` after the hunk's last counted line.
@@ -518,6 +524,12 @@ fn git_header_line(
 
 impl Section {
     fn into_file(self) -> Result<Option<ChangedFile>, ParseError> {
+        if let (Some(plus_line), 0) = (self.new_name_line, self.hunks) {
+            // `---`/`+++` are only written before hunks: the diff was cut here.
+            return Err(ParseError::MissingHunk {
+                line: plus_line + 1,
+            });
+        }
         let (old, new) = if self.git {
             self.git_names()
         } else {
@@ -867,20 +879,21 @@ mod tests {
     }
 
     fn expected(files: Expected) -> ChangedLines {
-        let mut out = ChangedLines::default();
-        for (path, st, ranges) in files {
-            let (status, binary) = status(st);
-            out.insert(ChangedFile {
-                path: (*path).into(),
-                status,
-                binary,
-                ranges: ranges
-                    .iter()
-                    .map(|&(start, end)| LineRange { start, end })
-                    .collect(),
-            });
-        }
-        out
+        files
+            .iter()
+            .map(|(path, st, ranges)| {
+                let (status, binary) = status(st);
+                ChangedFile {
+                    path: (*path).into(),
+                    status,
+                    binary,
+                    ranges: ranges
+                        .iter()
+                        .map(|&(start, end)| LineRange { start, end })
+                        .collect(),
+                }
+            })
+            .collect()
     }
 
     #[test]
@@ -1227,6 +1240,15 @@ mod tests {
                  \n",
                 &[("src/A.java", "modified", &[(1, 1)])],
             ),
+            (
+                "format-patch signature after a file without hunks",
+                "diff --git a/run.sh b/run.sh\n\
+                 old mode 100644\n\
+                 new mode 100755\n\
+                 -- \n\
+                 2.43.0\n",
+                &[("run.sh", "mode-only", &[])],
+            ),
             ("empty diff", "", &[]),
             ("blank lines only", "\n\r\n\n", &[]),
         ];
@@ -1298,6 +1320,16 @@ mod tests {
                 "garbage between a plain header and its hunk",
                 "--- a/A\n+++ b/A\nstray\n",
                 "line 3: unexpected `stray`; expected a hunk header",
+            ),
+            (
+                "file header without a hunk at the end",
+                "diff --git a/A b/A\nindex 1..2 100644\n--- a/A\n+++ b/A\n",
+                "line 5: expected a hunk header `@@ -start[,count] +start[,count] @@` after the `---`/`+++` lines",
+            ),
+            (
+                "file header without a hunk before the next file",
+                "diff --git a/A b/A\n--- a/A\n+++ b/A\ndiff --git a/B b/B\n",
+                "line 4: expected a hunk header",
             ),
             (
                 "combined diff",
