@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod diff;
 pub mod gate;
 pub mod model;
 pub mod report;

@@ -1,0 +1,252 @@
+//! New code: the lines a pull request changed. A *changed line* is a line of the
+//! new version of a file that the diff marks with `+` (added or modified); context
+//! lines, removed lines and the unchanged body of a renamed or copied file are not
+//! new. Coverage and findings on new code are measured against this set only.
+//!
+//! The set comes either from a unified diff the user hands us ([`unified`]) or
+//! from `git` comparing the merge-base of the base branch with `HEAD` ([`git`]);
+//! [`ci`] tells which base and head the CI system means.
+
+pub mod ci;
+pub mod git;
+pub mod unified;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// An inclusive range of 1-based line numbers in the new version of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct LineRange {
+    pub start: u32,
+    /// Inclusive, so a one-line range has `start == end`.
+    pub end: u32,
+}
+
+impl LineRange {
+    pub fn contains(self, line: u32) -> bool {
+        self.start <= line && line <= self.end
+    }
+
+    pub fn line_count(self) -> u64 {
+        u64::from(self.end - self.start) + 1
+    }
+}
+
+/// What the diff did to a file as a whole. Reports show it; the changed lines
+/// alone cannot tell an added file from a modified one whose every line changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FileStatus {
+    Added,
+    Modified,
+    /// Moved from `from`; only its `+` lines are new, not the lines it brought along.
+    Renamed {
+        from: String,
+    },
+    /// Copied from `from`, which still exists; as with a rename only `+` lines are new.
+    Copied {
+        from: String,
+    },
+    /// Gone in the new version: it has no lines, and `path` is its old path.
+    Deleted,
+    /// Only the file mode changed (e.g. made executable): no line is new.
+    ModeOnly,
+}
+
+/// One file the diff touches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedFile {
+    /// Repository-relative, `/`-separated; the new path, or the old one when deleted.
+    pub path: String,
+    pub status: FileStatus,
+    /// The diff only says "binary files differ", so no line of it can be measured.
+    pub binary: bool,
+    /// Sorted, non-overlapping, non-adjacent ranges of new lines.
+    pub ranges: Vec<LineRange>,
+}
+
+impl ChangedFile {
+    pub fn contains(&self, line: u32) -> bool {
+        // Ranges are sorted and disjoint: find the last range starting at or before `line`.
+        let idx = self.ranges.partition_point(|r| r.start <= line);
+        idx > 0 && self.ranges[idx - 1].contains(line)
+    }
+
+    /// How many lines of this file are new.
+    pub fn line_count(&self) -> u64 {
+        self.ranges.iter().map(|r| r.line_count()).sum()
+    }
+
+    /// Every new line number, ascending.
+    pub fn lines(&self) -> impl Iterator<Item = u32> + '_ {
+        self.ranges.iter().flat_map(|r| r.start..=r.end)
+    }
+}
+
+/// The files a change touches and, per file, the lines it added or modified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ChangedLines {
+    files: BTreeMap<String, ChangedFile>,
+}
+
+impl ChangedLines {
+    /// Whether `line` of `path` (repository-relative, `/`-separated) is new code.
+    pub fn contains(&self, path: &str, line: u32) -> bool {
+        self.files.get(path).is_some_and(|f| f.contains(line))
+    }
+
+    pub fn file(&self, path: &str) -> Option<&ChangedFile> {
+        self.files.get(path)
+    }
+
+    /// Files in path order, so every report built from them is deterministic.
+    pub fn files(&self) -> impl Iterator<Item = &ChangedFile> {
+        self.files.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// How many lines are new across all files.
+    pub fn line_count(&self) -> u64 {
+        self.files.values().map(ChangedFile::line_count).sum()
+    }
+
+    /// Adds a file; a path seen twice (two patches concatenated) keeps the union
+    /// of both line sets and the later status.
+    pub(crate) fn insert(&mut self, file: ChangedFile) {
+        match self.files.get_mut(&file.path) {
+            Some(existing) => {
+                let mut lines = LineSet::default();
+                for r in existing.ranges.iter().chain(&file.ranges) {
+                    lines.push_range(*r);
+                }
+                existing.ranges = lines.into_ranges();
+                existing.status = file.status;
+                existing.binary |= file.binary;
+            }
+            None => {
+                self.files.insert(file.path.clone(), file);
+            }
+        }
+    }
+}
+
+/// Builds the set from files, e.g. for tests of the stages that read it.
+impl FromIterator<ChangedFile> for ChangedLines {
+    fn from_iter<I: IntoIterator<Item = ChangedFile>>(files: I) -> ChangedLines {
+        let mut out = ChangedLines::default();
+        for file in files {
+            out.insert(file);
+        }
+        out
+    }
+}
+
+/// Collects line numbers in any order and yields them as sorted, merged ranges.
+/// Lines almost always arrive ascending, so pushing usually extends the last range.
+#[derive(Debug, Default)]
+pub(crate) struct LineSet {
+    ranges: Vec<LineRange>,
+}
+
+impl LineSet {
+    pub(crate) fn push(&mut self, line: u32) {
+        self.push_range(LineRange {
+            start: line,
+            end: line,
+        });
+    }
+
+    pub(crate) fn push_range(&mut self, range: LineRange) {
+        if let Some(last) = self.ranges.last_mut() {
+            if range.start >= last.start && range.start <= last.end.saturating_add(1) {
+                last.end = last.end.max(range.end);
+                return;
+            }
+        }
+        self.ranges.push(range);
+    }
+
+    pub(crate) fn into_ranges(mut self) -> Vec<LineRange> {
+        if self.ranges.is_sorted() {
+            // Pushes in ascending order were merged as they came.
+            return self.ranges;
+        }
+        self.ranges.sort_unstable();
+        let mut merged: Vec<LineRange> = Vec::with_capacity(self.ranges.len());
+        for r in self.ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end.saturating_add(1) => {
+                    last.end = last.end.max(r.end);
+                }
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(start: u32, end: u32) -> LineRange {
+        LineRange { start, end }
+    }
+
+    fn set(lines: &[u32]) -> Vec<LineRange> {
+        let mut s = LineSet::default();
+        for &l in lines {
+            s.push(l);
+        }
+        s.into_ranges()
+    }
+
+    #[test]
+    fn line_set_merges_adjacent_and_unsorted_lines() {
+        assert_eq!(set(&[]), vec![]);
+        assert_eq!(set(&[1, 2, 3, 5]), vec![range(1, 3), range(5, 5)]);
+        assert_eq!(set(&[5, 1, 2, 4, 3, 9]), vec![range(1, 5), range(9, 9)]);
+        assert_eq!(set(&[7, 7, 7]), vec![range(7, 7)]);
+    }
+
+    #[test]
+    fn contains_finds_lines_only_inside_ranges() {
+        let file = ChangedFile {
+            path: "src/A.java".into(),
+            status: FileStatus::Modified,
+            binary: false,
+            ranges: vec![range(3, 5), range(10, 10)],
+        };
+        let mut all = ChangedLines::default();
+        all.insert(file);
+        let hits: Vec<u32> = (0..13).filter(|&l| all.contains("src/A.java", l)).collect();
+        assert_eq!(hits, vec![3, 4, 5, 10]);
+        assert!(!all.contains("src/B.java", 3));
+        assert_eq!(all.line_count(), 4);
+    }
+
+    #[test]
+    fn inserting_a_path_twice_unions_its_lines() {
+        let mut all = ChangedLines::default();
+        for ranges in [vec![range(1, 2)], vec![range(3, 3), range(8, 9)]] {
+            all.insert(ChangedFile {
+                path: "x".into(),
+                status: FileStatus::Modified,
+                binary: false,
+                ranges,
+            });
+        }
+        assert_eq!(
+            all.file("x").map(|f| f.ranges.clone()),
+            Some(vec![range(1, 3), range(8, 9)])
+        );
+    }
+}
