@@ -2,4 +2,5 @@
 //! context → sources → analysis → findings → reports (coverage, measures and the
 //! verdict join as their stages land).
 
+pub mod coverage;
 pub mod model;
