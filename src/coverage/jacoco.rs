@@ -371,24 +371,17 @@ fn source_file_name(cx: Ctx<'_>, e: &BytesStart<'_>) -> Result<String, CoverageE
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use serde_json::Value;
 
+    use crate::coverage::tests::{fixture, temp_file};
     use crate::coverage::{
         read_report, CounterKind, CoverageError, ParsedReport, Position, ReportedName,
     };
 
-    fn fixture(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(rel)
-    }
-
     fn parse_str(xml: &str) -> Result<ParsedReport, CoverageError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("jacoco.xml");
-        std::fs::write(&path, xml).unwrap();
+        let (_dir, path) = temp_file("jacoco.xml", xml.as_bytes());
         read_report(&path)
     }
 
