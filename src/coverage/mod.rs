@@ -565,9 +565,11 @@ pub fn load_reports(
     Ok(coverage)
 }
 
-/// The report files under `root` that `config.reports` names (each entry must match at
-/// least one file), or, without configuration, those at the usual locations (at least
-/// one must exist). Hidden directories are not searched. Sorted, without duplicates.
+/// The report files that `config.reports` names (each entry must match at least one
+/// file), or, without configuration, those at the usual locations under `root` (at least
+/// one must exist). An entry without glob characters is a path (relative to `root`, or
+/// absolute) and is used as is; globs search `root`, skipping hidden directories.
+/// Sorted, without duplicates.
 pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>, CoverageError> {
     let configured = !config.reports.is_empty();
     let patterns: Vec<String> = if configured {
@@ -575,47 +577,59 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
     } else {
         DEFAULT_REPORTS.iter().map(|p| p.to_string()).collect()
     };
-    let globs = glob_set("reports", &patterns)?;
-    let mut matched = vec![false; patterns.len()];
+    let is_glob = |p: &String| p.contains(['*', '?', '[', '{']);
+    let (globs, literals): (Vec<String>, Vec<String>) = patterns.iter().cloned().partition(is_glob);
+    let nothing_at = |pattern: &str| CoverageError::PatternMatchedNothing {
+        root: root.to_path_buf(),
+        pattern: pattern.to_string(),
+    };
     let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .hidden(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .build();
-    for entry in walker {
-        let entry = entry.map_err(|source| CoverageError::Walk {
-            root: root.to_path_buf(),
-            source,
-        })?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let rel = paths::to_slash(&rel.to_string_lossy());
-        let hits = globs.matches(&rel);
-        if !hits.is_empty() {
-            for i in hits {
-                matched[i] = true;
-            }
-            found.push(entry.into_path());
+    for literal in &literals {
+        let path = root.join(literal);
+        if path.is_file() {
+            found.push(path);
+        } else if configured {
+            return Err(nothing_at(literal));
         }
     }
-    if configured {
-        if let Some(i) = matched.iter().position(|m| !m) {
-            return Err(CoverageError::PatternMatchedNothing {
+    if !globs.is_empty() {
+        let set = glob_set("reports", &globs)?;
+        let mut matched = vec![false; globs.len()];
+        let walker = ignore::WalkBuilder::new(root)
+            .standard_filters(false)
+            .hidden(true)
+            .build();
+        for entry in walker {
+            let entry = entry.map_err(|source| CoverageError::Walk {
                 root: root.to_path_buf(),
-                pattern: patterns[i].clone(),
-            });
+                source,
+            })?;
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(root) else {
+                continue;
+            };
+            let hits = set.matches(paths::to_slash(&rel.to_string_lossy()));
+            if !hits.is_empty() {
+                for i in hits {
+                    matched[i] = true;
+                }
+                found.push(entry.into_path());
+            }
         }
-    } else if found.is_empty() {
+        if let Some(i) = matched.iter().position(|m| !m).filter(|_| configured) {
+            return Err(nothing_at(&globs[i]));
+        }
+    }
+    if found.is_empty() {
         return Err(CoverageError::NoReportFound {
             root: root.to_path_buf(),
             patterns,
         });
     }
+    found.sort();
+    found.dedup();
     Ok(found)
 }
 

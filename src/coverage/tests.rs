@@ -388,6 +388,20 @@ fn finds_reports_at_the_usual_places() {
         err.to_string().contains("`build/*.xml` matches no file"),
         "{err}"
     );
+    let err = find_reports(dir.path(), &config(&["lcov.info"], &[])).unwrap_err();
+    assert!(
+        err.to_string().contains("`lcov.info` matches no file"),
+        "{err}"
+    );
+    let absolute = dir.path().join("src/lcov.info");
+    let literal = config(&[absolute.to_str().unwrap(), "coverage/lcov.info"], &[]);
+    assert_eq!(
+        find_reports(Path::new("/elsewhere"), &literal)
+            .unwrap_err()
+            .to_string(),
+        "[coverage] reports: `coverage/lcov.info` matches no file under /elsewhere"
+    );
+    assert_eq!(find_reports(dir.path(), &literal).unwrap().len(), 2);
 
     let empty = tempfile::tempdir().unwrap();
     let err = find_reports(empty.path(), &CoverageConfig::default()).unwrap_err();

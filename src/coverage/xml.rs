@@ -232,7 +232,7 @@ fn read_error(cx: Ctx<'_>, error_at: u64, error: XmlError) -> CoverageError {
     let cx = Ctx { at: error_at, ..cx };
     match error {
         XmlError::Syntax(SyntaxError::InvalidBangMarkup) => cx.malformed(error.to_string()),
-        XmlError::Syntax(unclosed) => cx.truncated_in(&format!("a markup item ({unclosed})")),
+        XmlError::Syntax(unclosed) => cx.truncated_in(&format!("unfinished markup ({unclosed})")),
         XmlError::IllFormed(IllFormedError::MissingEndTag(name)) => cx.truncated(&name),
         XmlError::Io(io) => cx.malformed(format!("read failed: {io}")),
         other => cx.malformed(format!("not well-formed XML: {other}")),
