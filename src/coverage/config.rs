@@ -1,0 +1,58 @@
+//! The `[coverage]` section of gate.toml: where the reports are and where the sources
+//! live. Both are optional; without them gate looks where Maven, Gradle and the usual
+//! LCOV/Cobertura tools write, and finds source roots by matching package paths against
+//! the repository's files.
+
+use serde::Deserialize;
+
+/// Where reports are looked for when `reports` is not set: Maven (`jacoco:report`,
+/// `jacoco:report-aggregate`), Gradle (`jacocoTestReport` and custom report tasks), and
+/// the usual LCOV and Cobertura outputs at the repository root.
+pub const DEFAULT_REPORTS: &[&str] = &[
+    "**/target/site/jacoco/jacoco.xml",
+    "**/target/site/jacoco-aggregate/jacoco.xml",
+    "**/build/reports/jacoco/**/*.xml",
+    "lcov.info",
+    "coverage/lcov.info",
+    "cobertura.xml",
+    "coverage.xml",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoverageConfig {
+    /// Report files or globs relative to the repository root (`*` stays within a
+    /// directory, `**` crosses any number). Each must match at least one file. Empty:
+    /// [`DEFAULT_REPORTS`], of which at least one must exist.
+    pub reports: Vec<String>,
+    /// Directories or globs that hold package roots (`src/main/java`,
+    /// `*/src/main/kotlin`). A JaCoCo file `com/example/Foo.java` then maps only to
+    /// `<root>/.../com/example/Foo.java` under one of these. Empty: any directory, as
+    /// long as exactly one repository file matches.
+    pub source_roots: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_coverage_section() {
+        let config: CoverageConfig = toml::from_str(
+            "reports = [\"build/jacoco.xml\"]\nsource_roots = [\"app/src/main/java\"]",
+        )
+        .unwrap();
+        assert_eq!(config.reports, ["build/jacoco.xml"]);
+        assert_eq!(config.source_roots, ["app/src/main/java"]);
+        assert_eq!(
+            toml::from_str::<CoverageConfig>("").unwrap(),
+            CoverageConfig::default()
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_keys() {
+        let err = toml::from_str::<CoverageConfig>("report = [\"x.xml\"]").unwrap_err();
+        assert!(err.to_string().contains("unknown field `report`"), "{err}");
+    }
+}

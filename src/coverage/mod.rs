@@ -1,0 +1,717 @@
+//! Coverage: what the tests executed, per repository file and line. A coverage report
+//! (JaCoCo XML, LCOV or Cobertura XML) is streamed into one model, [`FileCoverage`]
+//! (line number → hits and branch outcomes), keyed by the file's path relative to the
+//! repository root. Reports name files their own way (JaCoCo by package and file name,
+//! the others by a path on the machine that ran the tests), so `paths` maps every name
+//! onto the repository's files; a name that maps to no file, or to several, is kept in
+//! [`Coverage::unmapped`] with a hint, never dropped. Several reports merge line by line:
+//! a line is covered if any report covers it, as JaCoCo's own merge decides. Anything
+//! that makes a report unreadable is a [`CoverageError`], so the gate fails closed.
+
+mod cobertura;
+pub mod config;
+mod jacoco;
+mod lcov;
+mod paths;
+mod xml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+pub use config::{CoverageConfig, DEFAULT_REPORTS};
+
+use crate::model::{Diagnostic, DiagnosticLevel};
+use paths::PathMapper;
+
+/// A missed/covered pair, JaCoCo's unit of measure. 0/0 means "nothing to measure",
+/// which is also what an omitted JaCoCo counter means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counter {
+    pub missed: u64,
+    pub covered: u64,
+}
+
+impl Counter {
+    pub const fn new(missed: u64, covered: u64) -> Counter {
+        Counter { missed, covered }
+    }
+
+    pub fn total(self) -> u64 {
+        self.missed.saturating_add(self.covered)
+    }
+
+    /// Covered share in percent; `None` for 0/0, which JaCoCo's `check` treats as
+    /// "nothing to measure" (the limit is skipped), neither 0 % nor 100 %.
+    pub fn percent(self) -> Option<f64> {
+        let total = self.total();
+        (total > 0).then(|| self.covered as f64 * 100.0 / total as f64)
+    }
+
+    /// Union of two measurements of the same code (two test runs): whatever either run
+    /// covered is covered. The reports only give counts, so this is the best lower bound:
+    /// the larger covered count, over the larger total.
+    fn merge(&mut self, other: Counter) {
+        let total = self.total().max(other.total());
+        self.covered = self.covered.max(other.covered);
+        self.missed = total - self.covered;
+    }
+}
+
+impl std::ops::AddAssign for Counter {
+    fn add_assign(&mut self, other: Counter) {
+        self.missed = self.missed.saturating_add(other.missed);
+        self.covered = self.covered.saturating_add(other.covered);
+    }
+}
+
+/// The six counters JaCoCo writes (`<counter type="...">`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CounterKind {
+    Instruction,
+    Branch,
+    Line,
+    Complexity,
+    Method,
+    Class,
+}
+
+impl CounterKind {
+    pub const ALL: [CounterKind; 6] = [
+        CounterKind::Instruction,
+        CounterKind::Branch,
+        CounterKind::Line,
+        CounterKind::Complexity,
+        CounterKind::Method,
+        CounterKind::Class,
+    ];
+
+    /// The name JaCoCo uses in XML and CSV (`INSTRUCTION`, `BRANCH`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CounterKind::Instruction => "INSTRUCTION",
+            CounterKind::Branch => "BRANCH",
+            CounterKind::Line => "LINE",
+            CounterKind::Complexity => "COMPLEXITY",
+            CounterKind::Method => "METHOD",
+            CounterKind::Class => "CLASS",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CounterKind> {
+        CounterKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One element's counters. A counter the report does not give is 0/0, as JaCoCo
+/// omits every counter whose total is 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub instruction: Counter,
+    pub branch: Counter,
+    pub line: Counter,
+    pub complexity: Counter,
+    pub method: Counter,
+    pub class: Counter,
+}
+
+impl Counters {
+    pub fn get(&self, kind: CounterKind) -> Counter {
+        match kind {
+            CounterKind::Instruction => self.instruction,
+            CounterKind::Branch => self.branch,
+            CounterKind::Line => self.line,
+            CounterKind::Complexity => self.complexity,
+            CounterKind::Method => self.method,
+            CounterKind::Class => self.class,
+        }
+    }
+
+    fn get_mut(&mut self, kind: CounterKind) -> &mut Counter {
+        match kind {
+            CounterKind::Instruction => &mut self.instruction,
+            CounterKind::Branch => &mut self.branch,
+            CounterKind::Line => &mut self.line,
+            CounterKind::Complexity => &mut self.complexity,
+            CounterKind::Method => &mut self.method,
+            CounterKind::Class => &mut self.class,
+        }
+    }
+}
+
+/// What the tests did on one source line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCoverage {
+    /// How often the line ran (LCOV, Cobertura). JaCoCo records no count, only which
+    /// instructions ran, so for JaCoCo this is the number of covered instructions.
+    /// Either way, `> 0` means covered.
+    pub hits: u64,
+    /// Missed/covered bytecode instructions on the line; JaCoCo only, 0/0 elsewhere.
+    pub instructions: Counter,
+    /// Missed/covered branch outcomes on the line; 0/0 when the line has no branch.
+    pub branches: Counter,
+}
+
+impl LineCoverage {
+    pub fn is_covered(&self) -> bool {
+        self.hits > 0
+    }
+
+    /// Covered, but some branch outcome never taken: diff-cover's "partial" line.
+    pub fn is_partial(&self) -> bool {
+        self.is_covered() && self.branches.missed > 0
+    }
+
+    fn merge(&mut self, other: &LineCoverage) {
+        self.hits = self.hits.max(other.hits);
+        self.instructions.merge(other.instructions);
+        self.branches.merge(other.branches);
+    }
+}
+
+/// Coverage of one repository file. Lines absent from `lines` hold no code the tool
+/// measured (blank, comment, declaration) and count neither way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileCoverage {
+    pub lines: BTreeMap<u32, LineCoverage>,
+    /// The file's own counters where the format has them (JaCoCo `<sourcefile>`).
+    /// Instruction and branch coverage must come from here, not from summing `lines`:
+    /// Kotlin counts instructions that belong to no line. `None` when the format has no
+    /// such counters, or when two reports cover the same file (counters cannot be
+    /// merged; lines can).
+    pub counters: Option<Counters>,
+}
+
+impl FileCoverage {
+    /// Covered and missed lines over the whole file.
+    pub fn line_counter(&self) -> Counter {
+        self.tally(self.lines.keys().copied())
+    }
+
+    /// Covered and missed lines among `lines` (e.g. the lines a pull request changed);
+    /// lines without measured code count neither way.
+    pub fn tally(&self, lines: impl IntoIterator<Item = u32>) -> Counter {
+        let mut counter = Counter::default();
+        for line in lines {
+            match self.lines.get(&line) {
+                Some(l) if l.is_covered() => counter.covered += 1,
+                Some(_) => counter.missed += 1,
+                None => {}
+            }
+        }
+        counter
+    }
+
+    /// The missed lines among `lines`, as ranges for a message (`12-15, 40`). A range
+    /// bridges lines with no measured code between two missed lines, so a comment
+    /// inside an untested block does not split it; any measured line in between does.
+    pub fn missed_ranges(&self, lines: impl IntoIterator<Item = u32>) -> Vec<RangeInclusive<u32>> {
+        let mut missed: Vec<u32> = lines
+            .into_iter()
+            .filter(|n| self.lines.get(n).is_some_and(|l| !l.is_covered()))
+            .collect();
+        missed.sort_unstable();
+        missed.dedup();
+        let mut ranges: Vec<RangeInclusive<u32>> = Vec::new();
+        for n in missed {
+            match ranges.last_mut() {
+                Some(last) if self.lines.range(last.end() + 1..n).next().is_none() => {
+                    *last = *last.start()..=n;
+                }
+                _ => ranges.push(n..=n),
+            }
+        }
+        ranges
+    }
+
+    fn merge(&mut self, other: FileCoverage) {
+        for (nr, line) in other.lines {
+            self.lines.entry(nr).or_default().merge(&line);
+        }
+        self.counters = None;
+    }
+}
+
+/// `12-15, 40`: how messages list line ranges.
+pub fn format_ranges(ranges: &[RangeInclusive<u32>]) -> String {
+    let parts: Vec<String> = ranges
+        .iter()
+        .map(|r| {
+            if r.start() == r.end() {
+                r.start().to_string()
+            } else {
+                format!("{}-{}", r.start(), r.end())
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// The report formats gate reads, each recognised by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Jacoco,
+    Lcov,
+    Cobertura,
+}
+
+impl fmt::Display for ReportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReportFormat::Jacoco => "JaCoCo XML",
+            ReportFormat::Lcov => "LCOV",
+            ReportFormat::Cobertura => "Cobertura XML",
+        })
+    }
+}
+
+/// One JaCoCo `<class>` with its counters: one row of JaCoCo's CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassCounters {
+    /// The CSV's GROUP: the report name, then `/group` for each enclosing `<group>`.
+    pub group: String,
+    /// VM notation, as in the XML: `com/example/shop`.
+    pub package: String,
+    /// VM notation: `com/example/shop/Cart$Item`.
+    pub name: String,
+    /// `class@sourcefilename` (JaCoCo DTD 1.1; absent in 1.0).
+    pub source_file: Option<String>,
+    pub counters: Counters,
+}
+
+/// What one report says about the whole project, as the tool computed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSummary {
+    pub path: PathBuf,
+    pub format: ReportFormat,
+    /// JaCoCo's `report@name`.
+    pub name: Option<String>,
+    /// The report's own totals: all six for JaCoCo; LINE, BRANCH and METHOD for LCOV
+    /// (`LF/LH`, `BRF/BRH`, `FNF/FNH`); LINE and BRANCH for Cobertura. 0/0 where absent.
+    pub counters: Counters,
+    /// JaCoCo only: every `<class>` that has counters (childless classes have none).
+    pub classes: Vec<ClassCounters>,
+}
+
+/// A file a report names that could not be tied to exactly one repository file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmapped {
+    pub report: PathBuf,
+    /// The name as the report gives it: `com/example/Foo.java` for JaCoCo, else a path.
+    pub name: String,
+    pub reason: UnmappedReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnmappedReason {
+    /// No repository file ends with the name (generated or inlined code, or sources
+    /// outside the list of repository files).
+    NoFile,
+    /// Several repository files end with the name: these, sorted.
+    Ambiguous(Vec<String>),
+    /// The report gives an absolute path outside the repository root.
+    OutsideRoot,
+}
+
+impl fmt::Display for Unmapped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let report = self.report.display();
+        let name = &self.name;
+        match &self.reason {
+            UnmappedReason::NoFile => write!(
+                f,
+                "{report}: no repository file matches `{name}`; its coverage is not counted. \
+                 If the sources live in a custom directory, list it in gate.toml: \
+                 [coverage] source_roots = [\"path/to/src\"]"
+            ),
+            UnmappedReason::Ambiguous(candidates) => write!(
+                f,
+                "{report}: `{name}` matches {} repository files ({}); its coverage is not \
+                 counted. Choose with [coverage] source_roots = [\"path/to/src\"]",
+                candidates.len(),
+                candidates.join(", ")
+            ),
+            UnmappedReason::OutsideRoot => write!(
+                f,
+                "{report}: `{name}` lies outside the repository root; its coverage is not counted"
+            ),
+        }
+    }
+}
+
+impl Unmapped {
+    /// A warning, not an error: JaCoCo legitimately names files that exist nowhere
+    /// (Kotlin inline functions from libraries), and a gate on changed lines still sees
+    /// those lines as unmeasured.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            level: DiagnosticLevel::Warning,
+            path: Some(self.report.display().to_string()),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// Everything the reports say, merged and mapped onto repository paths.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coverage {
+    /// Keyed by path relative to the repository root, `/`-separated.
+    pub files: BTreeMap<String, FileCoverage>,
+    /// One per report read, in the order given.
+    pub reports: Vec<ReportSummary>,
+    pub unmapped: Vec<Unmapped>,
+}
+
+impl Coverage {
+    /// Covered and missed lines over every mapped file. Computed from merged lines, never
+    /// by adding per-class LINE counters, which count shared lines twice.
+    pub fn line_counter(&self) -> Counter {
+        let mut counter = Counter::default();
+        for file in self.files.values() {
+            counter += file.line_counter();
+        }
+        counter
+    }
+
+    fn add(&mut self, parsed: ParsedReport, mapper: &PathMapper<'_>) {
+        for reported in parsed.files {
+            let mapped = match &reported.name {
+                ReportedName::Package {
+                    module,
+                    package,
+                    file,
+                } => mapper.map_package(package, file, module.as_deref()),
+                ReportedName::Path(path) => mapper.map_path(path, &parsed.source_dirs),
+            };
+            match mapped {
+                Ok(path) => match self.files.entry(path) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(reported.coverage);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        e.get_mut().merge(reported.coverage);
+                    }
+                },
+                Err(reason) => self.unmapped.push(Unmapped {
+                    report: parsed.summary.path.clone(),
+                    name: reported.name.to_string(),
+                    reason,
+                }),
+            }
+        }
+        self.reports.push(parsed.summary);
+    }
+}
+
+/// Where in a report something went wrong: XML reports are usually one long line, so
+/// a byte offset; LCOV is line-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Byte(u64),
+    Line(u64),
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Byte(n) => write!(f, "byte {n}"),
+            Position::Line(n) => write!(f, "line {n}"),
+        }
+    }
+}
+
+/// Why coverage could not be read. Every variant names the report (or the pattern
+/// that found none), so the message alone tells the user what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum CoverageError {
+    #[error("{}: cannot read coverage report: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}: coverage report is empty (0 bytes); did the test run or report task finish?", path.display())]
+    Empty { path: PathBuf },
+    #[error(
+        "{}: not a coverage report: {found}; expected JaCoCo XML (root <report>), \
+         Cobertura XML (root <coverage>) or LCOV (first line `TN:` or `SF:`)",
+        path.display()
+    )]
+    UnknownFormat { path: PathBuf, found: String },
+    #[error("{}: {at}: {what}", path.display())]
+    Malformed {
+        path: PathBuf,
+        at: Position,
+        what: String,
+    },
+    #[error(
+        "{}: {at}: the report ends inside {open}: it is truncated (was it still being written?)",
+        path.display()
+    )]
+    Truncated {
+        path: PathBuf,
+        at: Position,
+        open: String,
+    },
+    #[error(
+        "{}: {at}: {what}; coverage reports use no entities beyond &lt; &gt; &amp; &apos; \
+         &quot;, so gate refuses rather than expands them",
+        path.display()
+    )]
+    Entity {
+        path: PathBuf,
+        at: Position,
+        what: String,
+    },
+    #[error("[coverage] reports: `{pattern}` matches no file under {}", root.display())]
+    PatternMatchedNothing { root: PathBuf, pattern: String },
+    #[error(
+        "no coverage report found under {}; looked for {}. Run the tests with coverage first, \
+         or name the reports in gate.toml: [coverage] reports = [\"path/to/jacoco.xml\"]",
+        root.display(),
+        patterns.join(", ")
+    )]
+    NoReportFound {
+        root: PathBuf,
+        patterns: Vec<String>,
+    },
+    #[error("[coverage] {field}: `{pattern}` is not a valid glob: {source}")]
+    Glob {
+        field: &'static str,
+        pattern: String,
+        #[source]
+        source: globset::Error,
+    },
+    #[error("cannot search {} for coverage reports: {source}", root.display())]
+    Walk {
+        root: PathBuf,
+        #[source]
+        source: ignore::Error,
+    },
+}
+
+/// A report as parsed, before its file names are mapped onto the repository.
+#[derive(Debug)]
+pub(crate) struct ParsedReport {
+    pub(crate) summary: ReportSummary,
+    pub(crate) files: Vec<ReportedFile>,
+    /// Cobertura's `<sources><source>`: the directories its file names are relative to.
+    pub(crate) source_dirs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ReportedFile {
+    pub(crate) name: ReportedName,
+    pub(crate) coverage: FileCoverage,
+}
+
+/// How a report names a file.
+#[derive(Debug)]
+pub(crate) enum ReportedName {
+    /// JaCoCo: package path and bare file name; `module` is the innermost `<group>`,
+    /// which in a Maven aggregate is the module's artifactId.
+    Package {
+        module: Option<String>,
+        package: String,
+        file: String,
+    },
+    /// LCOV, Cobertura: a path as the tool wrote it, absolute or relative.
+    Path(String),
+}
+
+impl fmt::Display for ReportedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReportedName::Package { package, file, .. } if package.is_empty() => f.write_str(file),
+            ReportedName::Package { package, file, .. } => write!(f, "{package}/{file}"),
+            ReportedName::Path(path) => f.write_str(path),
+        }
+    }
+}
+
+/// Finds the reports (`config.reports`, or [`DEFAULT_REPORTS`]), reads them all and maps
+/// their files onto `repo_files` (repository-relative, `/`-separated paths of every file
+/// in the repository, Kotlin and others included: the mapping can only find what it is
+/// given).
+pub fn load(
+    root: &Path,
+    config: &CoverageConfig,
+    repo_files: &[String],
+) -> Result<Coverage, CoverageError> {
+    let reports = find_reports(root, config)?;
+    load_reports(root, &reports, config, repo_files)
+}
+
+/// Reads the given reports (in parallel) and merges them in the given order.
+pub fn load_reports(
+    root: &Path,
+    reports: &[PathBuf],
+    config: &CoverageConfig,
+    repo_files: &[String],
+) -> Result<Coverage, CoverageError> {
+    let mapper = PathMapper::new(root, repo_files, &config.source_roots)?;
+    let parsed: Vec<Result<ParsedReport, CoverageError>> =
+        reports.par_iter().map(|path| read_report(path)).collect();
+    let mut coverage = Coverage::default();
+    for report in parsed {
+        coverage.add(report?, &mapper);
+    }
+    Ok(coverage)
+}
+
+/// The report files that `config.reports` names (each entry must match at least one
+/// file), or, without configuration, those at the usual locations under `root` (at least
+/// one must exist). An entry without glob characters is a path (relative to `root`, or
+/// absolute) and is used as is; globs search `root`, skipping hidden directories.
+/// Sorted, without duplicates.
+pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>, CoverageError> {
+    let configured = !config.reports.is_empty();
+    let patterns: Vec<String> = if configured {
+        config.reports.clone()
+    } else {
+        DEFAULT_REPORTS.iter().map(|p| p.to_string()).collect()
+    };
+    let is_glob = |p: &String| p.contains(['*', '?', '[', '{']);
+    let (globs, literals): (Vec<String>, Vec<String>) = patterns.iter().cloned().partition(is_glob);
+    let nothing_at = |pattern: &str| CoverageError::PatternMatchedNothing {
+        root: root.to_path_buf(),
+        pattern: pattern.to_string(),
+    };
+    let mut found = Vec::new();
+    for literal in &literals {
+        let path = root.join(literal);
+        if path.is_file() {
+            found.push(path);
+        } else if configured {
+            return Err(nothing_at(literal));
+        }
+    }
+    if !globs.is_empty() {
+        let set = glob_set("reports", &globs)?;
+        let mut matched = vec![false; globs.len()];
+        let walker = ignore::WalkBuilder::new(root)
+            .standard_filters(false)
+            .hidden(true)
+            .build();
+        for entry in walker {
+            let entry = entry.map_err(|source| CoverageError::Walk {
+                root: root.to_path_buf(),
+                source,
+            })?;
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(root) else {
+                continue;
+            };
+            let hits = set.matches(paths::to_slash(&rel.to_string_lossy()));
+            if !hits.is_empty() {
+                for i in hits {
+                    matched[i] = true;
+                }
+                found.push(entry.into_path());
+            }
+        }
+        if let Some(i) = matched.iter().position(|m| !m).filter(|_| configured) {
+            return Err(nothing_at(&globs[i]));
+        }
+    }
+    if found.is_empty() {
+        return Err(CoverageError::NoReportFound {
+            root: root.to_path_buf(),
+            patterns,
+        });
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// `*` stays within one directory and `**` crosses any number, as in `.gitignore`.
+fn glob_set(field: &'static str, patterns: &[String]) -> Result<GlobSet, CoverageError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|source| CoverageError::Glob {
+                field,
+                pattern: pattern.clone(),
+                source,
+            })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|source| CoverageError::Glob {
+        field,
+        pattern: patterns.join(", "),
+        source,
+    })
+}
+
+/// Reads one report, recognising its format by content (a `.xml` file holding JSON or
+/// an HTML page is an error, not an empty report).
+pub(crate) fn read_report(path: &Path) -> Result<ParsedReport, CoverageError> {
+    let read_err = |source| CoverageError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_err)?;
+    let mut input = BufReader::with_capacity(64 * 1024, file);
+    let head = input.fill_buf().map_err(read_err)?;
+    if head.is_empty() {
+        return Err(CoverageError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(start) = body.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(CoverageError::UnknownFormat {
+            path: path.to_path_buf(),
+            found: "only whitespace".to_string(),
+        });
+    };
+    let body = &body[start..];
+    if body.starts_with(b"<") {
+        let (mut reader, root) = xml::XmlReader::open(path, input)?;
+        return match root.element.local_name().as_ref() {
+            "report" => jacoco::parse(&mut reader, &root),
+            "coverage" => cobertura::parse(&mut reader, &root),
+            other => Err(CoverageError::UnknownFormat {
+                path: path.to_path_buf(),
+                found: format!("its root element is <{other}>"),
+            }),
+        };
+    }
+    if [&b"TN:"[..], b"SF:", b"VER:"]
+        .iter()
+        .any(|p| body.starts_with(p))
+    {
+        return lcov::parse(path, input);
+    }
+    Err(CoverageError::UnknownFormat {
+        path: path.to_path_buf(),
+        found: describe_start(body),
+    })
+}
+
+/// A short, safe description of what a non-report starts with.
+fn describe_start(body: &[u8]) -> String {
+    match body.first() {
+        Some(b'{' | b'[') => "it starts like JSON".to_string(),
+        Some(0xFE | 0xFF) | Some(0) => "it is UTF-16 or binary; reports must be UTF-8".to_string(),
+        _ => {
+            let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
+            let text = String::from_utf8_lossy(&line[..line.len().min(40)]);
+            format!("it starts with {text:?}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

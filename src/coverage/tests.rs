@@ -1,0 +1,413 @@
+//! Tests of the coverage stage as the CLI calls it (find, read, map, merge), and the
+//! helpers the format parsers' tests share.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::*;
+
+pub(crate) fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// Writes `content` to `name` in a fresh directory (kept alive by the returned guard).
+pub(crate) fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path)
+}
+
+/// Every file under `dir`, relative to it: what source discovery would hand over.
+fn repo_files(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+    {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap();
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    files
+}
+
+/// Asserts a parsed LCOV or Cobertura report of `fixtures/coverage-formats/` against
+/// coverage.py's own JSON report of the same run: every file's executed and missing
+/// lines, its branch outcomes, and the totals.
+pub(crate) fn assert_matches_coverage_py(report: &ParsedReport) {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("coverage-formats/coverage.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let mut files: BTreeMap<String, &FileCoverage> = BTreeMap::new();
+    for f in &report.files {
+        files.insert(f.name.to_string(), &f.coverage);
+    }
+    let want_files = expected["files"].as_object().unwrap();
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        want_files.keys().collect::<Vec<_>>()
+    );
+    let numbers = |v: &Value| -> BTreeSet<u32> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| u32::try_from(n.as_u64().unwrap()).unwrap())
+            .collect()
+    };
+    for (name, want) in want_files {
+        let file = files[name];
+        let covered: BTreeSet<u32> = file
+            .lines
+            .iter()
+            .filter(|(_, l)| l.is_covered())
+            .map(|(n, _)| *n)
+            .collect();
+        let missed: BTreeSet<u32> = file
+            .lines
+            .iter()
+            .filter(|(_, l)| !l.is_covered())
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(covered, numbers(&want["executed_lines"]), "{name}");
+        assert_eq!(missed, numbers(&want["missing_lines"]), "{name}");
+        let mut branches = Counter::default();
+        for line in file.lines.values() {
+            branches += line.branches;
+        }
+        let summary = &want["summary"];
+        assert_eq!(
+            (branches.missed, branches.covered),
+            (
+                summary["missing_branches"].as_u64().unwrap(),
+                summary["covered_branches"].as_u64().unwrap()
+            ),
+            "{name}"
+        );
+    }
+    let totals = &expected["totals"];
+    let counters = report.summary.counters;
+    assert_eq!(
+        (counters.line.missed, counters.line.covered),
+        (
+            totals["missing_lines"].as_u64().unwrap(),
+            totals["covered_lines"].as_u64().unwrap()
+        )
+    );
+    assert_eq!(
+        (counters.branch.missed, counters.branch.covered),
+        (
+            totals["missing_branches"].as_u64().unwrap(),
+            totals["covered_branches"].as_u64().unwrap()
+        )
+    );
+}
+
+fn config(reports: &[&str], source_roots: &[&str]) -> CoverageConfig {
+    CoverageConfig {
+        reports: reports.iter().map(|s| s.to_string()).collect(),
+        source_roots: source_roots.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn loads_the_java_sample_onto_repository_paths() {
+    let root = fixture("java-sample");
+    let coverage = load(&root, &config(&["jacoco.xml"], &[]), &repo_files(&root)).unwrap();
+    assert!(coverage.unmapped.is_empty(), "{:?}", coverage.unmapped);
+    assert_eq!(
+        coverage.files.keys().collect::<Vec<_>>(),
+        [
+            "src/main/java/com/example/legacy/CsvExporter.java",
+            "src/main/java/com/example/shop/Cart.java",
+            "src/main/java/com/example/shop/Discount.java",
+            "src/main/java/com/example/shop/EuroFormatter.java",
+            "src/main/java/com/example/shop/PriceFormatter.java",
+            "src/main/java/com/example/util/TextUtils.java",
+        ]
+    );
+    assert_eq!(coverage.line_counter(), Counter::new(33, 50));
+    assert_eq!(coverage.reports[0].format, ReportFormat::Jacoco);
+}
+
+/// The added lines of a unified diff, per file: enough to check changed-line coverage
+/// against diff-cover without the diff stage.
+fn added_lines(patch: &str) -> BTreeMap<String, Vec<u32>> {
+    let mut files: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut current = None;
+    let mut next_line = 0u32;
+    for line in patch.lines() {
+        if let Some(path) = line.strip_prefix("+++ b/") {
+            current = Some(path.to_string());
+        } else if let Some(hunk) = line.strip_prefix("@@ ") {
+            let new = hunk.split(' ').nth(1).unwrap().trim_start_matches('+');
+            next_line = new.split(',').next().unwrap().parse().unwrap();
+        } else if line.starts_with("+++") || line.starts_with("---") {
+        } else if line.starts_with('+') {
+            files
+                .entry(current.clone().unwrap())
+                .or_default()
+                .push(next_line);
+            next_line += 1;
+        } else if line.starts_with(' ') {
+            next_line += 1;
+        }
+    }
+    files
+}
+
+#[test]
+fn changed_line_coverage_of_the_pr_change_agrees_with_diff_cover() {
+    let root = fixture("java-sample");
+    let pr = fixture("java-sample/pr-change");
+    let coverage = load_reports(
+        &root,
+        &[pr.join("jacoco.xml")],
+        &CoverageConfig::default(),
+        &repo_files(&root),
+    )
+    .unwrap();
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(pr.join("changed-lines.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let changed = added_lines(&std::fs::read_to_string(pr.join("feature.patch")).unwrap());
+    let mut total = Counter::default();
+    for (path, want) in expected["files"].as_object().unwrap() {
+        let file = &coverage.files[path];
+        let lines = changed[path].iter().copied();
+        let tally = file.tally(lines.clone());
+        total += tally;
+        assert_eq!(tally.total(), want["measured"].as_u64().unwrap(), "{path}");
+        assert_eq!(tally.covered, want["covered"].as_u64().unwrap(), "{path}");
+        let missed: Vec<u64> = file
+            .missed_ranges(lines.clone())
+            .into_iter()
+            .flatten()
+            .map(u64::from)
+            .collect();
+        let want_missed: Vec<u64> = want["missed_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(missed, want_missed, "{path}");
+        let partial: Vec<u64> = lines
+            .filter(|n| file.lines.get(n).is_some_and(LineCoverage::is_partial))
+            .map(u64::from)
+            .collect();
+        let want_partial: Vec<u64> = want["partial_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(partial, want_partial, "{path}");
+    }
+    assert_eq!(total, Counter::new(2, 6));
+    assert_eq!(total.percent(), Some(75.0));
+}
+
+#[test]
+fn kotlin_files_map_by_path_suffix() {
+    let root = fixture("kotlin-sample");
+    let coverage = load(&root, &config(&["jacoco.xml"], &[]), &repo_files(&root)).unwrap();
+    assert!(coverage.unmapped.is_empty(), "{:?}", coverage.unmapped);
+    assert_eq!(
+        coverage.files.keys().collect::<Vec<_>>(),
+        [
+            "src/main/kotlin/Untested.kt",
+            "src/main/kotlin/billing/Invoice.kt"
+        ]
+    );
+}
+
+#[test]
+fn lcov_and_cobertura_of_one_run_map_and_merge_to_the_same_lines() {
+    let root = fixture("coverage-formats/python-sample");
+    let files = repo_files(&root);
+    let reports = |names: &[&str]| -> Vec<PathBuf> {
+        names
+            .iter()
+            .map(|n| fixture(&format!("coverage-formats/{n}")))
+            .collect()
+    };
+    let cfg = CoverageConfig::default();
+    let lcov = load_reports(&root, &reports(&["lcov.info"]), &cfg, &files).unwrap();
+    let cobertura = load_reports(&root, &reports(&["cobertura.xml"]), &cfg, &files).unwrap();
+    assert!(lcov.unmapped.is_empty() && cobertura.unmapped.is_empty());
+    assert_eq!(lcov.files, cobertura.files);
+    assert_eq!(lcov.line_counter(), Counter::new(5, 20));
+    let both = load_reports(
+        &root,
+        &reports(&["lcov.info", "cobertura.xml"]),
+        &cfg,
+        &files,
+    )
+    .unwrap();
+    assert_eq!(both.files, lcov.files);
+    assert_eq!(both.reports.len(), 2);
+}
+
+#[test]
+fn a_line_is_covered_if_any_report_covers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.info");
+    let b = dir.path().join("b.info");
+    std::fs::write(&a, "SF:src/x.rs\nDA:1,1\nDA:2,0\nDA:3,0\nend_of_record\n").unwrap();
+    std::fs::write(
+        &b,
+        "SF:src/x.rs\nDA:1,0\nDA:2,4\nDA:3,0\nDA:4,0\nend_of_record\n",
+    )
+    .unwrap();
+    let files = ["src/x.rs".to_string()];
+    let coverage = load_reports(dir.path(), &[a, b], &CoverageConfig::default(), &files).unwrap();
+    let x = &coverage.files["src/x.rs"];
+    assert_eq!(x.line_counter(), Counter::new(2, 2));
+    assert_eq!(x.lines[&2].hits, 4);
+    assert_eq!(
+        format_ranges(&x.missed_ranges(x.lines.keys().copied())),
+        "3-4"
+    );
+}
+
+#[test]
+fn missed_ranges_bridge_only_unmeasured_lines() {
+    let mut file = FileCoverage::default();
+    for (nr, hits) in [(12, 0), (15, 0), (16, 1), (17, 0), (40, 0)] {
+        file.lines.insert(
+            nr,
+            LineCoverage {
+                hits,
+                ..LineCoverage::default()
+            },
+        );
+    }
+    let all = file.missed_ranges(1..=50);
+    assert_eq!(format_ranges(&all), "12-15, 17-40");
+    assert_eq!(format_ranges(&file.missed_ranges([40, 12, 99])), "12, 40");
+    assert_eq!(file.tally(10..=16), Counter::new(2, 1));
+    assert_eq!(Counter::default().percent(), None);
+}
+
+#[test]
+fn unmapped_files_are_reported_with_a_hint() {
+    let root = fixture("java-sample");
+    let only_cart = ["src/main/java/com/example/shop/Cart.java".to_string()];
+    let coverage = load(&root, &config(&["jacoco.xml"], &[]), &only_cart).unwrap();
+    assert_eq!(coverage.files.len(), 1);
+    assert_eq!(coverage.unmapped.len(), 5);
+    let first = &coverage.unmapped[0];
+    assert_eq!(first.reason, UnmappedReason::NoFile);
+    let message = first.to_diagnostic().message;
+    assert!(
+        message.contains("com/example/util/TextUtils.java"),
+        "{message}"
+    );
+    assert!(message.contains("[coverage] source_roots = ["), "{message}");
+}
+
+#[test]
+fn files_that_are_not_reports_are_errors() {
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("jacoco.xml", b"", "empty (0 bytes)"),
+        ("jacoco.xml", b"{\"coverage\": 1}", "starts like JSON"),
+        ("jacoco.xml", b" \n\t ", "only whitespace"),
+        (
+            "index.xml",
+            b"<!DOCTYPE html><html></html>",
+            "root element is <html>",
+        ),
+        ("lcov.info", b"\xFF\xFE<\x00r\x00", "UTF-16"),
+        (
+            "report.txt",
+            b"Coverage: 75%",
+            "starts with \"Coverage: 75%\"",
+        ),
+    ];
+    for (name, content, needle) in cases {
+        let (_dir, path) = temp_file(name, content);
+        let err = read_report(&path).unwrap_err().to_string();
+        assert!(err.contains(name), "{err}");
+        assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    }
+    let missing = read_report(Path::new("/nonexistent/jacoco.xml")).unwrap_err();
+    assert!(matches!(missing, CoverageError::Read { .. }), "{missing}");
+}
+
+#[test]
+fn finds_reports_at_the_usual_places() {
+    let dir = tempfile::tempdir().unwrap();
+    for rel in [
+        "core/target/site/jacoco/jacoco.xml",
+        "target/site/jacoco-aggregate/jacoco.xml",
+        "app/build/reports/jacoco/test/jacocoTestReport.xml",
+        "app/build/reports/jacoco/test/html/index.html",
+        "coverage/lcov.info",
+        "src/lcov.info",
+        ".hidden/target/site/jacoco/jacoco.xml",
+    ] {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "x").unwrap();
+    }
+    let found: Vec<String> = find_reports(dir.path(), &CoverageConfig::default())
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "app/build/reports/jacoco/test/jacocoTestReport.xml",
+            "core/target/site/jacoco/jacoco.xml",
+            "coverage/lcov.info",
+            "target/site/jacoco-aggregate/jacoco.xml",
+        ]
+    );
+
+    let err = find_reports(
+        dir.path(),
+        &config(&["coverage/lcov.info", "build/*.xml"], &[]),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("`build/*.xml` matches no file"),
+        "{err}"
+    );
+    let err = find_reports(dir.path(), &config(&["lcov.info"], &[])).unwrap_err();
+    assert!(
+        err.to_string().contains("`lcov.info` matches no file"),
+        "{err}"
+    );
+    let absolute = dir.path().join("src/lcov.info");
+    let literal = config(&[absolute.to_str().unwrap(), "coverage/lcov.info"], &[]);
+    assert_eq!(
+        find_reports(Path::new("/elsewhere"), &literal)
+            .unwrap_err()
+            .to_string(),
+        "[coverage] reports: `coverage/lcov.info` matches no file under /elsewhere"
+    );
+    assert_eq!(find_reports(dir.path(), &literal).unwrap().len(), 2);
+
+    let empty = tempfile::tempdir().unwrap();
+    let err = find_reports(empty.path(), &CoverageConfig::default()).unwrap_err();
+    assert!(matches!(err, CoverageError::NoReportFound { .. }), "{err}");
+    assert!(err.to_string().contains("[coverage] reports = ["), "{err}");
+
+    let err = find_reports(dir.path(), &config(&["[broken"], &[])).unwrap_err();
+    assert!(matches!(err, CoverageError::Glob { .. }), "{err}");
+}
