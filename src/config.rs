@@ -19,6 +19,8 @@ pub const FILE_NAME: &str = "gate.toml";
 pub struct Config {
     pub sources: SourcesConfig,
     pub rules: RulesConfig,
+    pub coverage: crate::coverage::CoverageConfig,
+    pub gate: crate::gate::GateConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -348,7 +350,11 @@ impl Loaded {
 /// did-you-mean from the keys serde says it expected.
 pub fn explain_toml_error(message: &str) -> String {
     let message = message.trim();
-    let Some(rest) = message.strip_prefix("unknown field `") else {
+    let (what, rest) = if let Some(rest) = message.strip_prefix("unknown field `") {
+        ("key", rest)
+    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+        ("value", rest)
+    } else {
         return message.to_string();
     };
     let Some((unknown, expected)) = rest.split_once('`') else {
@@ -359,7 +365,7 @@ pub fn explain_toml_error(message: &str) -> String {
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
     format!(
-        "unknown key `{unknown}`{hint}; expected one of: {}",
+        "unknown {what} `{unknown}`{hint}; expected one of: {}",
         candidates.join(", ")
     )
 }
@@ -388,6 +394,47 @@ default_excludes = true
 # system-out-print = "off"
 # todo-comment = "info"
 # too-many-parameters = { severity = "minor", max = 5 }
+
+[coverage]
+# Coverage reports (files or globs, relative to this folder): JaCoCo XML, LCOV or
+# Cobertura XML, told apart by content. Several are merged line by line. Empty: the
+# usual Maven, Gradle, LCOV and Cobertura locations.
+reports = []
+# Folders that hold package roots, for when JaCoCo's package paths match several
+# files or none, e.g. ["app/src/main/java"]. Empty: found automatically.
+source_roots = []
+# The run is an error (exit 2) when more than this share of a report's files
+# match no repository file: the coverage figures would not be trustworthy.
+max_unmapped_percent = 10.0
+
+[gate]
+# Coverage conditions on new code are not failed below this many coverable new lines.
+min_new_lines = 20
+# Accepted findings, written by `gate baseline`: only findings not in it are new.
+baseline = ".gate/baseline.json"
+# The conditions. Without any, "Sonar way" on new code applies, as if the two
+# below were written, except that without a coverage report the coverage condition
+# is skipped. Once you write a coverage condition, a missing report is an error.
+# [[gate.condition]]
+# metric = "coverage.line"   # coverage.branch, coverage.instruction, issues,
+#                            # issues.blocker|critical|major|minor (that severity or worse),
+#                            # issues.bug|vulnerability|security-hotspot|code-smell
+# scope = "new"              # or "overall"
+# min = 80.0                 # or max
+#
+# [[gate.condition]]
+# metric = "issues.major"
+# scope = "new"
+# max = 0
+#
+# JaCoCo `check` rules, as in jacoco-maven-plugin (JaCoCo XML reports only):
+# [[gate.jacoco_rule]]
+# element = "CLASS"          # BUNDLE, PACKAGE, CLASS, SOURCEFILE
+# counter = "LINE"           # INSTRUCTION, BRANCH, LINE, COMPLEXITY, METHOD, CLASS
+# value = "COVEREDRATIO"     # MISSEDRATIO, COVEREDCOUNT, MISSEDCOUNT, TOTALCOUNT
+# minimum = 0.80
+# includes = ["com.example.*"]
+# excludes = ["*Test"]
 "#;
 
 #[cfg(test)]

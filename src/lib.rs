@@ -15,7 +15,10 @@ pub mod source;
 
 use analysis::Analyzer;
 use config::{ConfigError, EnabledRule, Loaded};
-use model::{Diagnostic, Finding};
+use coverage::{Coverage, CoverageError};
+use gate::baseline::Baseline;
+use gate::measures::{Measures, NewCode};
+use model::{Diagnostic, DiagnosticLevel, Finding};
 use rules::{Rule, RuleFileError};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -29,6 +32,14 @@ pub enum Error {
     Rule(#[from] RuleFileError),
     #[error("{path}: {message}")]
     Path { path: PathBuf, message: String },
+    #[error(transparent)]
+    Coverage(#[from] CoverageError),
+    #[error("new code: {0}")]
+    Git(#[from] diff::git::GitError),
+    #[error("new code: {0}")]
+    Ci(#[from] diff::ci::CiError),
+    #[error("new code: {0}")]
+    Diff(#[from] diff::unified::ReadError),
 }
 
 /// What `gate check` was asked to do.
@@ -40,6 +51,33 @@ pub struct CheckOptions {
     pub jobs: usize,
     /// Parse every file but run no rule: the baseline benchmarks compare with.
     pub parse_only: bool,
+    /// New code is what changed since this ref's merge-base with HEAD.
+    pub base: Option<String>,
+    /// With `base`: compare the working tree, not HEAD.
+    pub uncommitted: bool,
+    /// New code is what this unified diff adds (`-` reads stdin).
+    pub diff: Option<PathBuf>,
+    /// Coverage reports to read instead of `[coverage] reports`.
+    pub coverage: Vec<String>,
+    /// Read the CI's environment for a pull request's base (off in tests).
+    pub use_ci_env: bool,
+}
+
+impl CheckOptions {
+    /// Options for analysing `root` with everything else at its default.
+    pub fn new(root: PathBuf) -> CheckOptions {
+        CheckOptions {
+            root,
+            config: None,
+            jobs: 1,
+            parse_only: false,
+            base: None,
+            uncommitted: false,
+            diff: None,
+            coverage: Vec::new(),
+            use_ci_env: true,
+        }
+    }
 }
 
 /// Everything one run found and decided; every report renders from this.
@@ -54,6 +92,9 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub default_excluded_dirs: Vec<String>,
     pub excluded_by_config: usize,
+    pub measures: Measures,
+    /// The coverage reports read, relative to the root where possible.
+    pub coverage_reports: Vec<String>,
     pub verdict: gate::Verdict,
     pub duration_ms: u64,
 }
@@ -89,6 +130,9 @@ pub fn check(
     let config = Loaded::load(root, options.config.as_deref())?;
     let rules = enabled_rules(&config)?;
     let analyzer = Analyzer::new(rules, options.parse_only)?;
+    // The new-code reference is resolved before the analysis, so that a wrong
+    // `--base` fails in milliseconds, not after a minute of analysis.
+    let new_code = new_code(options)?;
     let discovery =
         source::discover(root, &config.config.sources, options.jobs).map_err(|e| Error::Path {
             path: config
@@ -105,17 +149,173 @@ pub fn check(
     });
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(analysis.diagnostics);
-    let verdict = gate::decide(&analysis.findings, &diagnostics);
+
+    let mut coverage_config = config.config.coverage.clone();
+    if !options.coverage.is_empty() {
+        coverage_config.reports = options.coverage.clone();
+    }
+    let (coverage, no_coverage) = load_coverage(
+        root,
+        &coverage_config,
+        &discovery.all_files,
+        &mut diagnostics,
+    )?;
+
+    let baseline_path = root.join(&config.config.gate.baseline);
+    let baseline = Baseline::load(&baseline_path).map_err(|message| Error::Path {
+        path: baseline_path.clone(),
+        message,
+    })?;
+    let mut findings = analysis.findings;
+    for f in &mut findings {
+        f.new = f.suppressed.is_none()
+            && new_code.contains(&f.location.path, f.location.start_line)
+            && !baseline
+                .as_ref()
+                .is_some_and(|b| b.contains(&f.fingerprint));
+    }
+    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), &new_code);
+    if let Some(b) = &baseline {
+        measures.new_code.push_str(&format!(
+            ", minus {} finding(s) in {}",
+            b.len(),
+            config.config.gate.baseline
+        ));
+    }
+    let verdict = gate::decide(&gate::Inputs {
+        config: &config.config.gate,
+        measures: &measures,
+        coverage: coverage.as_ref(),
+        no_coverage: no_coverage.as_deref(),
+        diagnostics: &diagnostics,
+    });
+    let coverage_reports = coverage
+        .as_ref()
+        .map(|c| {
+            c.reports
+                .iter()
+                .map(|r| {
+                    r.path
+                        .strip_prefix(root)
+                        .unwrap_or(&r.path)
+                        .display()
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Outcome {
         root: root.display().to_string(),
         files: analysis.files,
         lines: analysis.lines,
         rules: analyzer.rules().len(),
-        findings: analysis.findings,
+        findings,
         diagnostics,
         default_excluded_dirs: discovery.default_excluded_dirs,
         excluded_by_config: discovery.excluded_by_config,
+        measures,
+        coverage_reports,
         verdict,
         duration_ms: started.elapsed().as_millis() as u64,
     })
+}
+
+/// Which lines are new: an explicit diff, an explicit base, a pull request the CI
+/// describes, or (without any reference) everything.
+fn new_code(options: &CheckOptions) -> Result<NewCode, Error> {
+    let root = &options.root;
+    if let Some(path) = &options.diff {
+        let lines = diff::unified::read(path)?;
+        let reference = if path.as_os_str() == "-" {
+            "the diff on standard input".to_string()
+        } else {
+            format!("the diff in {}", path.display())
+        };
+        return Ok(NewCode::Changed { reference, lines });
+    }
+    let (base, reference) = match &options.base {
+        Some(base) => (base.clone(), format!("changes since {base}")),
+        None if options.use_ci_env => {
+            let ci = diff::ci::detect_from_env()?;
+            match (ci.diff_base(), ci.pr_number) {
+                (Some(base), pr) => (
+                    base.to_string(),
+                    match pr {
+                        Some(n) => format!("pull request #{n} (changes since {base})"),
+                        None => format!("changes since {base}"),
+                    },
+                ),
+                (None, _) => return Ok(NewCode::Everything),
+            }
+        }
+        None => return Ok(NewCode::Everything),
+    };
+    let lines = diff::git::changed_lines(root, &base, options.uncommitted)?;
+    let prefix = diff::git::prefix(root)?;
+    let reference = if options.uncommitted {
+        format!("{reference}, with uncommitted changes")
+    } else {
+        reference
+    };
+    Ok(NewCode::Changed {
+        reference,
+        lines: lines.under(&prefix),
+    })
+}
+
+/// Reads the coverage reports. No report at all is not an error here (the gate
+/// decides whether a condition needed one); a report that cannot be read is, and so
+/// is one whose files mostly map to nothing in the repository.
+fn load_coverage(
+    root: &Path,
+    config: &coverage::CoverageConfig,
+    files: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(Option<Coverage>, Option<String>), Error> {
+    let coverage = match coverage::load(root, config, files) {
+        Ok(c) => c,
+        Err(CoverageError::NoReportFound { .. }) => {
+            return Ok((
+                None,
+                Some(
+                    "no coverage report found; name it with --coverage or [coverage] reports"
+                        .to_string(),
+                ),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mapped = coverage.files.len();
+    let unmapped = coverage.unmapped.len();
+    for u in coverage.unmapped.iter().take(10) {
+        diagnostics.push(u.to_diagnostic());
+    }
+    if unmapped > 10 {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            path: None,
+            message: format!(
+                "… and {} more report files that match no repository file",
+                unmapped - 10
+            ),
+        });
+    }
+    let share = if mapped + unmapped == 0 {
+        0.0
+    } else {
+        unmapped as f64 * 100.0 / (mapped + unmapped) as f64
+    };
+    if share > config.max_unmapped_percent {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Error,
+            path: None,
+            message: format!(
+                "{unmapped} of {} files in the coverage report(s) match no repository file ({share:.0} %, more than max_unmapped_percent = {}); \
+                 the coverage figures cannot be trusted. Check [coverage] source_roots, or that the report belongs to this code",
+                mapped + unmapped,
+                config.max_unmapped_percent
+            ),
+        });
+    }
+    Ok((Some(coverage), None))
 }

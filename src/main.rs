@@ -58,6 +58,15 @@ enum Command {
     Explain(ExplainArgs),
     /// Write a commented gate.toml with every key and its default.
     Init(InitArgs),
+    /// Accept today's findings: write their fingerprints to .gate/baseline.json.
+    ///
+    /// `gate check` then counts only findings that are not in the baseline as new,
+    /// so a legacy code base can adopt the gate on day one. The file is sorted, one
+    /// finding per line, so it diffs well in review; commit it.
+    Baseline(BaselineArgs),
+    /// Print the coverage the reports describe: totals per counter, per report and
+    /// per file, with missed line ranges.
+    Coverage(CoverageArgs),
 }
 
 #[derive(Args)]
@@ -78,9 +87,52 @@ struct CheckArgs {
     /// Worker threads [default: all cores].
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
+    /// New code is what changed since REF (the diff of merge-base(REF, HEAD)..HEAD),
+    /// e.g. origin/main. Default: the pull request's base when run in GitHub
+    /// Actions or a Jenkins multibranch job; otherwise all code is new.
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+    /// With --base: compare the working tree (including uncommitted and untracked
+    /// files) instead of HEAD.
+    #[arg(long, requires = "base")]
+    uncommitted: bool,
+    /// New code is what this unified diff adds (`git diff` output; `-` reads
+    /// standard input). Paths are relative to PATH.
+    #[arg(long, value_name = "FILE", conflicts_with = "base")]
+    diff: Option<PathBuf>,
+    /// Coverage report to read (JaCoCo XML, LCOV or Cobertura XML; repeatable;
+    /// globs allowed), instead of [coverage] reports.
+    #[arg(long, value_name = "FILE")]
+    coverage: Vec<String>,
     /// Parse every file but run no rule: the baseline for benchmarks.
     #[arg(long, hide = true)]
     parse_only: bool,
+}
+
+#[derive(Args)]
+struct BaselineArgs {
+    /// The repository's root folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Configuration file [default: PATH/gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CoverageArgs {
+    /// The repository's root folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Configuration file [default: PATH/gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Coverage report to read instead of [coverage] reports (repeatable).
+    #[arg(long, value_name = "FILE")]
+    coverage: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    format: ListFormat,
 }
 
 #[derive(Args)]
@@ -143,16 +195,34 @@ fn main() -> ExitCode {
         Command::Rules(args) => list_rules(args, color).map(|()| 0),
         Command::Explain(args) => explain(args).map(|()| 0),
         Command::Init(args) => init(args).map(|()| 0),
+        Command::Baseline(args) => baseline(args).map(|()| 0),
+        Command::Coverage(args) => coverage(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = anstream::stderr();
-            let _ = writeln!(err, "gate: error: {e:#}");
+            let _ = writeln!(err, "gate: error: {}", error_chain(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes in one line, each said once: our error types already
+/// quote their source, `.context()` wrappers do not.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+    }
+    message
 }
 
 /// Output cut short by the reader (`gate rules | head`) is not an error.
@@ -173,10 +243,14 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         .build_global()
         .context("cannot start the worker threads")?;
     let options = CheckOptions {
-        root: args.path,
         config: args.config,
         jobs,
         parse_only: args.parse_only,
+        base: args.base,
+        uncommitted: args.uncommitted,
+        diff: args.diff,
+        coverage: args.coverage,
+        ..CheckOptions::new(args.path)
     };
     let progress = Progress::new();
     let outcome = gate::check(&options, &|done, total| progress.update(done, total))?;
@@ -472,6 +546,59 @@ fn explanation(rule: &Rule) -> String {
         id = rule.id
     ));
     s
+}
+
+fn baseline(args: BaselineArgs) -> anyhow::Result<()> {
+    let config = Loaded::load(&args.path, args.config.as_deref())?;
+    let options = CheckOptions {
+        config: args.config,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        use_ci_env: false,
+        ..CheckOptions::new(args.path.clone())
+    };
+    let outcome = gate::check(&options, &|_, _| {})?;
+    let path = args.path.join(&config.config.gate.baseline);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(
+        &path,
+        gate::gate::baseline::Baseline::render(&outcome.findings),
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    let count = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .count();
+    println!(
+        "wrote {}: {count} finding(s) accepted; `gate check` now counts only findings not in it as new",
+        path.display()
+    );
+    Ok(())
+}
+
+fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
+    let config = Loaded::load(&args.path, args.config.as_deref())?;
+    let mut coverage_config = config.config.coverage.clone();
+    if !args.coverage.is_empty() {
+        coverage_config.reports = args.coverage;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let found = gate::source::discover(&args.path, &config.config.sources, threads)?;
+    let coverage = gate::coverage::load(&args.path, &coverage_config, &found.all_files)?;
+    let mut err = anstream::stderr();
+    for u in &coverage.unmapped {
+        writeln!(err, "gate: warning: {u}")?;
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        ListFormat::Text => report::coverage::text(&coverage, &args.path, &mut out)?,
+        ListFormat::Json => report::coverage::json(&coverage, &args.path, &mut out)?,
+    }
+    out.flush()?;
+    Ok(0)
 }
 
 fn init(args: InitArgs) -> anyhow::Result<()> {

@@ -104,6 +104,12 @@ impl Language {
     pub fn parse(s: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.as_str() == s)
     }
+
+    /// The language of a file, by its extension.
+    pub fn from_path(path: &str) -> Option<Language> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        Language::from_extension(name.rsplit_once('.')?.1)
+    }
 }
 
 impl fmt::Display for Language {
@@ -154,6 +160,9 @@ pub struct Finding {
     pub snippet: String,
     /// Stable across edits elsewhere in the file: see `analysis::fingerprint`.
     pub fingerprint: String,
+    /// On new code (a changed line, and not in the baseline): what new-code
+    /// conditions count.
+    pub new: bool,
     /// Set when the code suppresses this finding; such findings never fail the gate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,

@@ -19,6 +19,9 @@ pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &["target", "build", "node_modules", 
 pub struct Discovery {
     /// Sorted by relative path.
     pub files: Vec<SourceFile>,
+    /// Every file the walk saw, any language, sorted: coverage reports name files
+    /// (Kotlin, generated code) that are not analysed but must still be found.
+    pub all_files: Vec<String>,
     /// Folders skipped as build output or vendored code (relative paths, sorted).
     pub default_excluded_dirs: Vec<String>,
     /// Source files matched by `[sources] exclude` or not matched by `include`.
@@ -104,11 +107,14 @@ pub fn discover(
                 .and_then(|e| e.to_str())
                 .and_then(Language::from_extension)
             else {
+                let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+                found.all_files.push(rel);
                 return WalkState::Continue;
             };
             let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&rel))
                 || include.as_ref().is_some_and(|g| !g.is_match(&rel));
             let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
+            found.all_files.push(rel.clone());
             if excluded {
                 found.excluded_by_config += 1;
             } else {
@@ -123,6 +129,7 @@ pub fn discover(
     });
     let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
     found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.all_files.sort();
     found.default_excluded_dirs.sort();
     found.diagnostics.sort_by(|a, b| a.message.cmp(&b.message));
     Ok(found)

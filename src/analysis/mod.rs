@@ -220,6 +220,7 @@ impl Analyzer {
                     message: hit.message,
                     snippet: line_text.trim_end().to_string(),
                     fingerprint,
+                    new: false,
                     suppressed: report.suppressions.find(
                         &enabled.rule.id,
                         enabled.rule.equivalent.sonar.as_deref(),

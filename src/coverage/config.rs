@@ -18,7 +18,7 @@ pub const DEFAULT_REPORTS: &[&str] = &[
     "coverage.xml",
 ];
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageConfig {
     /// Report files or globs relative to the repository root (`*` stays within a
@@ -30,6 +30,19 @@ pub struct CoverageConfig {
     /// `<root>/.../com/example/Foo.java` under one of these. Empty: any directory, as
     /// long as exactly one repository file matches.
     pub source_roots: Vec<String>,
+    /// The largest share (percent) of a report's files that may map to no repository
+    /// file before the coverage is judged unreliable and the run is an error.
+    pub max_unmapped_percent: f64,
+}
+
+impl Default for CoverageConfig {
+    fn default() -> Self {
+        CoverageConfig {
+            reports: Vec::new(),
+            source_roots: Vec::new(),
+            max_unmapped_percent: 10.0,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl Counters {
         }
     }
 
-    fn get_mut(&mut self, kind: CounterKind) -> &mut Counter {
+    pub fn get_mut(&mut self, kind: CounterKind) -> &mut Counter {
         match kind {
             CounterKind::Instruction => &mut self.instruction,
             CounterKind::Branch => &mut self.branch,
@@ -488,12 +488,6 @@ pub enum CoverageError {
         #[source]
         source: globset::Error,
     },
-    #[error("cannot search {} for coverage reports: {source}", root.display())]
-    Walk {
-        root: PathBuf,
-        #[source]
-        source: ignore::Error,
-    },
 }
 
 /// A report as parsed, before its file names are mapped onto the repository.
@@ -599,11 +593,9 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
             .standard_filters(false)
             .hidden(true)
             .build();
-        for entry in walker {
-            let entry = entry.map_err(|source| CoverageError::Walk {
-                root: root.to_path_buf(),
-                source,
-            })?;
+        // A folder that cannot be read is skipped here: source discovery walks the
+        // same tree and reports it as an error, which already fails the run.
+        for entry in walker.flatten() {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }

@@ -114,6 +114,7 @@ fn config(reports: &[&str], source_roots: &[&str]) -> CoverageConfig {
     CoverageConfig {
         reports: reports.iter().map(|s| s.to_string()).collect(),
         source_roots: source_roots.iter().map(|s| s.to_string()).collect(),
+        ..CoverageConfig::default()
     }
 }
 

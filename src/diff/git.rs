@@ -126,6 +126,21 @@ pub fn changed_lines(
     Ok(changed)
 }
 
+/// Where `dir` sits inside its checkout (`sub/dir/`, or empty at the top), so paths
+/// git prints relative to the top can be made relative to `dir`.
+pub fn prefix(dir: &Path) -> Result<String, GitError> {
+    let output = command(dir, &["rev-parse", "--show-prefix"])
+        .output()
+        .map_err(|source| GitError::Spawn { source })?;
+    if !output.status.success() {
+        return Err(GitError::NotARepository {
+            dir: dir.to_owned(),
+            stderr: stderr(&output),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
 /// A repository, addressed by its top-level directory so that every path git
 /// prints is relative to the same root.
 struct Git {

@@ -118,6 +118,24 @@ impl ChangedLines {
         self.files.values().map(ChangedFile::line_count).sum()
     }
 
+    /// The files under `prefix` (a folder, `/`-terminated, relative to where the
+    /// paths are rooted), with paths made relative to it: for a repository whose
+    /// analysed root is a subfolder of the git checkout.
+    pub fn under(self, prefix: &str) -> ChangedLines {
+        if prefix.is_empty() {
+            return self;
+        }
+        let files = self
+            .files
+            .into_values()
+            .filter_map(|mut f| {
+                f.path = f.path.strip_prefix(prefix)?.to_string();
+                Some((f.path.clone(), f))
+            })
+            .collect();
+        ChangedLines { files }
+    }
+
     /// Adds a file; a path seen twice (two patches concatenated) keeps the union
     /// of both line sets and the later status.
     pub(crate) fn insert(&mut self, file: ChangedFile) {

@@ -1,9 +1,17 @@
-//! The verdict: a pure function of what the earlier stages found. Until coverage
-//! and conditions land, the gate fails on any unsuppressed finding of severity
-//! major or above, and cannot pass when something could not be analysed.
+//! The verdict: a pure function of the measures and the conditions. One row per
+//! condition (metric, scope, threshold, actual, outcome) and one sentence per
+//! reason. It fails closed: a condition that cannot be evaluated because an input
+//! is missing is an error (exit 2), never a pass.
 
-use crate::model::{Diagnostic, DiagnosticLevel, Finding, Severity};
-use serde::Serialize;
+pub mod baseline;
+pub mod conditions;
+pub mod measures;
+
+use crate::coverage::{CounterKind, Counters, Coverage};
+use crate::model::{Diagnostic, DiagnosticLevel};
+use conditions::{number, Condition, Element, JacocoRule, LimitValue, Scope};
+use measures::Measures;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -25,97 +33,357 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// How one condition came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// Deliberately not applied (a small change, or a default coverage condition
+    /// without any report); `note` says why.
+    Skipped,
+    /// Could not be evaluated: the verdict is an error.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub metric: String,
+    pub scope: Scope,
+    /// `≥ 80 %`, `≤ 0`.
+    pub threshold: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<f64>,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     pub status: Status,
     /// One sentence per reason the gate did not pass; empty when it passed.
     pub reasons: Vec<String>,
+    pub conditions: Vec<Row>,
 }
 
-/// Findings at or above this severity fail the gate.
-pub const FAIL_AT: Severity = Severity::Major;
+/// `[gate]` in gate.toml.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GateConfig {
+    /// The conditions; absent means the defaults ("Sonar way" on new code).
+    pub condition: Option<Vec<toml::Spanned<Condition>>>,
+    pub jacoco_rule: Vec<toml::Spanned<JacocoRule>>,
+    /// Coverage conditions on new code are not failed when the change has fewer
+    /// coverable new lines than this: a two-line fix should not fail on 50 %.
+    pub min_new_lines: u64,
+    /// Fingerprints of accepted findings, written by `gate baseline`.
+    pub baseline: String,
+}
 
-pub fn decide(findings: &[Finding], diagnostics: &[Diagnostic]) -> Verdict {
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig {
+            condition: None,
+            jacoco_rule: Vec::new(),
+            min_new_lines: 20,
+            baseline: baseline::DEFAULT_PATH.to_string(),
+        }
+    }
+}
+
+impl GateConfig {
+    pub fn conditions(&self) -> Vec<Condition> {
+        self.condition
+            .as_ref()
+            .map_or_else(Condition::defaults, |c| {
+                c.iter().map(|c| c.get_ref().clone()).collect()
+            })
+    }
+
+    /// Whether the coverage conditions were asked for (so a missing report is an
+    /// error) rather than defaults (so a repository without tests still runs).
+    pub fn coverage_required(&self) -> bool {
+        !self.jacoco_rule.is_empty()
+            || self
+                .condition
+                .as_ref()
+                .is_some_and(|c| c.iter().any(|c| c.get_ref().metric.is_coverage()))
+    }
+}
+
+/// Everything the verdict reads.
+pub struct Inputs<'a> {
+    pub config: &'a GateConfig,
+    pub measures: &'a Measures,
+    pub coverage: Option<&'a Coverage>,
+    /// Why there is no coverage, when there is none.
+    pub no_coverage: Option<&'a str>,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+pub fn decide(inputs: &Inputs) -> Verdict {
+    let config = inputs.config;
+    let mut rows = Vec::new();
     let mut reasons = Vec::new();
-    let errors = diagnostics
+    let mut error = false;
+    let errors = inputs
+        .diagnostics
         .iter()
         .filter(|d| d.level == DiagnosticLevel::Error)
         .count();
     if errors > 0 {
+        error = true;
         reasons.push(format!(
             "{errors} problem(s) prevented a complete analysis (see the errors above)"
         ));
     }
-    let blocking = findings
-        .iter()
-        .filter(|f| f.suppressed.is_none() && f.severity >= FAIL_AT)
-        .count();
-    if blocking > 0 {
-        reasons.push(format!(
-            "{blocking} finding(s) of severity {FAIL_AT} or above"
-        ));
+    let coverable_new = inputs.measures.new.lines.map_or(0, |f| f.total);
+    for condition in config.conditions() {
+        let metric = condition.metric;
+        let actual = inputs.measures.scope(condition.scope).value(metric);
+        let mut row = Row {
+            metric: metric.name().to_string(),
+            scope: condition.scope,
+            threshold: condition.threshold_text(),
+            actual,
+            outcome: Outcome::Passed,
+            note: None,
+        };
+        let scope_word = match condition.scope {
+            Scope::New => "new ",
+            Scope::Overall => "",
+        };
+        if metric.is_coverage() && inputs.coverage.is_none() {
+            let why = inputs.no_coverage.unwrap_or("no coverage report");
+            if config.coverage_required() {
+                row.outcome = Outcome::Error;
+                error = true;
+                reasons.push(format!(
+                    "{scope_word}{} cannot be measured: {why}",
+                    metric.label()
+                ));
+            } else {
+                row.outcome = Outcome::Skipped;
+            }
+            row.note = Some(why.to_string());
+        } else if metric.is_coverage()
+            && condition.scope == Scope::New
+            && coverable_new < config.min_new_lines
+        {
+            row.outcome = Outcome::Skipped;
+            row.note = Some(format!(
+                "{coverable_new} coverable new line(s), fewer than min_new_lines = {}",
+                config.min_new_lines
+            ));
+        } else {
+            match actual {
+                None => {
+                    row.outcome = Outcome::Skipped;
+                    row.note = Some("nothing to measure".to_string());
+                }
+                Some(v) if condition.holds(v) => {}
+                Some(v) => {
+                    row.outcome = Outcome::Failed;
+                    reasons.push(if metric.is_coverage() {
+                        let bound = if condition.min.is_some() {
+                            "below"
+                        } else {
+                            "above"
+                        };
+                        format!(
+                            "{scope_word}{} {:.1} % is {bound} {}",
+                            metric.label(),
+                            v,
+                            condition
+                                .threshold_text()
+                                .trim_start_matches(['≥', '≤', ' '])
+                        )
+                    } else {
+                        format!(
+                            "{} {scope_word}{} (allowed: {})",
+                            number(v),
+                            metric.label(),
+                            condition.threshold_text()
+                        )
+                    });
+                }
+            }
+        }
+        rows.push(row);
     }
-    let status = if errors > 0 {
+    for rule in &config.jacoco_rule {
+        let row = jacoco_row(rule.get_ref(), inputs.coverage, inputs.no_coverage);
+        match row.outcome {
+            Outcome::Failed => reasons.push(format!(
+                "JaCoCo rule {}: {}",
+                row.metric,
+                row.note.as_deref().unwrap_or("limit not met")
+            )),
+            Outcome::Error => {
+                error = true;
+                reasons.push(format!(
+                    "JaCoCo rule {} cannot be checked: {}",
+                    row.metric,
+                    row.note.as_deref().unwrap_or("no coverage")
+                ));
+            }
+            _ => {}
+        }
+        rows.push(row);
+    }
+    let status = if error {
         Status::Error
-    } else if blocking > 0 {
+    } else if rows.iter().any(|r| r.outcome == Outcome::Failed) {
         Status::Failed
     } else {
         Status::Passed
     };
-    Verdict { status, reasons }
+    Verdict {
+        status,
+        reasons,
+        conditions: rows,
+    }
+}
+
+/// One row for a JaCoCo `check` rule: its worst element, and the failing ones named.
+fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Option<&str>) -> Row {
+    let value_name = format!("{:?}", rule.value).to_uppercase();
+    let mut row = Row {
+        metric: format!("{:?}.{}.{value_name}", rule.element, rule.counter).to_uppercase(),
+        scope: Scope::Overall,
+        threshold: match (rule.minimum, rule.maximum) {
+            (Some(min), Some(max)) => format!("{min} – {max}"),
+            (Some(min), None) => format!("≥ {min}"),
+            (None, Some(max)) => format!("≤ {max}"),
+            (None, None) => String::new(),
+        },
+        actual: None,
+        outcome: Outcome::Passed,
+        note: None,
+    };
+    let Some(coverage) = coverage else {
+        row.outcome = Outcome::Error;
+        row.note = Some(no_coverage.unwrap_or("no coverage report").to_string());
+        return row;
+    };
+    let Some(kind) = CounterKind::parse(&rule.counter) else {
+        row.outcome = Outcome::Error;
+        row.note = Some(format!("unknown counter {}", rule.counter));
+        return row;
+    };
+    let elements = jacoco_elements(rule.element, coverage);
+    if elements.is_empty() && rule.element != Element::Bundle {
+        row.outcome = Outcome::Error;
+        row.note = Some(format!(
+            "the report has no per-{} counters (JaCoCo XML has them; LCOV and Cobertura do not)",
+            format!("{:?}", rule.element).to_lowercase()
+        ));
+        return row;
+    }
+    let mut failing = Vec::new();
+    let mut worst: Option<f64> = None;
+    for (name, counters) in elements {
+        let included = rule
+            .includes
+            .iter()
+            .any(|p| conditions::wildcard_match(p, &name))
+            && !rule
+                .excludes
+                .iter()
+                .any(|p| conditions::wildcard_match(p, &name));
+        if !included {
+            continue;
+        }
+        let c = counters.get(kind);
+        let value = match rule.value {
+            LimitValue::Coveredratio => {
+                (c.total() > 0).then(|| c.covered as f64 / c.total() as f64)
+            }
+            LimitValue::Missedratio => (c.total() > 0).then(|| c.missed as f64 / c.total() as f64),
+            LimitValue::Coveredcount => Some(c.covered as f64),
+            LimitValue::Missedcount => Some(c.missed as f64),
+            LimitValue::Totalcount => Some(c.total() as f64),
+        };
+        // Like JaCoCo, a ratio of nothing (0/0) is not checked.
+        let Some(value) = value else { continue };
+        let too_low = rule.minimum.is_some_and(|m| value < m);
+        let too_high = rule.maximum.is_some_and(|m| value > m);
+        let is_worse = |w: f64| {
+            if rule.minimum.is_some() {
+                value < w
+            } else {
+                value > w
+            }
+        };
+        if worst.is_none_or(is_worse) {
+            worst = Some(value);
+        }
+        if too_low || too_high {
+            failing.push(format!("{name} = {}", round(value)));
+        }
+    }
+    row.actual = worst.map(round);
+    if !failing.is_empty() {
+        row.outcome = Outcome::Failed;
+        let shown: Vec<&str> = failing.iter().take(5).map(String::as_str).collect();
+        let more = if failing.len() > 5 {
+            format!(" and {} more", failing.len() - 5)
+        } else {
+            String::new()
+        };
+        row.note = Some(format!(
+            "{} element(s) outside the limit: {}{more}",
+            failing.len(),
+            shown.join(", ")
+        ));
+    }
+    row
+}
+
+fn round(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+/// The named counters of each element of a kind, as JaCoCo's `check` sees them.
+fn jacoco_elements(element: Element, coverage: &Coverage) -> Vec<(String, Counters)> {
+    let dotted = |s: &str| s.replace('/', ".");
+    match element {
+        Element::Bundle => coverage
+            .reports
+            .iter()
+            .map(|r| {
+                (
+                    r.name
+                        .clone()
+                        .unwrap_or_else(|| r.path.display().to_string()),
+                    r.counters,
+                )
+            })
+            .collect(),
+        Element::Class => coverage
+            .reports
+            .iter()
+            .flat_map(|r| r.classes.iter())
+            .map(|c| (dotted(&c.name), c.counters))
+            .collect(),
+        Element::Package => {
+            let mut packages: std::collections::BTreeMap<String, Counters> = Default::default();
+            for class in coverage.reports.iter().flat_map(|r| r.classes.iter()) {
+                let entry = packages.entry(dotted(&class.package)).or_default();
+                for kind in CounterKind::ALL {
+                    *entry.get_mut(kind) += class.counters.get(kind);
+                }
+            }
+            packages.into_iter().collect()
+        }
+        Element::Sourcefile => coverage
+            .files
+            .iter()
+            .filter_map(|(path, f)| f.counters.map(|c| (path.clone(), c)))
+            .collect(),
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Location, RuleType};
-
-    fn finding(severity: Severity, suppressed: bool) -> Finding {
-        Finding {
-            rule: "r".into(),
-            severity,
-            rule_type: RuleType::Bug,
-            location: Location {
-                path: "A.java".into(),
-                start_line: 1,
-                start_column: 1,
-                end_line: 1,
-                end_column: 2,
-            },
-            message: "m".into(),
-            snippet: String::new(),
-            fingerprint: "0".into(),
-            suppressed: suppressed.then_some(crate::model::Suppression {
-                kind: crate::model::SuppressionKind::Comment,
-                reason: None,
-            }),
-        }
-    }
-
-    #[test]
-    fn fails_on_major_or_above_unless_suppressed() {
-        assert_eq!(
-            decide(&[finding(Severity::Minor, false)], &[]).status,
-            Status::Passed
-        );
-        assert_eq!(
-            decide(&[finding(Severity::Major, false)], &[]).status,
-            Status::Failed
-        );
-        assert_eq!(
-            decide(&[finding(Severity::Blocker, true)], &[]).status,
-            Status::Passed
-        );
-    }
-
-    #[test]
-    fn an_analysis_error_fails_closed_with_exit_2() {
-        let d = Diagnostic {
-            level: DiagnosticLevel::Error,
-            path: None,
-            message: "cannot read".into(),
-        };
-        let v = decide(&[], &[d]);
-        assert_eq!((v.status, v.status.exit_code()), (Status::Error, 2));
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 //! `docs/gate-report.schema.json`. Other tools and later formats read this shape,
 //! so fields are only ever added within a version.
 
+use crate::gate::measures::Measures;
 use crate::gate::Verdict;
 use crate::model::{Diagnostic, Finding, Severity};
 use crate::Outcome;
@@ -19,6 +20,8 @@ struct Report<'a> {
     verdict: VerdictOut<'a>,
     summary: Summary,
     skipped: Skipped<'a>,
+    measures: &'a Measures,
+    coverage_reports: &'a [String],
     findings: &'a [Finding],
     diagnostics: &'a [Diagnostic],
     duration_ms: u64,
@@ -96,6 +99,8 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             default_excluded_dirs: &outcome.default_excluded_dirs,
             excluded_by_config: outcome.excluded_by_config,
         },
+        measures: &outcome.measures,
+        coverage_reports: &outcome.coverage_reports,
         findings: &outcome.findings,
         diagnostics: &outcome.diagnostics,
         duration_ms: outcome.duration_ms,

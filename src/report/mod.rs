@@ -1,6 +1,7 @@
 //! Reports: each format is one plug that turns an [`Outcome`] into bytes. A
 //! format never knows a rule by name; it reads the data model only.
 
+pub mod coverage;
 mod json;
 mod text;
 

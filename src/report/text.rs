@@ -42,8 +42,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
+    // On a change, people review what the change brought: list the new findings and
+    // count the rest.
+    let listed: Vec<&Finding> = active.iter().copied().filter(|f| f.new).collect();
     let mut current_file: Option<&str> = None;
-    for f in &active {
+    for f in &listed {
         if current_file != Some(f.location.path.as_str()) {
             if current_file.is_some() {
                 writeln!(out)?;
@@ -65,9 +68,24 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         )?;
         snippet(out, &p, f)?;
     }
-    if !active.is_empty() {
+    if !listed.is_empty() {
         writeln!(out)?;
     }
+    if listed.len() < active.len() {
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                dim,
+                &format!(
+                    "{} finding(s) on code that is not new are not listed (--format json lists all)",
+                    active.len() - listed.len()
+                )
+            )
+        )?;
+    }
+    new_code(out, &p, outcome)?;
+    conditions(out, &p, outcome)?;
     let mut skipped = Vec::new();
     if !outcome.default_excluded_dirs.is_empty() {
         let dirs = &outcome.default_excluded_dirs;
@@ -97,6 +115,101 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         )?;
     }
     summary(out, &p, outcome, &active)
+}
+
+/// What counted as new, the coverage figures, and the uncovered new lines.
+fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()> {
+    let m = &outcome.measures;
+    let bold = Style::new().effects(Effects::BOLD);
+    let mut line = format!("{} {}", p.paint(bold, "New code:"), m.new_code);
+    if let (Some(files), Some(lines)) = (m.changed_files, m.changed_lines) {
+        line.push_str(&format!(" ({files} file(s), {lines} changed line(s))"));
+    }
+    writeln!(out, "{line}")?;
+    let figure = |f: Option<crate::gate::measures::Figure>, unit: &str| match f {
+        Some(f) => match f.percent {
+            Some(pc) => format!("{pc:.1} % of {} {unit}", f.total),
+            None => format!("no coverable {unit}"),
+        },
+        None => "-".to_string(),
+    };
+    if outcome.coverage_reports.is_empty() {
+        writeln!(out, "{} no report", p.paint(bold, "Coverage:"))?;
+    } else {
+        writeln!(
+            out,
+            "{} new {} · overall {} (from {})",
+            p.paint(bold, "Coverage:"),
+            figure(m.new.lines, "lines"),
+            figure(m.overall.lines, "lines"),
+            outcome.coverage_reports.join(", ")
+        )?;
+    }
+    if !m.uncovered_new_lines.is_empty() {
+        writeln!(out, "{}", p.paint(bold, "Uncovered new lines:"))?;
+        for u in m.uncovered_new_lines.iter().take(20) {
+            writeln!(out, "  {}: {}", u.path, u.lines)?;
+        }
+        if m.uncovered_new_lines.len() > 20 {
+            writeln!(
+                out,
+                "  … and {} more file(s)",
+                m.uncovered_new_lines.len() - 20
+            )?;
+        }
+    }
+    if !m.changed_files_without_coverage.is_empty() {
+        writeln!(
+            out,
+            "{} {}",
+            p.paint(bold, "Changed sources the coverage report does not know:"),
+            m.changed_files_without_coverage.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The conditions table: one row per condition, with its outcome.
+fn conditions(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()> {
+    use crate::gate::Outcome as O;
+    let rows = &outcome.verdict.conditions;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        p.paint(Style::new().effects(Effects::BOLD), "Conditions:")
+    )?;
+    let width = rows.iter().map(|r| r.metric.len()).max().unwrap_or(6);
+    for r in rows {
+        let (mark, style) = match r.outcome {
+            O::Passed => ("✓", AnsiColor::Green.on_default()),
+            O::Failed => ("✗", AnsiColor::Red.on_default().effects(Effects::BOLD)),
+            O::Skipped => ("-", Style::new().effects(Effects::DIMMED)),
+            O::Error => ("!", AnsiColor::Red.on_default().effects(Effects::BOLD)),
+        };
+        let actual = match r.actual {
+            Some(v) if r.metric.starts_with("coverage.") => format!("{v:.1} %"),
+            Some(v) => crate::gate::conditions::number(v),
+            None => "-".to_string(),
+        };
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| format!("  ({n})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {:<width$}  {:<7}  {:<8}  {:>8}{note}",
+            p.paint(style, mark),
+            r.metric,
+            r.scope.to_string(),
+            r.threshold,
+            actual
+        )?;
+    }
+    Ok(())
 }
 
 fn snippet(out: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {

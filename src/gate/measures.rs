@@ -1,0 +1,291 @@
+//! Measures: the figures conditions are checked against, per scope (the whole code,
+//! and the new code a change touched), with the lists behind them (uncovered new
+//! lines per file, new issues). A pure function of findings, coverage and the
+//! changed lines: no I/O, so it is tested with plain values.
+
+use super::conditions::{Metric, Scope};
+use crate::coverage::{format_ranges, Counter, Coverage};
+use crate::diff::ChangedLines;
+use crate::model::{Finding, RuleType, Severity};
+use serde::Serialize;
+
+/// Which code counts as new, and how gate knows.
+#[derive(Debug, Clone)]
+pub enum NewCode {
+    /// The lines a diff added or changed; `reference` says against what.
+    Changed {
+        reference: String,
+        lines: ChangedLines,
+    },
+    /// No diff reference: every line is new (and, with a baseline, every finding
+    /// not in it).
+    Everything,
+}
+
+impl NewCode {
+    pub fn contains(&self, path: &str, line: u32) -> bool {
+        match self {
+            NewCode::Changed { lines, .. } => lines.contains(path, line),
+            NewCode::Everything => true,
+        }
+    }
+}
+
+/// Covered and missed units, with the percentage people read.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Figure {
+    pub covered: u64,
+    pub missed: u64,
+    pub total: u64,
+    /// `None` when there is nothing to measure (0/0).
+    pub percent: Option<f64>,
+}
+
+impl From<Counter> for Figure {
+    fn from(c: Counter) -> Figure {
+        Figure {
+            covered: c.covered,
+            missed: c.missed,
+            total: c.total(),
+            percent: c.percent(),
+        }
+    }
+}
+
+/// Unsuppressed issues by severity and type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IssueCounts {
+    pub total: usize,
+    pub blocker: usize,
+    pub critical: usize,
+    pub major: usize,
+    pub minor: usize,
+    pub info: usize,
+    pub bug: usize,
+    pub vulnerability: usize,
+    pub security_hotspot: usize,
+    pub code_smell: usize,
+}
+
+impl IssueCounts {
+    fn add(&mut self, f: &Finding) {
+        self.total += 1;
+        *match f.severity {
+            Severity::Blocker => &mut self.blocker,
+            Severity::Critical => &mut self.critical,
+            Severity::Major => &mut self.major,
+            Severity::Minor => &mut self.minor,
+            Severity::Info => &mut self.info,
+        } += 1;
+        *match f.rule_type {
+            RuleType::Bug => &mut self.bug,
+            RuleType::Vulnerability => &mut self.vulnerability,
+            RuleType::SecurityHotspot => &mut self.security_hotspot,
+            RuleType::CodeSmell => &mut self.code_smell,
+        } += 1;
+    }
+
+    fn value(&self, metric: Metric) -> Option<usize> {
+        Some(match metric {
+            Metric::Issues => self.total,
+            Metric::IssuesBlocker => self.blocker,
+            Metric::IssuesCritical => self.blocker + self.critical,
+            Metric::IssuesMajor => self.blocker + self.critical + self.major,
+            Metric::IssuesMinor => self.total - self.info,
+            Metric::IssuesBug => self.bug,
+            Metric::IssuesVulnerability => self.vulnerability,
+            Metric::IssuesSecurityHotspot => self.security_hotspot,
+            Metric::IssuesCodeSmell => self.code_smell,
+            Metric::CoverageLine | Metric::CoverageBranch | Metric::CoverageInstruction => {
+                return None
+            }
+        })
+    }
+}
+
+/// The figures of one scope. Coverage figures are `None` without a report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScopeMeasures {
+    pub lines: Option<Figure>,
+    pub branches: Option<Figure>,
+    pub instructions: Option<Figure>,
+    pub issues: IssueCounts,
+}
+
+impl ScopeMeasures {
+    /// The metric's value; `None` when it cannot be measured (no report, or 0/0).
+    pub fn value(&self, metric: Metric) -> Option<f64> {
+        let percent = |f: &Option<Figure>| f.and_then(|f| f.percent);
+        match metric {
+            Metric::CoverageLine => percent(&self.lines),
+            Metric::CoverageBranch => percent(&self.branches),
+            Metric::CoverageInstruction => percent(&self.instructions),
+            _ => self.issues.value(metric).map(|n| n as f64),
+        }
+    }
+}
+
+/// Uncovered new lines of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Uncovered {
+    pub path: String,
+    /// `12-15, 40`
+    pub lines: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measures {
+    /// What "new" means in this run, in words (`changes against origin/main`).
+    pub new_code: String,
+    /// Files and lines the change touched; `None` when everything is new.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_files: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_lines: Option<u64>,
+    pub overall: ScopeMeasures,
+    pub new: ScopeMeasures,
+    /// Uncovered new lines per file, in path order.
+    pub uncovered_new_lines: Vec<Uncovered>,
+    /// Changed files the coverage report knows nothing about (their lines count
+    /// neither way, as in diff-cover): listed so the gap is visible.
+    pub changed_files_without_coverage: Vec<String>,
+}
+
+impl Measures {
+    pub fn scope(&self, scope: Scope) -> &ScopeMeasures {
+        match scope {
+            Scope::New => &self.new,
+            Scope::Overall => &self.overall,
+        }
+    }
+}
+
+/// Computes every measure. `findings` must already carry their `new` flag.
+pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &NewCode) -> Measures {
+    let mut overall = ScopeMeasures::default();
+    let mut new = ScopeMeasures::default();
+    for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+        overall.issues.add(f);
+        if f.new {
+            new.issues.add(f);
+        }
+    }
+    let mut uncovered = Vec::new();
+    let mut without = Vec::new();
+    if let Some(coverage) = coverage {
+        let (mut lines, mut branches, mut instructions) =
+            (Counter::default(), Counter::default(), Counter::default());
+        for file in coverage.files.values() {
+            lines += file.line_counter();
+            match &file.counters {
+                Some(c) => {
+                    branches += c.branch;
+                    instructions += c.instruction;
+                }
+                None => {
+                    for l in file.lines.values() {
+                        branches += l.branches;
+                        instructions += l.instructions;
+                    }
+                }
+            }
+        }
+        overall.lines = Some(lines.into());
+        overall.branches = Some(branches.into());
+        overall.instructions = Some(instructions.into());
+        match new_code {
+            NewCode::Everything => {
+                new.lines = overall.lines;
+                new.branches = overall.branches;
+                new.instructions = overall.instructions;
+                for (path, file) in &coverage.files {
+                    push_uncovered(&mut uncovered, path, file, file.lines.keys().copied());
+                }
+            }
+            NewCode::Changed { lines: changed, .. } => {
+                let (mut lines, mut branches, mut instructions) =
+                    (Counter::default(), Counter::default(), Counter::default());
+                for cf in changed.files() {
+                    let Some(file) = coverage.files.get(&cf.path) else {
+                        if cf.line_count() > 0
+                            && crate::model::Language::from_path(&cf.path).is_some()
+                            && !is_test_path(&cf.path)
+                        {
+                            without.push(cf.path.clone());
+                        }
+                        continue;
+                    };
+                    lines += file.tally(cf.lines());
+                    for n in cf.lines() {
+                        if let Some(l) = file.lines.get(&n) {
+                            branches += l.branches;
+                            instructions += l.instructions;
+                        }
+                    }
+                    let changed: Vec<u32> = cf.lines().collect();
+                    push_uncovered(&mut uncovered, &cf.path, file, changed);
+                }
+                new.lines = Some(lines.into());
+                new.branches = Some(branches.into());
+                new.instructions = Some(instructions.into());
+            }
+        }
+    }
+    let (description, changed_files, changed_lines) = match new_code {
+        NewCode::Changed { reference, lines } => (
+            reference.clone(),
+            Some(lines.len()),
+            Some(lines.line_count()),
+        ),
+        NewCode::Everything => (
+            "everything (no --base, --diff or pull-request context)".to_string(),
+            None,
+            None,
+        ),
+    };
+    Measures {
+        new_code: description,
+        changed_files,
+        changed_lines,
+        overall,
+        new,
+        uncovered_new_lines: uncovered,
+        changed_files_without_coverage: without,
+    }
+}
+
+/// Test code, which coverage tools never measure: Maven/Gradle test source sets
+/// and Rust's `tests/`, `benches/`, `examples/`.
+fn is_test_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        matches!(
+            segment,
+            "test"
+                | "tests"
+                | "androidTest"
+                | "testFixtures"
+                | "integrationTest"
+                | "benches"
+                | "examples"
+        )
+    })
+}
+
+fn push_uncovered(
+    out: &mut Vec<Uncovered>,
+    path: &str,
+    file: &crate::coverage::FileCoverage,
+    lines: impl IntoIterator<Item = u32, IntoIter: Clone>,
+) {
+    let lines = lines.into_iter();
+    let ranges = file.missed_ranges(lines.clone());
+    if ranges.is_empty() {
+        return;
+    }
+    out.push(Uncovered {
+        path: path.to_string(),
+        lines: format_ranges(&ranges),
+        count: file.tally(lines).missed,
+    });
+}

@@ -1,0 +1,156 @@
+//! `gate coverage`: what the reports say, on its own. Totals per counter for each
+//! report, then per file the line coverage and the missed line ranges, so the
+//! numbers can be compared with JaCoCo's own HTML report line by line.
+
+use crate::coverage::{format_ranges, Counter, CounterKind, Coverage};
+use serde::Serialize;
+use std::io::{self, Write};
+use std::path::Path;
+
+fn relative(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn percent(c: Counter) -> String {
+    c.percent()
+        .map_or_else(|| "-".to_string(), |p| format!("{p:.1} %"))
+}
+
+pub fn text(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result<()> {
+    for report in &coverage.reports {
+        let name = report
+            .name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}{name}: {:?}",
+            relative(&report.path, root),
+            report.format
+        )?;
+        writeln!(
+            out,
+            "  {:<12} {:>9} {:>9} {:>9}",
+            "counter", "missed", "covered", "coverage"
+        )?;
+        for kind in CounterKind::ALL {
+            let c = report.counters.get(kind);
+            if c.total() > 0 {
+                writeln!(
+                    out,
+                    "  {:<12} {:>9} {:>9} {:>9}",
+                    kind.as_str(),
+                    c.missed,
+                    c.covered,
+                    percent(c)
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
+    let width = coverage
+        .files
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        out,
+        "{:<width$}  {:>7}  {:>9}  missed lines",
+        "file", "lines", "coverage"
+    )?;
+    for (path, file) in &coverage.files {
+        let c = file.line_counter();
+        let missed = file.missed_ranges(file.lines.keys().copied());
+        writeln!(
+            out,
+            "{path:<width$}  {:>7}  {:>9}  {}",
+            format!("{}/{}", c.covered, c.total()),
+            percent(c),
+            format_ranges(&missed)
+        )?;
+    }
+    let total = coverage.line_counter();
+    writeln!(
+        out,
+        "\nlines: {} of {} covered ({}) in {} file(s)",
+        total.covered,
+        total.total(),
+        percent(total),
+        coverage.files.len()
+    )
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    reports: Vec<JsonReport>,
+    files: Vec<JsonFile<'a>>,
+    lines: JsonCounter,
+    unmapped: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    path: String,
+    format: String,
+    name: Option<String>,
+    counters: std::collections::BTreeMap<&'static str, JsonCounter>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    lines: JsonCounter,
+    missed_lines: String,
+}
+
+#[derive(Serialize)]
+struct JsonCounter {
+    missed: u64,
+    covered: u64,
+}
+
+impl From<Counter> for JsonCounter {
+    fn from(c: Counter) -> Self {
+        JsonCounter {
+            missed: c.missed,
+            covered: c.covered,
+        }
+    }
+}
+
+pub fn json(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result<()> {
+    let doc = Json {
+        reports: coverage
+            .reports
+            .iter()
+            .map(|r| JsonReport {
+                path: relative(&r.path, root),
+                format: format!("{:?}", r.format).to_lowercase(),
+                name: r.name.clone(),
+                counters: CounterKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str(), r.counters.get(*k).into()))
+                    .collect(),
+            })
+            .collect(),
+        files: coverage
+            .files
+            .iter()
+            .map(|(path, f)| JsonFile {
+                path,
+                lines: f.line_counter().into(),
+                missed_lines: format_ranges(&f.missed_ranges(f.lines.keys().copied())),
+            })
+            .collect(),
+        lines: coverage.line_counter().into(),
+        unmapped: coverage.unmapped.iter().map(ToString::to_string).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,518 @@
+//! End-to-end tests of coverage, new code and the verdict: a throwaway git
+//! repository holds `fixtures/java-sample` on `main` and its real pull request
+//! (`pr-change/feature.patch`) on `feature`, with the JaCoCo report JaCoCo made for
+//! the patched tree. The expected figures come from that report's own totals and
+//! from diff-cover's measurement of the same change (`changed-lines.expected.json`).
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/java-sample")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A repository with the sample on `main` and the pull request checked out on
+/// `feature`, its JaCoCo report where Maven writes it (so zero config finds it).
+fn pull_request() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&sample().join("src"), &root.join("src"));
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    git(
+        root,
+        &[
+            "apply",
+            sample().join("pr-change/feature.patch").to_str().unwrap(),
+        ],
+    );
+    git(root, &["commit", "-q", "-am", "feature"]);
+    let report_dir = root.join("target/site/jacoco");
+    fs::create_dir_all(&report_dir).unwrap();
+    fs::copy(
+        sample().join("pr-change/jacoco.xml"),
+        report_dir.join("jacoco.xml"),
+    )
+    .unwrap();
+    tmp
+}
+
+fn gate(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(root)
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("JENKINS_URL")
+        .output()
+        .unwrap()
+}
+
+fn report(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn expected() -> Value {
+    serde_json::from_str(
+        &fs::read_to_string(sample().join("pr-change/changed-lines.expected.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+fn jacoco_totals() -> Value {
+    serde_json::from_str::<Value>(
+        &fs::read_to_string(sample().join("pr-change/jacoco.expected.json")).unwrap(),
+    )
+    .unwrap()["totals"]
+        .clone()
+}
+
+/// The measures every way of naming the change must agree on.
+fn assert_pull_request_measures(r: &Value) {
+    let want = expected();
+    let m = &r["measures"];
+    assert_eq!(m["changed_files"], want["files_in_diff"]);
+    assert_eq!(m["changed_lines"], want["changed_lines_total"]);
+    let new = &m["new"]["lines"];
+    assert_eq!(new["total"], want["changed_lines_measured"]);
+    assert_eq!(new["covered"], want["changed_lines_covered"]);
+    assert_eq!(new["missed"], want["changed_lines_missed"]);
+    assert_eq!(
+        new["percent"].as_f64(),
+        Some(want["changed_line_coverage"].as_f64().unwrap() * 100.0)
+    );
+    let uncovered: Vec<(String, String)> = m["uncovered_new_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["path"].as_str().unwrap().into(),
+                u["lines"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        uncovered,
+        [
+            (
+                "src/main/java/com/example/legacy/CsvExporter.java".to_string(),
+                "23".to_string()
+            ),
+            (
+                "src/main/java/com/example/shop/Cart.java".to_string(),
+                "62".to_string()
+            )
+        ]
+    );
+    // Overall figures equal JaCoCo's own report totals.
+    let totals = jacoco_totals();
+    for (ours, theirs) in [
+        ("lines", "LINE"),
+        ("branches", "BRANCH"),
+        ("instructions", "INSTRUCTION"),
+    ] {
+        assert_eq!(
+            m["overall"][ours]["covered"], totals[theirs]["covered"],
+            "{ours}"
+        );
+        assert_eq!(
+            m["overall"][ours]["missed"], totals[theirs]["missed"],
+            "{ours}"
+        );
+    }
+    // The test file changed too, but JaCoCo never measures tests: not a gap.
+    assert_eq!(m["changed_files_without_coverage"], serde_json::json!([]));
+}
+
+#[test]
+fn a_pull_request_against_its_base_branch() {
+    let repo = pull_request();
+    let out = gate(repo.path(), &["--base", "main", "--format", "json"]);
+    let r = report(&out);
+    assert_pull_request_measures(&r);
+    assert_eq!(r["measures"]["new_code"], "changes since main");
+    assert_eq!(
+        r["coverage_reports"],
+        serde_json::json!(["target/site/jacoco/jacoco.xml"])
+    );
+    // 8 coverable new lines < 20: the coverage condition is not applied; no new issue.
+    let rows = r["verdict"]["conditions"].as_array().unwrap();
+    assert_eq!(rows[0]["metric"], "coverage.line");
+    assert_eq!(rows[0]["outcome"], "skipped");
+    assert_eq!(rows[0]["actual"].as_f64(), Some(75.0));
+    assert_eq!(rows[1]["metric"], "issues.major");
+    assert_eq!(
+        (rows[1]["outcome"].as_str(), rows[1]["actual"].as_f64()),
+        (Some("passed"), Some(0.0))
+    );
+    assert_eq!(r["verdict"]["status"], "passed");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn the_same_change_as_a_diff_file_and_on_stdin() {
+    let repo = pull_request();
+    let patch = sample().join("pr-change/feature.patch");
+    let r = report(&gate(
+        repo.path(),
+        &["--diff", patch.to_str().unwrap(), "--format", "json"],
+    ));
+    assert_pull_request_measures(&r);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args([
+            "check",
+            repo.path().to_str().unwrap(),
+            "--diff",
+            "-",
+            "--format",
+            "json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&fs::read(&patch).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let r = report(&out);
+    assert_pull_request_measures(&r);
+    assert_eq!(r["measures"]["new_code"], "the diff on standard input");
+}
+
+#[test]
+fn coverage_below_the_bar_fails_once_the_change_is_big_enough() {
+    let repo = pull_request();
+    fs::write(repo.path().join("gate.toml"), "[gate]\nmin_new_lines = 5\n").unwrap();
+    let out = gate(repo.path(), &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("New code: changes since main (3 file(s), 18 changed line(s))"),
+        "{text}"
+    );
+    assert!(text.contains("Coverage: new 75.0 % of 8 lines · overall 62.2 % of 90 lines (from target/site/jacoco/jacoco.xml)"), "{text}");
+    assert!(
+        text.contains("  src/main/java/com/example/shop/Cart.java: 62"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ✗ coverage.line  new      ≥ 80 %      75.0 %"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ✗ new line coverage 75.0 % is below 80 %"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_new_issue_on_a_changed_line_fails_and_old_ones_do_not_count() {
+    let repo = pull_request();
+    let root = repo.path();
+    // An old problem on main, then a new one in the pull request.
+    let exporter = root.join("src/main/java/com/example/legacy/Importer.java");
+    fs::write(&exporter, "package com.example.legacy;\n\nclass Importer {\n    void run() {\n        try { load(); } catch (Exception e) { }\n    }\n    void load() { }\n}\n").unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "importer"]);
+    let out = gate(root, &["--base", "main", "--format", "json"]);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let new: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["new"] == true)
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(new, ["empty-catch-block", "catch-generic-exception"]);
+    assert_eq!(r["measures"]["new"]["issues"]["major"], 2);
+    assert_eq!(
+        r["measures"]["changed_files_without_coverage"],
+        serde_json::json!(["src/main/java/com/example/legacy/Importer.java"])
+    );
+    assert_eq!(
+        r["verdict"]["reasons"],
+        serde_json::json!(["2 new major-or-worse issues (allowed: ≤ 0)"])
+    );
+    // The same tree with main at this commit: nothing is new any more.
+    git(root, &["branch", "-f", "main", "HEAD"]);
+    let out = gate(root, &["--base", "main", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(report(&out)["measures"]["new"]["issues"]["total"], 0);
+}
+
+#[test]
+fn a_baseline_accepts_todays_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/java-findings"),
+        dir.path(),
+    );
+    let root = dir.path();
+    assert_eq!(gate(root, &[]).status.code(), Some(1));
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["baseline", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("12 finding(s) accepted"));
+    let text = fs::read_to_string(root.join(".gate/baseline.json")).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        14,
+        "one finding per line between the brackets:\n{text}"
+    );
+    let out = gate(root, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let r = report(&out);
+    assert_eq!(r["measures"]["new"]["issues"]["total"], 0);
+    assert_eq!(r["measures"]["overall"]["issues"]["total"], 12);
+    // A new problem is new again.
+    let file = root.join("src/main/java/com/example/orders/OrderKey.java");
+    let code = fs::read_to_string(&file).unwrap();
+    fs::write(&file, code.replace("        return \"unknown\";", "        if (code == 3) { try { code++; } catch (Exception e) {} }\n        return \"unknown\";")).unwrap();
+    let out = gate(root, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report(&out)["measures"]["new"]["issues"]["major"], 2);
+}
+
+#[test]
+fn fail_closed_without_the_inputs_a_condition_needs() {
+    let repo = pull_request();
+    let root = repo.path();
+    fs::remove_dir_all(root.join("target")).unwrap();
+    // Default conditions: no report only skips coverage.
+    let out = gate(root, &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(0));
+    // A coverage condition the team wrote: no report is an error.
+    fs::write(
+        root.join("gate.toml"),
+        "[[gate.condition]]\nmetric = \"coverage.line\"\nmin = 80\n",
+    )
+    .unwrap();
+    let out = gate(root, &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("new line coverage cannot be measured: no coverage report found"));
+    // A report named but missing.
+    fs::write(
+        root.join("gate.toml"),
+        "[coverage]\nreports = [\"build/jacoco.xml\"]\n",
+    )
+    .unwrap();
+    let out = gate(root, &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("build/jacoco.xml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A report about other code: most files map to nothing.
+    fs::remove_file(root.join("gate.toml")).unwrap();
+    fs::create_dir_all(root.join("other")).unwrap();
+    fs::write(
+        root.join("other/lcov.info"),
+        "SF:/elsewhere/a.rs\nDA:1,1\nend_of_record\nSF:/elsewhere/b.rs\nDA:1,0\nend_of_record\n",
+    )
+    .unwrap();
+    let out = gate(root, &["--base", "main", "--coverage", "other/lcov.info"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("match no repository file"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn new_code_errors_are_clear() {
+    let repo = pull_request();
+    let out = gate(repo.path(), &["--base", "no-such-branch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+        .arg(shallow.path().join("c"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let clone = shallow.path().join("c");
+    git(
+        &clone,
+        &["fetch", "-q", "--depth", "1", "origin", "main:main"],
+    );
+    let out = gate(&clone, &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+}
+
+#[test]
+fn a_github_pull_request_event_names_the_base() {
+    let repo = pull_request();
+    let root = repo.path();
+    let base = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "main"])
+            .current_dir(root)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let head = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(root)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let event = root.join("event.json");
+    fs::write(
+        &event,
+        format!(
+            "{{\"pull_request\": {{\"number\": 7, \"base\": {{\"sha\": \"{}\", \"ref\": \"main\"}}, \"head\": {{\"sha\": \"{}\"}}}}}}",
+            base.trim(),
+            head.trim()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["check", root.to_str().unwrap(), "--format", "json"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", &event)
+        .env("GITHUB_REPOSITORY", "acme/shop")
+        .env("GITHUB_SHA", head.trim())
+        .output()
+        .unwrap();
+    let r = report(&out);
+    assert_pull_request_measures(&r);
+    assert!(
+        r["measures"]["new_code"]
+            .as_str()
+            .unwrap()
+            .starts_with("pull request #7 (changes since "),
+        "{}",
+        r["measures"]["new_code"]
+    );
+}
+
+#[test]
+fn gate_coverage_prints_the_reports_figures() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args([
+            "coverage",
+            sample().to_str().unwrap(),
+            "--coverage",
+            "jacoco.xml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let totals: Value =
+        serde_json::from_str(&fs::read_to_string(sample().join("jacoco.expected.json")).unwrap())
+            .unwrap();
+    for kind in [
+        "INSTRUCTION",
+        "BRANCH",
+        "LINE",
+        "COMPLEXITY",
+        "METHOD",
+        "CLASS",
+    ] {
+        assert_eq!(
+            r["reports"][0]["counters"][kind]["missed"], totals["totals"][kind]["missed"],
+            "{kind}"
+        );
+        assert_eq!(
+            r["reports"][0]["counters"][kind]["covered"], totals["totals"][kind]["covered"],
+            "{kind}"
+        );
+    }
+    let text = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args([
+            "coverage",
+            sample().to_str().unwrap(),
+            "--coverage",
+            "jacoco.xml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("  LINE                33        50    60.2 %"),
+        "{text}"
+    );
+    assert!(
+        text.contains("src/main/java/com/example/legacy/CsvExporter.java"),
+        "{text}"
+    );
+}
