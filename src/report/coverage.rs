@@ -2,7 +2,8 @@
 //! report, then per file the line coverage and the missed line ranges, so the
 //! numbers can be compared with JaCoCo's own HTML report line by line.
 
-use crate::coverage::{format_ranges, Counter, CounterKind, Coverage};
+use crate::coverage::{format_ranges, Counter, CounterKind, Counters, Coverage};
+use std::collections::BTreeMap;
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
@@ -99,7 +100,23 @@ struct JsonReport {
     path: String,
     format: String,
     name: Option<String>,
-    counters: std::collections::BTreeMap<&'static str, JsonCounter>,
+    counters: BTreeMap<&'static str, JsonCounter>,
+    /// JaCoCo only: every class's counters, as JaCoCo's CSV lists them.
+    classes: Vec<JsonClass>,
+}
+
+#[derive(Serialize)]
+struct JsonClass {
+    group: String,
+    /// Dotted, as in JaCoCo's CSV (`com.example.shop`).
+    package: String,
+    /// The VM name within the package (`Cart$Item`).
+    name: String,
+    counters: BTreeMap<&'static str, JsonCounter>,
+}
+
+fn counters(c: &Counters) -> BTreeMap<&'static str, JsonCounter> {
+    CounterKind::ALL.iter().map(|k| (k.as_str(), c.get(*k).into())).collect()
 }
 
 #[derive(Serialize)]
@@ -133,9 +150,16 @@ pub fn json(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result
                 path: relative(&r.path, root),
                 format: format!("{:?}", r.format).to_lowercase(),
                 name: r.name.clone(),
-                counters: CounterKind::ALL
+                counters: counters(&r.counters),
+                classes: r
+                    .classes
                     .iter()
-                    .map(|k| (k.as_str(), r.counters.get(*k).into()))
+                    .map(|c| JsonClass {
+                        group: c.group.clone(),
+                        package: c.package.replace('/', "."),
+                        name: c.name.rsplit('/').next().unwrap_or(&c.name).to_string(),
+                        counters: counters(&c.counters),
+                    })
                     .collect(),
             })
             .collect(),
