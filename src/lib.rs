@@ -222,7 +222,7 @@ pub fn check(
 
 /// Which lines are new: an explicit diff, an explicit base, a pull request the CI
 /// describes, or (without any reference) everything.
-fn new_code(options: &CheckOptions) -> Result<NewCode, Error> {
+pub fn new_code(options: &CheckOptions) -> Result<NewCode, Error> {
     let root = &options.root;
     if let Some(path) = &options.diff {
         let lines = diff::unified::read(path)?;

@@ -130,6 +130,15 @@ struct CoverageArgs {
     /// Coverage report to read instead of [coverage] reports (repeatable).
     #[arg(long, value_name = "FILE")]
     coverage: Vec<String>,
+    /// Also measure the lines changed since REF (as `gate check --base`).
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+    /// With --base: compare the working tree instead of HEAD.
+    #[arg(long, requires = "base")]
+    uncommitted: bool,
+    /// Also measure the lines this unified diff adds (`-` for stdin).
+    #[arg(long, value_name = "FILE", conflicts_with = "base")]
+    diff: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     format: ListFormat,
@@ -591,11 +600,32 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
     for u in &coverage.unmapped {
         writeln!(err, "gate: warning: {u}")?;
     }
+    let new_code = if args.base.is_some() || args.diff.is_some() {
+        let options = CheckOptions {
+            base: args.base,
+            uncommitted: args.uncommitted,
+            diff: args.diff,
+            use_ci_env: false,
+            ..CheckOptions::new(args.path.clone())
+        };
+        let new_code = gate::new_code(&options)?;
+        Some(gate::gate::measures::measure(
+            &[],
+            Some(&coverage),
+            &new_code,
+        ))
+    } else {
+        None
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
-        ListFormat::Text => report::coverage::text(&coverage, &args.path, &mut out)?,
-        ListFormat::Json => report::coverage::json(&coverage, &args.path, &mut out)?,
+        ListFormat::Text => {
+            report::coverage::text(&coverage, new_code.as_ref(), &args.path, &mut out)?
+        }
+        ListFormat::Json => {
+            report::coverage::json(&coverage, new_code.as_ref(), &args.path, &mut out)?
+        }
     }
     out.flush()?;
     Ok(0)

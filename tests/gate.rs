@@ -516,3 +516,27 @@ fn gate_coverage_prints_the_reports_figures() {
         "{text}"
     );
 }
+
+#[test]
+fn gate_coverage_measures_the_changed_lines_like_diff_cover() {
+    let repo = pull_request();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["coverage", repo.path().to_str().unwrap(), "--base", "main"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // diff-cover 11.0.1 on the same report and diff: 8 lines, 2 missing, 75 %.
+    assert!(
+        text.contains(
+            "new code (changes since main): 6 of 8 changed coverable lines covered (75.0 %)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("  src/main/java/com/example/legacy/CsvExporter.java: 23\n  src/main/java/com/example/shop/Cart.java: 62"), "{text}");
+}

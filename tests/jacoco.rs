@@ -27,10 +27,16 @@ fn from_csv(csv: &str) -> ByClass {
     for row in rows {
         let cells: Vec<&str> = row.split(',').collect();
         let outer = cells[2].split('.').next().unwrap().to_string();
-        let entry = out.entry((cells[1].to_string(), outer)).or_insert_with(|| vec![0; 10]);
+        let entry = out
+            .entry((cells[1].to_string(), outer))
+            .or_insert_with(|| vec![0; 10]);
         for (i, kind) in KINDS.iter().enumerate() {
-            entry[2 * i] += cells[col(&format!("{kind}_MISSED"))].parse::<u64>().unwrap();
-            entry[2 * i + 1] += cells[col(&format!("{kind}_COVERED"))].parse::<u64>().unwrap();
+            entry[2 * i] += cells[col(&format!("{kind}_MISSED"))]
+                .parse::<u64>()
+                .unwrap();
+            entry[2 * i + 1] += cells[col(&format!("{kind}_COVERED"))]
+                .parse::<u64>()
+                .unwrap();
         }
     }
     out
@@ -39,7 +45,13 @@ fn from_csv(csv: &str) -> ByClass {
 fn from_gate(report: &Value) -> ByClass {
     let mut out = ByClass::new();
     for class in report["classes"].as_array().unwrap() {
-        let outer = class["name"].as_str().unwrap().split('$').next().unwrap().to_string();
+        let outer = class["name"]
+            .as_str()
+            .unwrap()
+            .split('$')
+            .next()
+            .unwrap()
+            .to_string();
         let package = class["package"].as_str().unwrap().to_string();
         let entry = out.entry((package, outer)).or_insert_with(|| vec![0; 10]);
         for (i, kind) in KINDS.iter().enumerate() {
@@ -52,16 +64,32 @@ fn from_gate(report: &Value) -> ByClass {
 
 fn gate_coverage(root: &Path, report: &str) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args(["coverage", root.to_str().unwrap(), "--coverage", report, "--format", "json"])
+        .args([
+            "coverage",
+            root.to_str().unwrap(),
+            "--coverage",
+            report,
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn assert_matches_csv(root: &Path, xml: &str, csv: &str) {
     let coverage = gate_coverage(root, xml);
-    assert!(coverage["unmapped"].as_array().unwrap().is_empty(), "{}", coverage["unmapped"]);
+    assert!(
+        coverage["unmapped"].as_array().unwrap().is_empty(),
+        "{}",
+        coverage["unmapped"]
+    );
     let report = &coverage["reports"][0];
     let csv = fs::read_to_string(root.join(csv)).unwrap();
     let expected = from_csv(&csv);
@@ -69,15 +97,23 @@ fn assert_matches_csv(root: &Path, xml: &str, csv: &str) {
     assert_eq!(expected.len(), 6, "the sample's six top-level classes");
     // Report totals: every counter but LINE is the sum of the classes; LINE is
     // counted on source lines, where enum constants belong to two classes.
-    let sums: Vec<u64> = (0..10).map(|i| expected.values().map(|v| v[i]).sum()).collect();
+    let sums: Vec<u64> = (0..10)
+        .map(|i| expected.values().map(|v| v[i]).sum())
+        .collect();
     for (i, kind) in KINDS.iter().enumerate() {
         let ours = &report["counters"][kind];
-        let (missed, covered) = (ours["missed"].as_u64().unwrap(), ours["covered"].as_u64().unwrap());
+        let (missed, covered) = (
+            ours["missed"].as_u64().unwrap(),
+            ours["covered"].as_u64().unwrap(),
+        );
         if *kind == "LINE" {
             assert_eq!(missed, sums[2 * i], "LINE missed");
             assert!(covered <= sums[2 * i + 1], "LINE covered");
             let lines = &coverage["lines"];
-            assert_eq!((lines["missed"].as_u64(), lines["covered"].as_u64()), (Some(missed), Some(covered)));
+            assert_eq!(
+                (lines["missed"].as_u64(), lines["covered"].as_u64()),
+                (Some(missed), Some(covered))
+            );
         } else {
             assert_eq!((missed, covered), (sums[2 * i], sums[2 * i + 1]), "{kind}");
         }
@@ -99,15 +135,24 @@ fn a_fresh_jacoco_run_reads_back_exactly() {
         );
     }
     assert!(
-        Path::new("/usr/share/java/org.jacoco.agent.jar").exists() && Path::new("/usr/share/java/junit4.jar").exists(),
+        Path::new("/usr/share/java/org.jacoco.agent.jar").exists()
+            && Path::new("/usr/share/java/junit4.jar").exists(),
         "JaCoCo or JUnit is missing: apt-get install libjacoco-java junit4 (.ci/run does)"
     );
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("java-sample");
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/java-sample");
-    let status = Command::new("cp").arg("-r").arg(&sample).arg(&root).status().unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&sample)
+        .arg(&root)
+        .status()
+        .unwrap();
     assert!(status.success());
-    let out = Command::new("bash").arg(root.join("build.sh")).output().unwrap();
+    let out = Command::new("bash")
+        .arg(root.join("build.sh"))
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "build.sh failed:\n{}\n{}",

@@ -3,8 +3,9 @@
 //! numbers can be compared with JaCoCo's own HTML report line by line.
 
 use crate::coverage::{format_ranges, Counter, CounterKind, Counters, Coverage};
-use std::collections::BTreeMap;
+use crate::gate::measures::{Figure, Measures};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -20,7 +21,12 @@ fn percent(c: Counter) -> String {
         .map_or_else(|| "-".to_string(), |p| format!("{p:.1} %"))
 }
 
-pub fn text(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result<()> {
+pub fn text(
+    coverage: &Coverage,
+    new: Option<&Measures>,
+    root: &Path,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for report in &coverage.reports {
         let name = report
             .name
@@ -84,7 +90,26 @@ pub fn text(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result
         total.total(),
         percent(total),
         coverage.files.len()
-    )
+    )?;
+    if let Some(m) = new {
+        let lines = m
+            .new
+            .lines
+            .map(|f| Counter::new(f.missed, f.covered))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "new code ({}): {} of {} changed coverable lines covered ({})",
+            m.new_code,
+            lines.covered,
+            lines.total(),
+            percent(lines)
+        )?;
+        for u in &m.uncovered_new_lines {
+            writeln!(out, "  {}: {}", u.path, u.lines)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -93,6 +118,16 @@ struct Json<'a> {
     files: Vec<JsonFile<'a>>,
     lines: JsonCounter,
     unmapped: Vec<String>,
+    /// With `--base`/`--diff`: the changed lines' coverage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_code: Option<JsonNew<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNew<'a> {
+    reference: &'a str,
+    lines: Option<Figure>,
+    uncovered: &'a [crate::gate::measures::Uncovered],
 }
 
 #[derive(Serialize)]
@@ -116,7 +151,10 @@ struct JsonClass {
 }
 
 fn counters(c: &Counters) -> BTreeMap<&'static str, JsonCounter> {
-    CounterKind::ALL.iter().map(|k| (k.as_str(), c.get(*k).into())).collect()
+    CounterKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), c.get(*k).into()))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -141,7 +179,12 @@ impl From<Counter> for JsonCounter {
     }
 }
 
-pub fn json(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result<()> {
+pub fn json(
+    coverage: &Coverage,
+    new: Option<&Measures>,
+    root: &Path,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let doc = Json {
         reports: coverage
             .reports
@@ -174,6 +217,11 @@ pub fn json(coverage: &Coverage, root: &Path, out: &mut dyn Write) -> io::Result
             .collect(),
         lines: coverage.line_counter().into(),
         unmapped: coverage.unmapped.iter().map(ToString::to_string).collect(),
+        new_code: new.map(|m| JsonNew {
+            reference: &m.new_code,
+            lines: m.new.lines,
+            uncovered: &m.uncovered_new_lines,
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
