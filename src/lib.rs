@@ -95,6 +95,8 @@ pub struct Outcome {
     pub measures: Measures,
     /// The coverage reports read, relative to the root where possible.
     pub coverage_reports: Vec<String>,
+    /// Where gate runs: local, GitHub Actions or Jenkins, with the pull request.
+    pub ci: diff::ci::CiContext,
     pub verdict: gate::Verdict,
     pub duration_ms: u64,
 }
@@ -132,7 +134,12 @@ pub fn check(
     let analyzer = Analyzer::new(rules, options.parse_only)?;
     // The new-code reference is resolved before the analysis, so that a wrong
     // `--base` fails in milliseconds, not after a minute of analysis.
-    let new_code = new_code(options)?;
+    let ci = if options.use_ci_env {
+        diff::ci::detect_from_env()?
+    } else {
+        diff::ci::CiContext::local()
+    };
+    let new_code = new_code(options, &ci)?;
     let discovery =
         source::discover(root, &config.config.sources, options.jobs).map_err(|e| Error::Path {
             path: config
@@ -215,6 +222,7 @@ pub fn check(
         excluded_by_config: discovery.excluded_by_config,
         measures,
         coverage_reports,
+        ci,
         verdict,
         duration_ms: started.elapsed().as_millis() as u64,
     })
@@ -222,7 +230,7 @@ pub fn check(
 
 /// Which lines are new: an explicit diff, an explicit base, a pull request the CI
 /// describes, or (without any reference) everything.
-pub fn new_code(options: &CheckOptions) -> Result<NewCode, Error> {
+pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewCode, Error> {
     let root = &options.root;
     if let Some(path) = &options.diff {
         let lines = diff::unified::read(path)?;
@@ -235,20 +243,16 @@ pub fn new_code(options: &CheckOptions) -> Result<NewCode, Error> {
     }
     let (base, reference) = match &options.base {
         Some(base) => (base.clone(), format!("changes since {base}")),
-        None if options.use_ci_env => {
-            let ci = diff::ci::detect_from_env()?;
-            match (ci.diff_base(), ci.pr_number) {
-                (Some(base), pr) => (
-                    base.to_string(),
-                    match pr {
-                        Some(n) => format!("pull request #{n} (changes since {base})"),
-                        None => format!("changes since {base}"),
-                    },
-                ),
-                (None, _) => return Ok(NewCode::Everything),
-            }
-        }
-        None => return Ok(NewCode::Everything),
+        None => match (ci.diff_base(), ci.pr_number) {
+            (Some(base), pr) => (
+                base.to_string(),
+                match pr {
+                    Some(n) => format!("pull request #{n} (changes since {base})"),
+                    None => format!("changes since {base}"),
+                },
+            ),
+            (None, _) => return Ok(NewCode::Everything),
+        },
     };
     let lines = diff::git::changed_lines(root, &base, options.uncommitted)?;
     let prefix = diff::git::prefix(root)?;

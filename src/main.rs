@@ -608,7 +608,7 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
             use_ci_env: false,
             ..CheckOptions::new(args.path.clone())
         };
-        let new_code = gate::new_code(&options)?;
+        let new_code = gate::new_code(&options, &gate::diff::ci::CiContext::local())?;
         Some(gate::gate::measures::measure(
             &[],
             Some(&coverage),

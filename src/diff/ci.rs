@@ -45,6 +45,11 @@ pub struct CiContext {
 }
 
 impl CiContext {
+    /// A run outside CI: nothing known.
+    pub fn local() -> CiContext {
+        CiContext::new(CiKind::Local)
+    }
+
     fn new(kind: CiKind) -> CiContext {
         CiContext {
             kind,
