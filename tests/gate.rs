@@ -540,3 +540,26 @@ fn gate_coverage_measures_the_changed_lines_like_diff_cover() {
     );
     assert!(text.contains("  src/main/java/com/example/legacy/CsvExporter.java: 23\n  src/main/java/com/example/shop/Cart.java: 62"), "{text}");
 }
+
+#[test]
+fn a_jenkins_multibranch_change_request_names_the_target_branch() {
+    let repo = pull_request();
+    let root = repo.path();
+    // Jenkins fetches the target branch as a remote-tracking ref.
+    git(root, &["update-ref", "refs/remotes/origin/main", "main"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["check", root.to_str().unwrap(), "--format", "json"])
+        .env_remove("GITHUB_ACTIONS")
+        .env("JENKINS_URL", "https://ci.example.com/")
+        .env("CHANGE_ID", "42")
+        .env("CHANGE_TARGET", "main")
+        .env("CHANGE_URL", "https://github.com/acme/shop/pull/42")
+        .output()
+        .unwrap();
+    let r = report(&out);
+    assert_pull_request_measures(&r);
+    assert_eq!(
+        r["measures"]["new_code"],
+        "pull request #42 (changes since origin/main)"
+    );
+}
