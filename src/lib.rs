@@ -88,6 +88,9 @@ pub struct Outcome {
     pub files: usize,
     pub lines: u64,
     pub rules: usize,
+    /// The rules this run applied, with their effective severity: what SARIF's
+    /// rule metadata and the per-rule JUnit cases describe.
+    pub enabled_rules: Vec<EnabledRule>,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub default_excluded_dirs: Vec<String>,
@@ -216,6 +219,7 @@ pub fn check(
         files: analysis.files,
         lines: analysis.lines,
         rules: analyzer.rules().len(),
+        enabled_rules: analyzer.rules().to_vec(),
         findings,
         diagnostics,
         default_excluded_dirs: discovery.default_excluded_dirs,

@@ -77,13 +77,19 @@ struct CheckArgs {
     /// Configuration file [default: PATH/gate.toml, if present].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Report format(s), comma-separated: text, json, sarif, markdown, junit,
+    /// checkstyle, github. Several need --output-dir.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
+    format: Vec<Format>,
     /// Write the report to FILE instead of standard output (a one-line summary
     /// still goes to standard error).
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", conflicts_with = "output_dir")]
     output: Option<PathBuf>,
+    /// Write each format to its file in DIR: gate.txt, gate.json, gate.sarif,
+    /// gate.md, gate-junit.xml, gate-checkstyle.xml (github's workflow commands
+    /// still go to standard output, where the runner reads them).
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
@@ -276,34 +282,71 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
             None => writeln!(err, "gate: {level}: {}", d.message)?,
         }
     }
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let mut w = io::BufWriter::new(file);
-            report::render(args.format, &outcome, &mut w, false)?;
-            w.flush()
-                .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut formats = args.format.clone();
+    let mut seen = std::collections::HashSet::new();
+    formats.retain(|f| seen.insert(*f));
+    if formats.len() > 1 && args.output_dir.is_none() {
+        anyhow::bail!(
+            "--format names {} formats; give --output-dir DIR to write each to its file there",
+            formats.len()
+        );
+    }
+    if let Some(dir) = &args.output_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut written = Vec::new();
+        for format in formats.iter().filter(|f| !f.stdout_only()) {
+            let path = dir.join(format.file_name());
+            write_report(*format, &outcome, &path)?;
+            written.push(format.file_name());
+        }
+        if formats.iter().any(|f| f.stdout_only()) {
+            print_report(Format::Github, &outcome, false)?;
+        }
+        if !written.is_empty() {
             writeln!(
                 err,
-                "{} (report written to {})",
+                "{} (reports written to {}: {})",
                 one_line(&outcome),
-                path.display()
+                dir.display(),
+                written.join(", ")
             )?;
         }
-        None => {
-            let stdout = io::stdout();
-            let mut w = io::BufWriter::new(stdout.lock());
-            report::render(
-                args.format,
-                &outcome,
-                &mut w,
-                color && args.format == Format::Text,
-            )?;
-            w.flush()?;
-        }
+    } else if let Some(path) = &args.output {
+        write_report(formats[0], &outcome, path)?;
+        writeln!(
+            err,
+            "{} (report written to {})",
+            one_line(&outcome),
+            path.display()
+        )?;
+    } else {
+        print_report(formats[0], &outcome, color && formats[0] == Format::Text)?;
+    }
+    // In a GitHub Actions step: the step summary and the step's outputs.
+    if let Err(e) = report::github::publish_to_step(&outcome, &|name| std::env::var(name).ok()) {
+        writeln!(
+            err,
+            "gate: warning: cannot write the GitHub step summary or outputs: {e}"
+        )?;
     }
     Ok(outcome.verdict.status.exit_code())
+}
+
+fn write_report(format: Format, outcome: &Outcome, path: &Path) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = io::BufWriter::new(file);
+    report::render(format, outcome, &mut w, false)
+        .and_then(|()| w.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn print_report(format: Format, outcome: &Outcome, color: bool) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut w = io::BufWriter::new(stdout.lock());
+    report::render(format, outcome, &mut w, color)?;
+    w.flush()?;
+    Ok(())
 }
 
 fn one_line(outcome: &Outcome) -> String {

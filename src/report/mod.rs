@@ -1,19 +1,72 @@
-//! Reports: each format is one plug that turns an [`Outcome`] into bytes. A
-//! format never knows a rule by name; it reads the data model only.
+//! Reports: each format is one plug that turns an [`Outcome`] into bytes, one file
+//! per format behind one signature (`fn(&Outcome, &mut dyn Write) -> io::Result<()>`,
+//! plus colour for text). A format never knows a rule by name; it reads the data
+//! model only. Adding a format is one variant here and one file with its tests.
+//!
+//! `github.rs` also holds what gate does for a GitHub Actions step besides
+//! printing: the step summary and the step outputs.
 
+pub mod checkstyle;
 pub mod coverage;
+pub mod github;
 mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 mod text;
+mod xml;
 
+use crate::model::{Finding, Severity};
 use crate::Outcome;
 use std::io::{self, Write};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// Findings grouped by file with the source line, and a summary (for people).
     Text,
     /// The versioned JSON document described in docs/gate-report.schema.json.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// Markdown for a pull-request comment or a CI summary page.
+    Markdown,
+    /// JUnit XML: one test case per condition and per rule with findings.
+    Junit,
+    /// Checkstyle XML, for Jenkins' Warnings Next Generation and similar tools.
+    Checkstyle,
+    /// GitHub Actions workflow commands: annotations on the pull request's lines.
+    Github,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Junit,
+        Format::Checkstyle,
+        Format::Github,
+    ];
+
+    /// The file this format is written to under `--output-dir`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Text => "gate.txt",
+            Format::Json => "gate.json",
+            Format::Sarif => "gate.sarif",
+            Format::Markdown => "gate.md",
+            Format::Junit => "gate-junit.xml",
+            Format::Checkstyle => "gate-checkstyle.xml",
+            Format::Github => "gate-github.txt",
+        }
+    }
+
+    /// Workflow commands only work on a step's standard output, so `github` is
+    /// printed there even when the other formats go to files.
+    pub fn stdout_only(self) -> bool {
+        self == Format::Github
+    }
 }
 
 /// Renders `outcome`; `color` adds ANSI styles (text only).
@@ -26,7 +79,106 @@ pub fn render(
     match format {
         Format::Text => text::render(outcome, out, color),
         Format::Json => json::render(outcome, out),
+        Format::Sarif => sarif::write(outcome, out),
+        Format::Markdown => markdown::write(outcome, out),
+        Format::Junit => junit::write(outcome, out),
+        Format::Checkstyle => checkstyle::write(outcome, out),
+        Format::Github => github::write(outcome, out),
     }
 }
 
 pub use json::SCHEMA_VERSION;
+
+/// Unsuppressed findings on new code, most severe first, then by place: what a
+/// reviewer of the change must look at.
+pub(crate) fn new_issues(outcome: &Outcome) -> Vec<&Finding> {
+    let mut new: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none() && f.new)
+        .collect();
+    new.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.location.cmp(&b.location))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    new
+}
+
+/// The three-level scale most consumers know (SARIF, Checkstyle, GitHub):
+/// what fails the default gate (major and worse) is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub(crate) fn of(severity: Severity) -> Level {
+        match severity {
+            Severity::Blocker | Severity::Critical | Severity::Major => Level::Error,
+            Severity::Minor => Level::Warning,
+            Severity::Info => Level::Note,
+        }
+    }
+}
+
+/// A repository-relative path as a URI path: RFC 3986 unreserved characters and
+/// `/` stay, everything else (spaces, `%`, `#`, `|`, non-ASCII) is percent-encoded.
+pub(crate) fn uri_path(path: &str) -> String {
+    let mut s = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// `12-15, 40` (as measures list uncovered lines) → `[(12, 15), (40, 40)]`.
+pub(crate) fn ranges(text: &str) -> Vec<(u32, u32)> {
+    text.split(',')
+        .filter_map(|part| {
+            let part = part.trim();
+            let (a, b) = part.split_once('-').unwrap_or((part, part));
+            Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// A percentage as reports print it: one decimal.
+pub(crate) fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_string(), |p| format!("{p:.1} %"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_keep_slashes_and_encode_the_rest() {
+        assert_eq!(
+            uri_path("src/a b/C%|#<.java"),
+            "src/a%20b/C%25%7C%23%3C.java"
+        );
+        assert_eq!(uri_path("src/é.rs"), "src/%C3%A9.rs");
+    }
+
+    #[test]
+    fn line_ranges_parse_back() {
+        assert_eq!(ranges("12-15, 40"), [(12, 15), (40, 40)]);
+        assert_eq!(ranges(""), []);
+    }
+
+    #[test]
+    fn every_format_has_its_own_file() {
+        let mut names: Vec<&str> = Format::ALL.iter().map(|f| f.file_name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Format::ALL.len());
+    }
+}
