@@ -120,13 +120,15 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
         ("system-out-print", p, 9, true),
         ("print-stack-trace", p, 13, true),
         ("catch-generic-exception", p, 18, true),
+        ("empty-method", p, 21, false),
+        ("empty-method", p, 23, false),
     ];
     let expected: Vec<(String, String, u64, bool)> = expected
         .into_iter()
         .map(|(r, f, l, s)| (r.to_string(), f.to_string(), l, s))
         .collect();
     assert_eq!(got, expected);
-    assert_eq!(report["summary"]["findings"], 12);
+    assert_eq!(report["summary"]["findings"], 14);
     assert_eq!(report["summary"]["suppressed"], 4);
     assert_eq!(report["summary"]["by_severity"]["major"], 6);
     assert_eq!(
@@ -160,7 +162,11 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("tools/ReportGen.java\n  51:32   minor    system-out-print"),
+        text.contains("tools/ReportGen.java\n  11:1    minor    wildcard-import"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  51:32   minor    system-out-print"),
         "{text}"
     );
     assert!(
@@ -169,7 +175,7 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     );
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("passed: 3 findings (3 minor) in 9 files (366 lines, 10 rules, "),
+        last.starts_with("passed: 7 findings (7 minor) in 9 files (366 lines, 23 rules, "),
         "{last}"
     );
     assert!(
@@ -554,12 +560,12 @@ fn output_file_gets_the_report_and_stderr_a_summary() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
     assert!(
-        stderr(&out).contains("gate: failed: 12 finding(s) in 4 file(s)"),
+        stderr(&out).contains("gate: failed: 14 finding(s) in 4 file(s)"),
         "{}",
         stderr(&out)
     );
     let written: Value = serde_json::from_str(&fs::read_to_string(report).unwrap()).unwrap();
-    assert_eq!(written["summary"]["findings"], 12);
+    assert_eq!(written["summary"]["findings"], 14);
 }
 
 #[test]
@@ -595,7 +601,7 @@ fn rules_lists_every_rule_as_text_and_json() {
     assert!(text.starts_with("ID "), "{text}");
     assert!(
         text.contains(
-            "empty-catch-block        java      major     code-smell        Empty catch block"
+            "empty-catch-block              java      major     code-smell        Empty catch block"
         ),
         "{text}"
     );

@@ -21,6 +21,9 @@ pub enum Root {
 pub enum Predicate {
     /// `(#empty? @c)`: the node has no named children, comments included.
     Empty { capture: u32, negate: bool },
+    /// `(#blank? @c)`: the node has no named children but comments: a block with
+    /// no statement, as Checkstyle's and PMD's empty-block checks see it.
+    Blank { capture: u32, negate: bool },
     /// `(#inside? @c kind…)`: an ancestor of one of these kinds encloses the node
     /// within the same body of code (the search stops at lambdas and class bodies,
     /// so a `return` in a lambda is not "inside" the method's `finally`).
@@ -49,6 +52,8 @@ const BODY_BOUNDARIES: &[&str] = &[
 pub const PREDICATE_NAMES: &[&str] = &[
     "empty?",
     "not-empty?",
+    "blank?",
+    "not-blank?",
     "inside?",
     "not-inside?",
     "has-ancestor?",
@@ -81,12 +86,13 @@ impl Predicate {
                     .collect::<Result<Vec<_>, _>>()?;
                 match base {
                     "empty?" if kinds.is_empty() => Ok(Predicate::Empty { capture, negate }),
+                    "blank?" if kinds.is_empty() => Ok(Predicate::Blank { capture, negate }),
                     "inside?" | "has-ancestor?" if !kinds.is_empty() => Ok(if base == "inside?" {
                         Predicate::Inside { capture, kinds, negate }
                     } else {
                         Predicate::HasAncestor { capture, kinds, negate }
                     }),
-                    "empty?" | "inside?" | "has-ancestor?" => {
+                    "empty?" | "blank?" | "inside?" | "has-ancestor?" => {
                         Err(format!("#{op} has the wrong arguments; see `gate explain` docs for rule files"))
                     }
                     _ => Err(format!(
@@ -101,6 +107,7 @@ impl Predicate {
     pub fn holds<'t>(&self, nodes: &dyn Fn(u32) -> Option<Node<'t>>) -> bool {
         let (capture, negate) = match self {
             Predicate::Empty { capture, negate }
+            | Predicate::Blank { capture, negate }
             | Predicate::Inside {
                 capture, negate, ..
             }
@@ -113,6 +120,13 @@ impl Predicate {
         };
         let result = match self {
             Predicate::Empty { .. } => node.named_child_count() == 0,
+            Predicate::Blank { .. } => {
+                let mut cursor = node.walk();
+                let blank = node
+                    .named_children(&mut cursor)
+                    .all(|c| matches!(c.kind(), "line_comment" | "block_comment"));
+                blank
+            }
             Predicate::Inside { kinds, .. } => {
                 let mut current = node.parent();
                 let mut found = false;
