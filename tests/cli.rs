@@ -175,7 +175,7 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     );
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("passed: 7 findings (7 minor) in 9 files (366 lines, 23 rules, "),
+        last.starts_with("passed: 7 findings (7 minor) in 9 files (366 lines, 30 rules, "),
         "{last}"
     );
     assert!(

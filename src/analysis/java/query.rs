@@ -32,6 +32,13 @@ pub enum Predicate {
         kinds: Vec<String>,
         negate: bool,
     },
+    /// `(#next-sibling? @c kind…)`: the next named sibling, comments skipped, is
+    /// of one of these kinds (a `catch` clause followed by another one).
+    NextSibling {
+        capture: u32,
+        kinds: Vec<String>,
+        negate: bool,
+    },
     /// `(#has-ancestor? @c kind…)`: any ancestor, however far.
     HasAncestor {
         capture: u32,
@@ -58,6 +65,8 @@ pub const PREDICATE_NAMES: &[&str] = &[
     "not-inside?",
     "has-ancestor?",
     "not-has-ancestor?",
+    "next-sibling?",
+    "not-next-sibling?",
 ];
 
 impl Predicate {
@@ -87,12 +96,10 @@ impl Predicate {
                 match base {
                     "empty?" if kinds.is_empty() => Ok(Predicate::Empty { capture, negate }),
                     "blank?" if kinds.is_empty() => Ok(Predicate::Blank { capture, negate }),
-                    "inside?" | "has-ancestor?" if !kinds.is_empty() => Ok(if base == "inside?" {
-                        Predicate::Inside { capture, kinds, negate }
-                    } else {
-                        Predicate::HasAncestor { capture, kinds, negate }
-                    }),
-                    "empty?" | "blank?" | "inside?" | "has-ancestor?" => {
+                    "inside?" if !kinds.is_empty() => Ok(Predicate::Inside { capture, kinds, negate }),
+                    "has-ancestor?" if !kinds.is_empty() => Ok(Predicate::HasAncestor { capture, kinds, negate }),
+                    "next-sibling?" if !kinds.is_empty() => Ok(Predicate::NextSibling { capture, kinds, negate }),
+                    "empty?" | "blank?" | "inside?" | "has-ancestor?" | "next-sibling?" => {
                         Err(format!("#{op} has the wrong arguments; see `gate explain` docs for rule files"))
                     }
                     _ => Err(format!(
@@ -112,6 +119,9 @@ impl Predicate {
                 capture, negate, ..
             }
             | Predicate::HasAncestor {
+                capture, negate, ..
+            }
+            | Predicate::NextSibling {
                 capture, negate, ..
             } => (*capture, *negate),
         };
@@ -141,6 +151,15 @@ impl Predicate {
                     current = n.parent();
                 }
                 found
+            }
+            Predicate::NextSibling { kinds, .. } => {
+                let mut next = node.next_named_sibling();
+                while let Some(n) =
+                    next.filter(|n| matches!(n.kind(), "line_comment" | "block_comment"))
+                {
+                    next = n.next_named_sibling();
+                }
+                next.is_some_and(|n| kinds.iter().any(|k| k == n.kind()))
             }
             Predicate::HasAncestor { kinds, .. } => {
                 let mut current = node.parent();
