@@ -2,18 +2,38 @@
 //! the declared type of a name). Each subscribes to node kinds and runs inside the
 //! engine's one walk; a rule file names it with `[match] builtin = "..."`.
 
+mod concatenated_argument;
+mod cyclomatic_complexity;
+mod deprecated_javadoc;
+mod magic_number;
+mod method_count;
+mod method_length;
+mod method_naming;
 mod parameter_count;
 mod string_identity_comparison;
 mod switch_without_default;
+mod thread_run;
 mod types;
 mod unpaired_override;
+mod unused_import;
+mod wait_notify;
 
 use crate::rules::{Params, Rule};
+use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
+use cyclomatic_complexity::CyclomaticComplexity;
+use deprecated_javadoc::DeprecatedWithoutJavadoc;
+use magic_number::MagicNumber;
+use method_count::MethodCount;
+use method_length::MethodLength;
+use method_naming::MethodNaming;
 use parameter_count::ParameterCount;
 use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
+use thread_run::ThreadRun;
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
+use unused_import::UnusedImport;
+use wait_notify::WaitNotify;
 
 /// Named values a check offers to its rule's message (`{name}`).
 pub type Values<'a> = &'a [(&'static str, String)];
@@ -28,11 +48,22 @@ pub trait Check: Send + Sync {
 
 /// Every built-in check by name, for docs and errors.
 pub const NAMES: &[&str] = &[
+    "command-concatenation",
+    "cyclomatic-complexity",
+    "deprecated-without-javadoc",
     "equals-without-hashcode",
     "hashcode-without-equals",
+    "magic-number",
+    "method-count",
+    "method-length",
+    "method-naming",
     "parameter-count",
+    "sql-concatenation",
     "string-identity-comparison",
     "switch-without-default",
+    "thread-run",
+    "unused-import",
+    "wait-notify-outside-synchronized",
 ];
 
 pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>, String> {
@@ -51,7 +82,39 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
                 })
             })
     };
+    let format = |key: &str, default: &str| {
+        let pattern = params
+            .get(key)
+            .or_else(|| rule.params.get(key))
+            .map_or(Ok(default), |v| {
+                v.as_str().ok_or_else(|| {
+                    format!("built-in `{name}`: parameter `{key}` must be a regular expression in a string")
+                })
+            })?;
+        regex::Regex::new(pattern).map_err(|e| {
+            format!("built-in `{name}`: parameter `{key}` is not a valid regular expression: {e}")
+        })
+    };
     Ok(match name {
+        "command-concatenation" => Box::new(ConcatenatedArgument {
+            methods: &["exec"],
+            receivers: &["getRuntime()", "runtime", "Runtime"],
+        }),
+        "cyclomatic-complexity" => Box::new(CyclomaticComplexity { max: int("max")? }),
+        "deprecated-without-javadoc" => Box::new(DeprecatedWithoutJavadoc),
+        "magic-number" => Box::new(MagicNumber),
+        "method-count" => Box::new(MethodCount { max: int("max")? }),
+        "method-length" => Box::new(MethodLength { max: int("max")? }),
+        "method-naming" => Box::new(MethodNaming {
+            format: format("format", "^[a-z][a-zA-Z0-9]*$")?,
+        }),
+        "sql-concatenation" => Box::new(ConcatenatedArgument {
+            methods: SQL_METHODS,
+            receivers: &[],
+        }),
+        "thread-run" => Box::new(ThreadRun),
+        "unused-import" => Box::new(UnusedImport),
+        "wait-notify-outside-synchronized" => Box::new(WaitNotify),
         "parameter-count" => Box::new(ParameterCount {
             max: int("max")?,
             ignore_overrides: bool_param("ignore_overrides", true)?,
