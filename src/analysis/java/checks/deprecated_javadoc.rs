@@ -43,7 +43,9 @@ impl Check for DeprecatedWithoutJavadoc {
         else {
             return;
         };
-        if !javadoc_of(declaration, text).is_some_and(has_deprecated_tag) {
+        // Like Checkstyle, only documented declarations are checked: with no
+        // Javadoc at all there is no tag to miss.
+        if javadoc_of(declaration, text).is_some_and(|doc| !has_deprecated_tag(doc)) {
             emit(node, &[]);
         }
     }

@@ -1,7 +1,5 @@
 //! `unused-import`: single-type and static imports whose name the file never
-//! uses, and imports that are redundant (from `java.lang`, from the file's own
-//! package, or repeated), like Checkstyle's `UnusedImports` with its defaults:
-//! a reference in a Javadoc `{@link}`, `{@linkplain}`, `{@value}`, `@see`,
+//! uses, like Checkstyle's `UnusedImports` with its defaults: a reference in a Javadoc `{@link}`, `{@linkplain}`, `{@value}`, `@see`,
 //! `@throws` or `@exception` counts as a use.
 
 use super::{text_of, Check, Values};
@@ -15,29 +13,18 @@ impl Check for UnusedImport {
         &["program"]
     }
     fn values(&self) -> &'static [&'static str] {
-        &["import", "reason"]
+        &["import"]
     }
     fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let mut package = None;
-        let mut imports = Vec::new();
         let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            match child.kind() {
-                "package_declaration" => {
-                    package = child
-                        .named_child(0)
-                        .filter(|n| matches!(n.kind(), "scoped_identifier" | "identifier"))
-                        .map(|n| text_of(n, text));
-                }
-                "import_declaration" => imports.push(child),
-                _ => {}
-            }
-        }
+        let imports: Vec<Node> = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "import_declaration")
+            .collect();
         let Some(last) = imports.last() else {
             return;
         };
         let used = used_words(&text[last.end_byte()..]);
-        let mut seen = HashSet::new();
         for import in imports {
             let mut c = import.walk();
             let parts: Vec<Node> = import.named_children(&mut c).collect();
@@ -51,23 +38,11 @@ impl Check for UnusedImport {
                 continue;
             };
             let path = text_of(*path, text);
-            let is_static = text_of(import, text).starts_with("import static");
-            let (owner, name) = path.rsplit_once('.').unwrap_or(("", path));
-            let reason = if !seen.insert((is_static, path)) {
-                "a duplicate"
-            } else if !is_static && owner == "java.lang" {
-                "from java.lang, which is always imported"
-            } else if !is_static && package == Some(owner) {
-                "from this file's own package"
-            } else if !used.contains(name) {
-                "never used"
-            } else {
+            let name = path.rsplit_once('.').map_or(path, |(_, name)| name);
+            if used.contains(name) {
                 continue;
-            };
-            emit(
-                import,
-                &[("import", path.to_string()), ("reason", reason.to_string())],
-            );
+            }
+            emit(import, &[("import", path.to_string())]);
         }
     }
 }
