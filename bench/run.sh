@@ -29,7 +29,7 @@ if [ ! -d "$corpus" ]; then
 fi
 
 cargo build --release --quiet
-gate=$PWD/target/release/gate
+gate=$(realpath "${CARGO_TARGET_DIR:-target}")/release/gate
 files=$(find "$corpus" -name '*.java' | wc -l)
 lines=$(find "$corpus" -name '*.java' -print0 | xargs -0 cat | wc -l)
 bytes=$(find "$corpus" -name '*.java' -print0 | xargs -0 cat | wc -c)
@@ -46,14 +46,14 @@ hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$json" \
 
 findings=$("$gate" check "$corpus" --format json 2>/dev/null | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["summary"]["findings"] + r["summary"]["suppressed"])' || true)
 
-python3 - "$json" "$files" "$lines" "$bytes" "$cores" "$rules" "$findings" "$runs" <<'PY'
+python3 - "$json" "$files" "$lines" "$bytes" "$cores" "$rules" "$findings" "$runs" "$gate" <<'PY'
 import json, sys, platform, subprocess, statistics
-path, files, lines, size, cores, rules, findings, runs = sys.argv[1:]
+path, files, lines, size, cores, rules, findings, runs, _gate = sys.argv[1:]
 lines, cores = int(lines), int(cores)
 res = {r["command"]: r for r in json.load(open(path))["results"]}
 def med(n): return statistics.median(res[n]["times"])
 def rng(n): return f'{min(res[n]["times"]):.3f}–{max(res[n]["times"]):.3f}'
-version = subprocess.run(["target/release/gate", "--version"], capture_output=True, text=True).stdout.strip()
+version = subprocess.run([sys.argv[9], "--version"], capture_output=True, text=True).stdout.strip()
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 rows = [
     ("parse only, 1 thread", "parse-1t"),
@@ -83,3 +83,16 @@ text = "\n".join(out) + "\n"
 open("bench/results.md", "w").write(text)
 print(text)
 PY
+
+# BENCH_PER_RULE=1: each Java rule alone ([rules] only = [id]) on one thread,
+# CPU seconds (user) over a walk with no rule; robust to other load on the machine.
+if [ -n "${BENCH_PER_RULE:-}" ]; then
+  cfg=$work/per-rule.toml
+  cpu() { /usr/bin/time -f %U "$gate" check "$corpus" --jobs 1 --config "$cfg" --format json -o /dev/null 2>&1 >/dev/null | tail -1; }
+  printf '[rules]\nonly = []\n' > "$cfg"; walk=$(cpu)
+  echo "| rule | CPU s over the bare walk ($walk s) |"; echo "|---|---|"
+  for id in $("$gate" rules --language java --format json | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))'); do
+    printf '[rules]\nonly = ["%s"]\n' "$id" > "$cfg"
+    echo "| $id | $(python3 -c "print(f'{$(cpu) - $walk:+.2f}')") |"
+  done | sort -t'|' -k3 -r
+fi

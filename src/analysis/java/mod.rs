@@ -234,10 +234,20 @@ impl JavaEngine {
                     )
                 })?)
             };
+            let mut patterns: Vec<PatternInfo> = texts.into_iter().map(|(_, info)| info).collect();
+            if let Some(query) = &query {
+                // A rule's own predicates name its own query's capture indexes;
+                // the combined query numbers captures afresh, so read them again.
+                for (index, info) in patterns.iter_mut().enumerate() {
+                    info.predicates = Predicate::parse_all(query, index).map_err(|m| {
+                        RuleFileError::at(&crate::rules::Origin::BuiltIn("(combined)"), 1, 1, m)
+                    })?;
+                }
+            }
             dispatch[id] = Some(kinds.len() as u16);
             kinds.push(KindRules {
                 query,
-                patterns: texts.into_iter().map(|(_, info)| info).collect(),
+                patterns,
                 checks,
             });
         }

@@ -21,10 +21,20 @@ pub enum Root {
 pub enum Predicate {
     /// `(#empty? @c)`: the node has no named children, comments included.
     Empty { capture: u32, negate: bool },
+    /// `(#blank? @c)`: the node has no named children but comments: a block with
+    /// no statement, as Checkstyle's and PMD's empty-block checks see it.
+    Blank { capture: u32, negate: bool },
     /// `(#inside? @c kind…)`: an ancestor of one of these kinds encloses the node
     /// within the same body of code (the search stops at lambdas and class bodies,
     /// so a `return` in a lambda is not "inside" the method's `finally`).
     Inside {
+        capture: u32,
+        kinds: Vec<String>,
+        negate: bool,
+    },
+    /// `(#next-sibling? @c kind…)`: the next named sibling, comments skipped, is
+    /// of one of these kinds (a `catch` clause followed by another one).
+    NextSibling {
         capture: u32,
         kinds: Vec<String>,
         negate: bool,
@@ -49,10 +59,14 @@ const BODY_BOUNDARIES: &[&str] = &[
 pub const PREDICATE_NAMES: &[&str] = &[
     "empty?",
     "not-empty?",
+    "blank?",
+    "not-blank?",
     "inside?",
     "not-inside?",
     "has-ancestor?",
     "not-has-ancestor?",
+    "next-sibling?",
+    "not-next-sibling?",
 ];
 
 impl Predicate {
@@ -81,12 +95,11 @@ impl Predicate {
                     .collect::<Result<Vec<_>, _>>()?;
                 match base {
                     "empty?" if kinds.is_empty() => Ok(Predicate::Empty { capture, negate }),
-                    "inside?" | "has-ancestor?" if !kinds.is_empty() => Ok(if base == "inside?" {
-                        Predicate::Inside { capture, kinds, negate }
-                    } else {
-                        Predicate::HasAncestor { capture, kinds, negate }
-                    }),
-                    "empty?" | "inside?" | "has-ancestor?" => {
+                    "blank?" if kinds.is_empty() => Ok(Predicate::Blank { capture, negate }),
+                    "inside?" if !kinds.is_empty() => Ok(Predicate::Inside { capture, kinds, negate }),
+                    "has-ancestor?" if !kinds.is_empty() => Ok(Predicate::HasAncestor { capture, kinds, negate }),
+                    "next-sibling?" if !kinds.is_empty() => Ok(Predicate::NextSibling { capture, kinds, negate }),
+                    "empty?" | "blank?" | "inside?" | "has-ancestor?" | "next-sibling?" => {
                         Err(format!("#{op} has the wrong arguments; see `gate explain` docs for rule files"))
                     }
                     _ => Err(format!(
@@ -101,10 +114,14 @@ impl Predicate {
     pub fn holds<'t>(&self, nodes: &dyn Fn(u32) -> Option<Node<'t>>) -> bool {
         let (capture, negate) = match self {
             Predicate::Empty { capture, negate }
+            | Predicate::Blank { capture, negate }
             | Predicate::Inside {
                 capture, negate, ..
             }
             | Predicate::HasAncestor {
+                capture, negate, ..
+            }
+            | Predicate::NextSibling {
                 capture, negate, ..
             } => (*capture, *negate),
         };
@@ -113,6 +130,13 @@ impl Predicate {
         };
         let result = match self {
             Predicate::Empty { .. } => node.named_child_count() == 0,
+            Predicate::Blank { .. } => {
+                let mut cursor = node.walk();
+                let blank = node
+                    .named_children(&mut cursor)
+                    .all(|c| matches!(c.kind(), "line_comment" | "block_comment"));
+                blank
+            }
             Predicate::Inside { kinds, .. } => {
                 let mut current = node.parent();
                 let mut found = false;
@@ -127,6 +151,15 @@ impl Predicate {
                     current = n.parent();
                 }
                 found
+            }
+            Predicate::NextSibling { kinds, .. } => {
+                let mut next = node.next_named_sibling();
+                while let Some(n) =
+                    next.filter(|n| matches!(n.kind(), "line_comment" | "block_comment"))
+                {
+                    next = n.next_named_sibling();
+                }
+                next.is_some_and(|n| kinds.iter().any(|k| k == n.kind()))
             }
             Predicate::HasAncestor { kinds, .. } => {
                 let mut current = node.parent();

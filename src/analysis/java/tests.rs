@@ -63,6 +63,53 @@ fn every_java_rule_flags_exactly_its_examples() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// The engine groups every rule's patterns by node kind into one query per kind;
+/// a rule must find the same lines in that company as alone.
+#[test]
+fn every_java_rule_flags_the_same_with_all_rules_enabled() {
+    let rules: Vec<Rule> = rules::builtin()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.language == Lang::Java)
+        .collect();
+    let enabled: Vec<EnabledRule> = rules
+        .iter()
+        .map(|r| EnabledRule {
+            rule: r.clone(),
+            severity: r.severity,
+            params: r.params.clone(),
+        })
+        .collect();
+    let indexed: Vec<(usize, &EnabledRule)> = enabled.iter().enumerate().collect();
+    let engine = JavaEngine::new(&indexed).unwrap_or_else(|e| panic!("{e}"));
+    let mut failures = Vec::new();
+    for (index, rule) in rules.iter().enumerate() {
+        for (i, example) in rule.examples.iter().enumerate() {
+            if !example.params.is_empty() {
+                continue;
+            }
+            let report = engine.analyze(&example.code, false);
+            let mut lines: Vec<u32> = report
+                .hits
+                .iter()
+                .filter(|h| h.rule == index)
+                .map(|h| h.start.line + 1)
+                .collect();
+            lines.sort();
+            lines.dedup();
+            if lines != example.flagged {
+                failures.push(format!(
+                    "{} example {}: flagged {lines:?} with all rules, expected {:?}",
+                    rule.id,
+                    i + 1,
+                    example.flagged
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
 fn query_rule(query: &str, message: &str) -> Rule {
     let text = format!(
         "id = \"t\"\ntitle = \"t\"\nseverity = \"major\"\ntype = \"bug\"\nmessage = \"{message}\"\ndescription = \"d\"\n[match]\nquery = '''\n{query}'''\n"

@@ -1,0 +1,43 @@
+//! `method-length`: methods and constructors whose body spans more than `max`
+//! lines, counted like Checkstyle's `MethodLength` (from `{` to `}` inclusive,
+//! blank and comment lines included).
+
+use super::{Check, Values};
+use tree_sitter::Node;
+
+pub(super) struct MethodLength {
+    pub max: i64,
+}
+
+impl Check for MethodLength {
+    fn kinds(&self) -> &'static [&'static str] {
+        &[
+            "method_declaration",
+            "constructor_declaration",
+            "compact_constructor_declaration",
+        ]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["name", "lines", "max"]
+    }
+    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        let lines = (body.end_position().row - body.start_position().row + 1) as i64;
+        if lines <= self.max {
+            return;
+        }
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        emit(
+            name,
+            &[
+                ("name", text[name.byte_range()].to_string()),
+                ("lines", lines.to_string()),
+                ("max", self.max.to_string()),
+            ],
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! Built-in Java checks: what a query cannot express (counting, pairing methods,
+//! the declared type of a name). Each subscribes to node kinds and runs inside the
+//! engine's one walk; a rule file names it with `[match] builtin = "..."`.
+
+mod concatenated_argument;
+mod cyclomatic_complexity;
+mod deprecated_javadoc;
+mod magic_number;
+mod method_count;
+mod method_length;
+mod method_naming;
+mod parameter_count;
+mod string_identity_comparison;
+mod switch_without_default;
+mod thread_run;
+mod types;
+mod unpaired_override;
+mod unused_import;
+mod wait_notify;
+
+use crate::rules::{Params, Rule};
+use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
+use cyclomatic_complexity::CyclomaticComplexity;
+use deprecated_javadoc::DeprecatedWithoutJavadoc;
+use magic_number::MagicNumber;
+use method_count::MethodCount;
+use method_length::MethodLength;
+use method_naming::MethodNaming;
+use parameter_count::ParameterCount;
+use string_identity_comparison::StringIdentityComparison;
+use switch_without_default::SwitchWithoutDefault;
+use thread_run::ThreadRun;
+use tree_sitter::Node;
+use unpaired_override::UnpairedOverride;
+use unused_import::UnusedImport;
+use wait_notify::WaitNotify;
+
+/// Named values a check offers to its rule's message (`{name}`).
+pub type Values<'a> = &'a [(&'static str, String)];
+
+pub trait Check: Send + Sync {
+    /// Node kinds the check wants to see.
+    fn kinds(&self) -> &'static [&'static str];
+    /// Names of the values it passes to `emit`, for message validation.
+    fn values(&self) -> &'static [&'static str];
+    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values));
+}
+
+/// Every built-in check by name, for docs and errors.
+pub const NAMES: &[&str] = &[
+    "command-concatenation",
+    "cyclomatic-complexity",
+    "deprecated-without-javadoc",
+    "equals-without-hashcode",
+    "hashcode-without-equals",
+    "magic-number",
+    "method-count",
+    "method-length",
+    "method-naming",
+    "parameter-count",
+    "sql-concatenation",
+    "string-identity-comparison",
+    "switch-without-default",
+    "thread-run",
+    "unused-import",
+    "wait-notify-outside-synchronized",
+];
+
+pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>, String> {
+    let int = |key: &str| {
+        rule.int_param(params, key).ok_or_else(|| {
+            format!("built-in `{name}` needs an integer parameter `{key}` in [params]")
+        })
+    };
+    let bool_param = |key: &str, default: bool| {
+        params
+            .get(key)
+            .or_else(|| rule.params.get(key))
+            .map_or(Ok(default), |v| {
+                v.as_bool().ok_or_else(|| {
+                    format!("built-in `{name}`: parameter `{key}` must be true or false")
+                })
+            })
+    };
+    let format = |key: &str, default: &str| {
+        let pattern = params
+            .get(key)
+            .or_else(|| rule.params.get(key))
+            .map_or(Ok(default), |v| {
+                v.as_str().ok_or_else(|| {
+                    format!("built-in `{name}`: parameter `{key}` must be a regular expression in a string")
+                })
+            })?;
+        regex::Regex::new(pattern).map_err(|e| {
+            format!("built-in `{name}`: parameter `{key}` is not a valid regular expression: {e}")
+        })
+    };
+    Ok(match name {
+        "command-concatenation" => Box::new(ConcatenatedArgument {
+            methods: &["exec"],
+            receivers: &["getRuntime()", "runtime", "Runtime"],
+        }),
+        "cyclomatic-complexity" => Box::new(CyclomaticComplexity { max: int("max")? }),
+        "deprecated-without-javadoc" => Box::new(DeprecatedWithoutJavadoc),
+        "magic-number" => Box::new(MagicNumber),
+        "method-count" => Box::new(MethodCount { max: int("max")? }),
+        "method-length" => Box::new(MethodLength { max: int("max")? }),
+        "method-naming" => Box::new(MethodNaming {
+            format: format("format", "^[a-z][a-zA-Z0-9]*$")?,
+        }),
+        "sql-concatenation" => Box::new(ConcatenatedArgument {
+            methods: SQL_METHODS,
+            receivers: &[],
+        }),
+        "thread-run" => Box::new(ThreadRun),
+        "unused-import" => Box::new(UnusedImport),
+        "wait-notify-outside-synchronized" => Box::new(WaitNotify),
+        "parameter-count" => Box::new(ParameterCount {
+            max: int("max")?,
+            ignore_overrides: bool_param("ignore_overrides", true)?,
+        }),
+        "equals-without-hashcode" => Box::new(UnpairedOverride {
+            equals_present: true,
+        }),
+        "hashcode-without-equals" => Box::new(UnpairedOverride {
+            equals_present: false,
+        }),
+        "string-identity-comparison" => Box::new(StringIdentityComparison),
+        "switch-without-default" => Box::new(SwitchWithoutDefault),
+        other => {
+            let hint = crate::rules::did_you_mean(other, NAMES.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown built-in `{other}`{hint}; the Java built-ins are: {}",
+                NAMES.join(", ")
+            ));
+        }
+    })
+}
+
+pub(super) fn text_of<'a>(node: Node, text: &'a str) -> &'a str {
+    &text[node.byte_range()]
+}
+
+pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool {
+    let mut cursor = declaration.walk();
+    let found = declaration
+        .children(&mut cursor)
+        .filter(|c| c.kind() == "modifiers")
+        .any(|m| {
+            let mut mc = m.walk();
+            let found = m.named_children(&mut mc).any(|a| {
+                matches!(a.kind(), "marker_annotation" | "annotation")
+                    && a.child_by_field_name("name")
+                        .is_some_and(|n| text_of(n, text) == name)
+            });
+            found
+        });
+    found
+}
+
+pub(super) fn parameters(declaration: Node) -> Vec<Node> {
+    let Some(params) = declaration.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = params.walk();
+    params
+        .named_children(&mut cursor)
+        .filter(|p| matches!(p.kind(), "formal_parameter" | "spread_parameter"))
+        .collect()
+}

@@ -1,0 +1,54 @@
+//! `thread-run`: `run()` called on a `Thread`, which runs the task on the
+//! calling thread instead of starting a new one.
+
+use super::types::declared_type;
+use super::{text_of, Check, Values};
+use tree_sitter::Node;
+
+pub(super) struct ThreadRun;
+
+fn is_thread_type(ty: &str) -> bool {
+    matches!(ty, "Thread" | "java.lang.Thread")
+}
+
+impl Check for ThreadRun {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["method_invocation"]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["receiver"]
+    }
+    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        if node
+            .child_by_field_name("name")
+            .is_none_or(|n| text_of(n, text) != "run")
+            || node
+                .child_by_field_name("arguments")
+                .is_none_or(|a| a.named_child_count() > 0)
+        {
+            return;
+        }
+        let Some(receiver) = node.child_by_field_name("object") else {
+            return;
+        };
+        let is_thread = match receiver.kind() {
+            "object_creation_expression" => receiver
+                .child_by_field_name("type")
+                .is_some_and(|t| is_thread_type(text_of(t, text))),
+            "identifier" => {
+                declared_type(receiver, text_of(receiver, text), text).is_some_and(|t| {
+                    match t.kind() {
+                        "object_creation_expression" => t
+                            .child_by_field_name("type")
+                            .is_some_and(|t| is_thread_type(text_of(t, text))),
+                        _ => is_thread_type(text_of(t, text)),
+                    }
+                })
+            }
+            _ => false,
+        };
+        if is_thread {
+            emit(node, &[("receiver", text_of(receiver, text).to_string())]);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! What the file itself says about the type of a name: the innermost declaration
+//! of a local, parameter or field visible at a node. No imports, no inheritance:
+//! checks that use it accept missing what they cannot see.
+
+use super::text_of;
+use tree_sitter::Node;
+
+pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
+    matches!(text_of(ty, text), "String" | "java.lang.String")
+}
+
+/// The type node of the innermost declaration of `name` visible at `at`: locals
+/// and parameters up to the enclosing class, then that class's fields, outwards.
+/// A `var` declaration resolves to its initialiser when that is a string literal.
+pub(super) fn declared_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut child = at;
+    let mut current = at.parent();
+    while let Some(scope) = current {
+        match scope.kind() {
+            "block" | "constructor_body" | "switch_block_statement_group" | "program" => {
+                let mut cursor = scope.walk();
+                for stmt in scope.named_children(&mut cursor) {
+                    if stmt.start_byte() >= child.start_byte() {
+                        break;
+                    }
+                    if stmt.kind() == "local_variable_declaration" {
+                        if let Some(t) = declarator_type(stmt, name, text) {
+                            return Some(t);
+                        }
+                    }
+                }
+            }
+            "method_declaration" | "constructor_declaration" | "lambda_expression" => {
+                if let Some(params) = scope.child_by_field_name("parameters") {
+                    if let Some(t) = parameter_type(params, name, text) {
+                        return t;
+                    }
+                }
+            }
+            "enhanced_for_statement"
+                if scope
+                    .child_by_field_name("name")
+                    .is_some_and(|n| text_of(n, text) == name) =>
+            {
+                return scope.child_by_field_name("type");
+            }
+            "for_statement" => {
+                let mut cursor = scope.walk();
+                for init in scope.children_by_field_name("init", &mut cursor) {
+                    if init.kind() == "local_variable_declaration" {
+                        if let Some(t) = declarator_type(init, name, text) {
+                            return Some(t);
+                        }
+                    }
+                }
+            }
+            "class_body" | "enum_body" | "interface_body" => {
+                if let Some(t) = members_field_type(scope, name, text) {
+                    return Some(t);
+                }
+            }
+            _ => {}
+        }
+        child = scope;
+        current = scope.parent();
+    }
+    None
+}
+
+/// In formal parameters: `Some(Some(type))` when declared with a type,
+/// `Some(None)` when declared without one (an inferred lambda parameter).
+fn parameter_type<'t>(params: Node<'t>, name: &str, text: &str) -> Option<Option<Node<'t>>> {
+    if params.kind() == "identifier" {
+        return (text_of(params, text) == name).then_some(None);
+    }
+    let mut cursor = params.walk();
+    for p in params.named_children(&mut cursor) {
+        match p.kind() {
+            "formal_parameter" | "spread_parameter" => {
+                let declared = p
+                    .child_by_field_name("name")
+                    .or_else(|| last_named_identifier(p));
+                if declared.is_some_and(|n| text_of(n, text) == name) {
+                    return Some(p.child_by_field_name("type"));
+                }
+            }
+            "identifier" if text_of(p, text) == name => return Some(None),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn last_named_identifier(node: Node) -> Option<Node> {
+    let mut cursor = node.walk();
+    let found = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "variable_declarator" || c.kind() == "identifier")
+        .last();
+    found.map(|c| c.child_by_field_name("name").unwrap_or(c))
+}
+
+/// For `T a = …, b;` declaring `name`: `T`, or the literal for `var x = "…"`.
+fn declarator_type<'t>(declaration: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let ty = declaration.child_by_field_name("type")?;
+    let mut cursor = declaration.walk();
+    let declarator = declaration
+        .children_by_field_name("declarator", &mut cursor)
+        .find(|d| {
+            d.child_by_field_name("name")
+                .is_some_and(|n| text_of(n, text) == name)
+        })?;
+    if text_of(ty, text) == "var" {
+        return declarator.child_by_field_name("value").or(Some(ty));
+    }
+    Some(ty)
+}
+
+fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut cursor = body.walk();
+    let found = body
+        .named_children(&mut cursor)
+        .filter(|m| matches!(m.kind(), "field_declaration" | "constant_declaration"))
+        .find_map(|m| declarator_type(m, name, text));
+    found
+}
+
+/// `this.name`: the field of the enclosing class.
+pub(super) fn field_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut current = at.parent();
+    while let Some(n) = current {
+        if n.kind() == "class_body" {
+            return members_field_type(n, name, text);
+        }
+        current = n.parent();
+    }
+    None
+}

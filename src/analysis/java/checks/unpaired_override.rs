@@ -1,0 +1,62 @@
+//! `equals-without-hashcode` and `hashcode-without-equals`: a class body that
+//! overrides one half of the `equals`/`hashCode` contract but not the other.
+
+use super::{parameters, text_of, Check, Values};
+use tree_sitter::Node;
+
+/// `equals(Object)` without `hashCode()` in the same class body, or the reverse.
+pub(super) struct UnpairedOverride {
+    pub equals_present: bool,
+}
+
+fn is_object_type(node: Node, text: &str) -> bool {
+    matches!(text_of(node, text), "Object" | "java.lang.Object")
+}
+
+impl Check for UnpairedOverride {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["class_body"]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["class"]
+    }
+    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let mut equals = None;
+        let mut hash_code = None;
+        let mut cursor = node.walk();
+        for member in node.named_children(&mut cursor) {
+            if member.kind() != "method_declaration" {
+                continue;
+            }
+            let Some(name) = member.child_by_field_name("name") else {
+                continue;
+            };
+            let params = parameters(member);
+            match text_of(name, text) {
+                "equals"
+                    if params.len() == 1
+                        && params[0]
+                            .child_by_field_name("type")
+                            .is_some_and(|t| is_object_type(t, text)) =>
+                {
+                    equals = Some(name)
+                }
+                "hashCode" if params.is_empty() => hash_code = Some(name),
+                _ => {}
+            }
+        }
+        let flagged = match (equals, hash_code, self.equals_present) {
+            (Some(e), None, true) => e,
+            (None, Some(h), false) => h,
+            _ => return,
+        };
+        let class = node
+            .parent()
+            .and_then(|p| p.child_by_field_name("name"))
+            .map_or_else(
+                || "this anonymous class".to_string(),
+                |n| format!("`{}`", text_of(n, text)),
+            );
+        emit(flagged, &[("class", class)]);
+    }
+}
