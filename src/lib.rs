@@ -110,7 +110,7 @@ pub fn check(
         root: root.display().to_string(),
         files: analysis.files,
         lines: analysis.lines,
-        rules: analyzer.rules().len(),
+        rules: analysis.rules,
         findings: analysis.findings,
         diagnostics,
         default_excluded_dirs: discovery.default_excluded_dirs,

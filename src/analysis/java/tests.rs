@@ -15,7 +15,7 @@ fn run(rule: &Rule, params: &crate::rules::Params, code: &str) -> FileReport {
         params: merged,
     };
     let engine = JavaEngine::new(&[(0, &enabled)]).unwrap_or_else(|e| panic!("{e}"));
-    engine.analyze(code, false)
+    engine.analyze(code, "A.java", false)
 }
 
 #[test]
