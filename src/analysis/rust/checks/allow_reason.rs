@@ -1,8 +1,8 @@
 //! `#![allow(…)]` over a whole crate or module without a reason: a lint silenced
 //! for every line, now and later, and nobody can tell why. A reason is
 //! `reason = "…"` inside the attribute (Rust 1.81's lint reasons, what clippy's
-//! `allow_attributes_without_reason` asks for) or a comment on the attribute's
-//! line or directly above it.
+//! `allow_attributes_without_reason` asks for) or a comment (not a doc comment) on
+//! the attribute's line or directly above it.
 
 use super::{Check, Cx, Kind, Node, Range, Scope, Values};
 use proc_macro2::TokenTree;
@@ -32,7 +32,16 @@ impl Check for AllowWithoutReason {
                 .clone()
                 .into_iter()
                 .any(|t| matches!(t, TokenTree::Ident(i) if i == "reason"));
-            if has_reason || !cx.comments_for(cx.line(attr.pound_token.span)).is_empty() {
+            // Doc comments document the item, not the `allow`.
+            let explained = cx
+                .comments_for(cx.line(attr.pound_token.span))
+                .iter()
+                .any(|c| {
+                    !["///", "//!", "/**", "/*!"]
+                        .iter()
+                        .any(|d| c.starts_with(d))
+                });
+            if has_reason || explained {
                 continue;
             }
             let lints = list.tokens.to_string().replace(' ', "").replace(',', ", ");
