@@ -39,7 +39,7 @@ pub struct Walk<'a> {
     imports: Vec<(String, Vec<String>)>,
     glob_imports: Vec<Vec<String>>,
     /// Calls of a bare name (`exit(1)`) that match a path rule only if the file
-    /// imports that path: (entry index in `paths`, range, written name).
+    /// imports that path: (entry index in `paths`, range).
     pending: Vec<(usize, Range)>,
     hits: Vec<Hit>,
 }
@@ -174,18 +174,22 @@ impl<'a> Walk<'a> {
         self.in_main -= u32::from(is_main);
     }
 
-    fn function(
-        &mut self,
-        node: FnNode,
-        is_main: bool,
-        lines: impl FnOnce() -> (u32, u32),
-        body: impl FnOnce(&mut Self),
-    ) {
+    /// Shows a function to the checks, then walks its body, inside test code or
+    /// `main` as its attributes and name say. `end` is its last token.
+    fn function(&mut self, node: FnNode, is_main: bool, end: Span, body: impl FnOnce(&mut Self)) {
         let attrs = node.attrs;
-        self.scoped(attrs, is_main, lines, |walk| {
-            walk.dispatch(Kind::Fn, &Node::Fn(node));
-            body(walk);
-        });
+        let first = attrs
+            .first()
+            .map_or(node.sig.fn_token.span, |a| a.pound_token.span);
+        self.scoped(
+            attrs,
+            is_main,
+            || lines_of(first, end),
+            |walk| {
+                walk.dispatch(Kind::Fn, &Node::Fn(node));
+                body(walk);
+            },
+        );
     }
 
     /// Matches a written path against the entries of one name list.
@@ -322,10 +326,11 @@ impl<'a> Walk<'a> {
             syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.record_imports(t, prefix)),
         }
     }
+}
 
-    fn lines_of(&self, first: Span, last: Span) -> (u32, u32) {
-        (first.start().line as u32, last.end().line as u32)
-    }
+/// The 1-based lines from the start of `first` to the end of `last`.
+fn lines_of(first: Span, last: Span) -> (u32, u32) {
+    (first.start().line as u32, last.end().line as u32)
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[bench]`, or `#[cfg(test)]` (also inside
@@ -413,27 +418,18 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             // Functions and modules know their extent cheaply; see below.
             Item::Fn(_) | Item::Mod(_) => visit::visit_item(self, item),
             _ => {
-                let attrs = item_attrs(item);
                 let lines = || {
                     let (first, last) = checks::range_of(item);
-                    self.lines_of(first, last)
+                    lines_of(first, last)
                 };
-                let lines = if attrs.iter().any(is_test_attribute) {
-                    lines()
-                } else {
-                    (0, 0)
-                };
-                self.scoped(attrs, false, || lines, |walk| visit::visit_item(walk, item));
+                self.scoped(item_attrs(item), false, lines, |walk| {
+                    visit::visit_item(walk, item)
+                });
             }
         }
     }
 
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
-        let first = i
-            .attrs
-            .first()
-            .map_or(i.sig.fn_token.span, |a| a.pound_token.span);
-        let lines = self.lines_of(first, i.block.brace_token.span.close());
         let node = FnNode {
             attrs: &i.attrs,
             vis: Some(&i.vis),
@@ -441,20 +437,13 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             block: Some(&i.block),
             in_trait_impl: false,
         };
-        self.function(
-            node,
-            i.sig.ident == "main",
-            || lines,
-            |walk| visit::visit_item_fn(walk, i),
-        );
+        let end = i.block.brace_token.span.close();
+        self.function(node, i.sig.ident == "main", end, |walk| {
+            visit::visit_item_fn(walk, i)
+        });
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
-        let first = i
-            .attrs
-            .first()
-            .map_or(i.sig.fn_token.span, |a| a.pound_token.span);
-        let lines = self.lines_of(first, i.block.brace_token.span.close());
         let node = FnNode {
             attrs: &i.attrs,
             vis: (!self.in_trait_impl).then_some(&i.vis),
@@ -462,20 +451,11 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             block: Some(&i.block),
             in_trait_impl: self.in_trait_impl,
         };
-        self.function(
-            node,
-            false,
-            || lines,
-            |walk| visit::visit_impl_item_fn(walk, i),
-        );
+        let end = i.block.brace_token.span.close();
+        self.function(node, false, end, |walk| visit::visit_impl_item_fn(walk, i));
     }
 
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
-        let first = i
-            .attrs
-            .first()
-            .map_or(i.sig.fn_token.span, |a| a.pound_token.span);
-        let lines = self.lines_of(first, i.sig.ident.span());
         let node = FnNode {
             attrs: &i.attrs,
             vis: None,
@@ -483,12 +463,11 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             block: i.default.as_ref(),
             in_trait_impl: false,
         };
-        self.function(
-            node,
-            false,
-            || lines,
-            |walk| visit::visit_trait_item_fn(walk, i),
-        );
+        let end = i
+            .default
+            .as_ref()
+            .map_or(i.sig.ident.span(), |b| b.brace_token.span.close());
+        self.function(node, false, end, |walk| visit::visit_trait_item_fn(walk, i));
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -509,11 +488,10 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             .content
             .as_ref()
             .map_or(i.ident.span(), |(brace, _)| brace.span.close());
-        let lines = self.lines_of(first, last);
         self.scoped(
             &i.attrs,
             false,
-            || lines,
+            || lines_of(first, last),
             |walk| {
                 walk.dispatch(
                     Kind::ModuleAttrs,

@@ -72,7 +72,8 @@ impl Check for FunctionLength {
         if last.saturating_sub(first) < self.max {
             return; // not even the raw line count exceeds the limit
         }
-        let mut comment_only = vec![false; (last - first) as usize];
+        // `first..last` are the lines between the braces (none for `{}` on one line).
+        let mut comment_only = vec![false; last.saturating_sub(first) as usize];
         for c in cx.scan.comments.iter().filter(|c| c.own_line) {
             for line in c.line.max(first)..c.end_line.saturating_add(1).min(last) {
                 comment_only[(line - first) as usize] = true;
