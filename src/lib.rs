@@ -134,7 +134,7 @@ pub fn check(
     }
     let config = Loaded::load(root, options.config.as_deref())?;
     let rules = enabled_rules(&config)?;
-    let analyzer = Analyzer::new(rules, options.parse_only)?;
+    let analyzer = Analyzer::new(rules.clone(), options.parse_only)?;
     // The new-code reference is resolved before the analysis, so that a wrong
     // `--base` fails in milliseconds, not after a minute of analysis.
     let ci = if options.use_ci_env {
@@ -218,8 +218,8 @@ pub fn check(
         root: root.display().to_string(),
         files: analysis.files,
         lines: analysis.lines,
-        rules: analyzer.rules().len(),
-        enabled_rules: analyzer.rules().to_vec(),
+        rules: analysis.rules,
+        enabled_rules: rules,
         findings,
         diagnostics,
         default_excluded_dirs: discovery.default_excluded_dirs,

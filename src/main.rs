@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gate::config::{self, Loaded};
 use gate::model::{DiagnosticLevel, Language};
 use gate::report::{self, Format};
-use gate::rules::{Matcher, Rule};
+use gate::rules::{Matcher, NameKind, Rule};
 use gate::{CheckOptions, Outcome};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -255,6 +255,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         .max(1);
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
+        .stack_size(gate::analysis::STACK_BYTES)
         .build_global()
         .context("cannot start the worker threads")?;
     let options = CheckOptions {
@@ -479,9 +480,16 @@ fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
                 } else {
                     "off"
                 };
+                // Rust users know the lints by clippy's names: show them.
+                let clippy = r
+                    .equivalent
+                    .clippy
+                    .as_ref()
+                    .map(|c| format!("  (clippy: {c})"))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "{:<width$}  {:<8}  {:<8}  {:<16}  {}",
+                    "{:<width$}  {:<8}  {:<8}  {:<16}  {}{clippy}",
                     r.id,
                     r.language.as_str(),
                     severity,
@@ -590,12 +598,36 @@ fn explanation(rule: &Rule) -> String {
             q.text.trim_end()
         )),
         Matcher::Builtin(name) => s.push_str(&format!("Built-in check `{name}`.\n")),
+        Matcher::Names(names) => {
+            let listed: Vec<String> = names.names.iter().map(|n| format!("`{n}`")).collect();
+            let kind = match names.kind {
+                NameKind::Macro => "Invocations of the macros",
+                NameKind::Method => "Calls of the methods",
+                NameKind::Path => "Calls of the functions",
+                NameKind::Comment => "Comments containing the words",
+            };
+            let args = if names.without_arguments {
+                ", without arguments"
+            } else {
+                ""
+            };
+            s.push_str(&format!("{kind} {}{args}.\n", listed.join(", ")));
+        }
     }
+    if !rule.context.is_empty() {
+        let skipped: Vec<&str> = rule.context.iter().map(|c| c.as_str()).collect();
+        s.push_str(&format!("Context: {}.\n", skipped.join(", ")));
+    }
+    let id = &rule.id;
+    // Rust has no annotation a rule could read: `#[allow]` takes rustc's lints only.
+    let annotation = if rule.language == Language::Java {
+        format!(", or on a declaration with `@SuppressWarnings(\"gate:{id}\")`")
+    } else {
+        String::new()
+    };
     s.push_str(&format!(
-        "\nSuppress one finding with `// gate:ignore[{id}] reason` on the line or the line above, \
-         or on a declaration with `@SuppressWarnings(\"gate:{id}\")`; turn the rule off with \
-         `{id} = \"off\"` under `[rules]` in gate.toml.\n",
-        id = rule.id
+        "\nSuppress one finding with `// gate:ignore[{id}] reason` on the line or the line above{annotation}; \
+         turn the rule off with `{id} = \"off\"` under `[rules]` in gate.toml.\n"
     ));
     s
 }

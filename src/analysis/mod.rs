@@ -1,16 +1,26 @@
 //! Analysis: every source file is read and parsed once, and all rules of its
-//! language run over that one tree (see `java`). Files are spread over rayon's
+//! language run over that one tree (see `java` and `rust`). Files are spread over rayon's
 //! threads; a file that cannot be read or decoded becomes a diagnostic, never an
 //! abort. Results are sorted so that output is byte-for-byte deterministic.
 
 pub mod java;
+pub mod rust;
 pub mod suppress;
+pub mod template;
 
 use crate::config::EnabledRule;
 use crate::model::{Diagnostic, DiagnosticLevel, Finding, Language, Location, SourceFile};
 use crate::rules::RuleFileError;
 use rayon::prelude::*;
 use suppress::Suppressions;
+
+/// The stack each analysis thread needs. syn's parser and visitor recurse once or
+/// more per level of nesting; the Rust engine refuses bracket nesting past a
+/// bound, but chains (`a.b().c()…`, `else if …`, `!!!x`) nest the tree without
+/// brackets, and 10,000 links of any of them fit in this much stack (a debug
+/// build uses the most). Only touched pages are committed, so the cost is
+/// address space. `main` builds the worker pool with it.
+pub const STACK_BYTES: usize = 256 << 20;
 
 /// A position in a file as the parser gives it: 0-based line, 0-based byte column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,12 +46,26 @@ pub struct FileReport {
     pub suppressions: Suppressions,
     /// 1-based lines where the parser had to recover from a syntax error.
     pub syntax_errors: Vec<u32>,
+    /// Set when the file could not be analysed at all (a parser without error
+    /// recovery gave up): where and why. Hits are then empty.
+    pub unparsed: Option<Unparsed>,
+}
+
+/// Why and where a file was left unanalysed, in the parser's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unparsed {
+    /// 1-based line and character column.
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
 }
 
 /// A language's compiled rules: parse a file's text and run them all.
 pub trait Engine: Send + Sync {
-    /// Parses `text`; unless `parse_only`, runs every rule in one walk.
-    fn analyze(&self, text: &str, parse_only: bool) -> FileReport;
+    /// Parses `text`; unless `parse_only`, runs every rule in one walk. `path` is
+    /// the file's path relative to the root, with `/`: some rules depend on where
+    /// code lives (test folders, binaries).
+    fn analyze(&self, text: &str, path: &str, parse_only: bool) -> FileReport;
 }
 
 /// The rules of this run, compiled per language.
@@ -58,28 +82,31 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub lines: u64,
+    /// Enabled rules of the languages that had files to analyse: the rules that
+    /// actually ran.
+    pub rules: usize,
 }
 
 impl Analyzer {
     /// Compiles the enabled rules. A rule whose match does not compile is an error
     /// naming its file and position.
     pub fn new(rules: Vec<EnabledRule>, parse_only: bool) -> Result<Analyzer, RuleFileError> {
-        let java_rules: Vec<(usize, &EnabledRule)> = rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.rule.language == Language::Java)
-            .collect();
-        let java: Box<dyn Engine> = Box::new(java::JavaEngine::new(&java_rules)?);
-        let engines = vec![(Language::Java, java)];
+        // Each engine gets its language's rules with their index in `rules`.
+        let of = |language| -> Vec<(usize, &EnabledRule)> {
+            rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.rule.language == language)
+                .collect()
+        };
+        let java: Box<dyn Engine> = Box::new(java::JavaEngine::new(&of(Language::Java))?);
+        let rust: Box<dyn Engine> = Box::new(rust::RustEngine::new(&of(Language::Rust))?);
+        let engines = vec![(Language::Java, java), (Language::Rust, rust)];
         Ok(Analyzer {
             rules,
             engines,
             parse_only,
         })
-    }
-
-    pub fn rules(&self) -> &[EnabledRule] {
-        &self.rules
     }
 
     /// Analyses `files` in parallel; `progress` is called once per file.
@@ -94,6 +121,7 @@ impl Analyzer {
             .collect();
         let mut analysis = Analysis::default();
         let mut unsupported: Vec<&SourceFile> = Vec::new();
+        let mut analysed: Vec<Language> = Vec::new();
         for (file, result) in files.iter().zip(results) {
             match result {
                 FileResult::Done {
@@ -102,6 +130,9 @@ impl Analyzer {
                     lines,
                 } => {
                     analysis.files += 1;
+                    if !analysed.contains(&file.language) {
+                        analysed.push(file.language);
+                    }
                     analysis.lines += lines;
                     analysis.findings.extend(findings);
                     analysis.diagnostics.extend(diagnostics);
@@ -110,6 +141,11 @@ impl Analyzer {
                 FileResult::Unsupported => unsupported.push(file),
             }
         }
+        analysis.rules = self
+            .rules
+            .iter()
+            .filter(|r| analysed.contains(&r.rule.language))
+            .count();
         if let Some(first) = unsupported.first() {
             analysis.diagnostics.push(Diagnostic {
                 level: DiagnosticLevel::Warning,
@@ -162,8 +198,18 @@ impl Analyzer {
                 )
             }
         };
-        let report = engine.analyze(text, self.parse_only);
+        let report = engine.analyze(text, &file.rel, self.parse_only);
         let mut diagnostics = Vec::new();
+        if let Some(u) = &report.unparsed {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                path: Some(file.rel.clone()),
+                message: format!(
+                    "not analysed: {} (line {}, column {})",
+                    u.message, u.line, u.column
+                ),
+            });
+        }
         if let Some(first) = report.syntax_errors.first() {
             diagnostics.push(Diagnostic {
                 level: DiagnosticLevel::Warning,

@@ -2,7 +2,9 @@
 //! and a sentence that says how to fix it, because rule files are written by
 //! teams, not only by us.
 
-use super::{Equivalents, Example, Matcher, Origin, Params, Rule, SourceText};
+use super::{
+    Context, Equivalents, Example, Matcher, NameKind, NameMatch, Origin, Params, Rule, SourceText,
+};
 use crate::model::{Language, RuleType, Severity};
 use serde::Deserialize;
 use std::path::Path;
@@ -66,6 +68,21 @@ struct RawRule {
 struct RawMatch {
     query: Option<Spanned<String>>,
     builtin: Option<String>,
+    #[serde(rename = "macro")]
+    macros: Option<Spanned<Vec<String>>>,
+    method: Option<Spanned<Vec<String>>>,
+    path: Option<Spanned<Vec<String>>>,
+    comment: Option<Spanned<Vec<String>>>,
+    args: Option<Spanned<String>>,
+    context: Option<Spanned<OneOrMany>>,
+}
+
+/// `context = "not-in-tests"` or `context = ["not-in-tests", "not-in-bin"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -77,6 +94,7 @@ struct RawExample {
     flagged: Vec<u32>,
     #[serde(default)]
     params: Params,
+    path: Option<String>,
 }
 
 /// Parses a rule file's text. `folder_language` is the language implied by the
@@ -140,21 +158,8 @@ pub fn parse(
         )
     })?;
     let match_span = raw.matcher.span();
-    let raw_match = raw.matcher.into_inner();
-    let matcher = match (raw_match.query, raw_match.builtin) {
-        (Some(query), None) => {
-            let span = query.span();
-            Matcher::Query(source_text(text, span, query.into_inner()))
-        }
-        (None, Some(name)) => Matcher::Builtin(name),
-        _ => {
-            return Err(err(
-                match_span,
-                "[match] needs exactly one of `query` (a tree-sitter query) or `builtin` (a named check)"
-                    .to_string(),
-            ))
-        }
-    };
+    let (matcher, context) = parse_match(text, raw.matcher.into_inner(), language)
+        .map_err(|(span, message)| err(span.unwrap_or(match_span), message))?;
     let mut examples = Vec::with_capacity(raw.examples.len());
     for example in raw.examples {
         let span = example.span();
@@ -192,6 +197,7 @@ pub fn parse(
             code: ex.code,
             flagged: ex.flagged,
             params: ex.params,
+            path: ex.path,
         });
     }
     Ok(Rule {
@@ -205,10 +211,169 @@ pub fn parse(
         description: raw.description,
         equivalent: raw.equivalent,
         matcher,
+        context,
         params: raw.params,
         examples,
         origin,
     })
+}
+
+type Span = std::ops::Range<usize>;
+
+/// The `[match]` table: a tree-sitter query or a built-in for Java; for Rust a
+/// built-in or one list of names (`macro`, `method`, `path`, `comment`), with
+/// `args` and `context` to narrow it. A mistake comes back with its span, when it
+/// has one, and a sentence that says what to write instead.
+fn parse_match(
+    file: &str,
+    raw: RawMatch,
+    language: Language,
+) -> Result<(Matcher, Vec<Context>), (Option<Span>, String)> {
+    let names = [
+        (NameKind::Macro, "macro", raw.macros),
+        (NameKind::Method, "method", raw.method),
+        (NameKind::Path, "path", raw.path),
+        (NameKind::Comment, "comment", raw.comment),
+    ];
+    let mut given: Vec<(NameKind, &str, Spanned<Vec<String>>)> = names
+        .into_iter()
+        .filter_map(|(kind, key, list)| list.map(|l| (kind, key, l)))
+        .collect();
+    if language == Language::Java {
+        let rust_only = given
+            .first()
+            .map(|(_, key, list)| (*key, list.span()))
+            .or_else(|| raw.args.as_ref().map(|a| ("args", a.span())))
+            .or_else(|| raw.context.as_ref().map(|c| ("context", c.span())));
+        if let Some((key, span)) = rust_only {
+            return Err((
+                Some(span),
+                format!("`{key}` is for Rust rules; a Java rule matches with `query` or `builtin`"),
+            ));
+        }
+        let matcher = match (raw.query, raw.builtin) {
+            (Some(query), None) => {
+                let span = query.span();
+                Matcher::Query(source_text(file, span, query.into_inner()))
+            }
+            (None, Some(name)) => Matcher::Builtin(name),
+            _ => {
+                return Err((
+                    None,
+                    "[match] needs exactly one of `query` (a tree-sitter query) or `builtin` (a named check)"
+                        .to_string(),
+                ))
+            }
+        };
+        return Ok((matcher, Vec::new()));
+    }
+    if let Some(query) = &raw.query {
+        return Err((
+            Some(query.span()),
+            "Rust rules have no tree-sitter query: match with `macro`, `method`, `path`, `comment` or `builtin`"
+                .to_string(),
+        ));
+    }
+    let context = match raw.context {
+        Some(c) => parse_context(c)?,
+        None => Vec::new(),
+    };
+    let matcher = match (raw.builtin, given.len()) {
+        (Some(name), 0) => Matcher::Builtin(name),
+        (None, 1) => {
+            let (kind, key, list) = given.remove(0);
+            let span = list.span();
+            let names = list.into_inner();
+            if names.is_empty() {
+                return Err((Some(span), format!("`{key}` lists no names")));
+            }
+            if let Some(bad) = names.iter().find(|n| !is_valid_name(kind, n)) {
+                return Err((Some(span), format!("`{bad}` is not a valid {key} name: {}", name_hint(kind))));
+            }
+            let without_arguments = match &raw.args {
+                None => false,
+                Some(a) if kind == NameKind::Comment => {
+                    return Err((Some(a.span()), "`args` does not apply to `comment`".to_string()))
+                }
+                Some(a) if a.get_ref() == "none" => true,
+                Some(a) => {
+                    return Err((
+                        Some(a.span()),
+                        format!("`args = \"{}\"`: the only value is \"none\" (invocations without arguments); leave `args` out to match all", a.get_ref()),
+                    ))
+                }
+            };
+            Matcher::Names(NameMatch {
+                kind,
+                names,
+                without_arguments,
+            })
+        }
+        _ => {
+            return Err((
+                None,
+                "[match] of a Rust rule needs exactly one of `macro`, `method`, `path`, `comment` (lists of names) or `builtin` (a named check)"
+                    .to_string(),
+            ))
+        }
+    };
+    if raw.args.is_some() && !matches!(matcher, Matcher::Names(_)) {
+        return Err((
+            None,
+            "`args` narrows `macro`, `method` or `path`; a built-in takes [params]".to_string(),
+        ));
+    }
+    Ok((matcher, context))
+}
+
+fn parse_context(raw: Spanned<OneOrMany>) -> Result<Vec<Context>, (Option<Span>, String)> {
+    let span = raw.span();
+    let values = match raw.into_inner() {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    };
+    values
+        .iter()
+        .map(|v| {
+            Context::ALL
+                .into_iter()
+                .find(|c| c.as_str() == v)
+                .ok_or_else(|| {
+                    let names = Context::ALL.map(Context::as_str);
+                    let hint = super::did_you_mean(v, names)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    (
+                        Some(span.clone()),
+                        format!("unknown context `{v}`{hint}; expected {}", names.join(", ")),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+fn is_valid_name(kind: NameKind, name: &str) -> bool {
+    match kind {
+        NameKind::Method => is_identifier(name),
+        NameKind::Macro | NameKind::Path => name.split("::").all(is_identifier),
+        NameKind::Comment => !name.trim().is_empty(),
+    }
+}
+
+fn name_hint(kind: NameKind) -> &'static str {
+    match kind {
+        NameKind::Macro => {
+            "write the macro's name without `!`, optionally with its path (`dbg`, `log::warn`)"
+        }
+        NameKind::Method => "write the method's name alone (`unwrap`)",
+        NameKind::Path => "write the function's full path (`std::process::exit`)",
+        NameKind::Comment => "write a non-empty word (`FIXME`)",
+    }
 }
 
 fn parse_type(s: &str) -> Option<RuleType> {

@@ -14,12 +14,63 @@ use std::path::{Path, PathBuf};
 
 pub use file::RuleFileError;
 
-/// What a rule matches: a tree-sitter query, or a check written in code for what a
-/// query cannot express (counting, type-ish reasoning), named and parameterised.
+/// What a rule matches: a tree-sitter query (Java), names of Rust macros, methods,
+/// paths or comment words, or a check written in code for what neither can express
+/// (counting, type-ish reasoning), named and parameterised.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Matcher {
     Query(SourceText),
     Builtin(String),
+    Names(NameMatch),
+}
+
+/// A declarative Rust match: every invocation (or comment) that names one of
+/// `names`. Teams write these in their own rule files; no code, no recompiling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameMatch {
+    pub kind: NameKind,
+    /// As written in the rule file: `todo`, `unwrap`, `std::process::exit`, `FIXME`.
+    pub names: Vec<String>,
+    /// Only invocations without arguments (`panic!()`, not `panic!("why")`).
+    pub without_arguments: bool,
+}
+
+/// What a [`NameMatch`] names; the rule-file key is the lowercase name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// `macro = ["dbg"]`: `dbg!(..)`, `std::dbg!(..)`.
+    Macro,
+    /// `method = ["unwrap"]`: `x.unwrap()`.
+    Method,
+    /// `path = ["std::process::exit"]`: `std::process::exit(1)`, `process::exit(1)`,
+    /// and `exit(1)` where the file imports it.
+    Path,
+    /// `comment = ["TODO"]`: the word in a comment.
+    Comment,
+}
+
+/// Code a rule leaves alone (`[match] context`), whatever its matcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// `not-in-tests`: `#[cfg(test)]` items, `#[test]` functions, and files under
+    /// `tests/`, `benches/` or `examples/`.
+    NotInTests,
+    /// `not-in-bin`: `main.rs`, `build.rs` and files under a `bin/` folder.
+    NotInBin,
+    /// `not-in-main`: the body of a function named `main`.
+    NotInMain,
+}
+
+impl Context {
+    pub const ALL: [Context; 3] = [Context::NotInTests, Context::NotInBin, Context::NotInMain];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Context::NotInTests => "not-in-tests",
+            Context::NotInBin => "not-in-bin",
+            Context::NotInMain => "not-in-main",
+        }
+    }
 }
 
 /// Text taken from a rule file, with where it starts so that errors inside it (a
@@ -41,6 +92,9 @@ pub struct Example {
     pub flagged: Vec<u32>,
     /// Parameters to run this example with, on top of the rule's defaults.
     pub params: Params,
+    /// The file the code is taken to be in, relative to the root (`src/main.rs`),
+    /// for rules whose `context` depends on it; `None` means a library file.
+    pub path: Option<String>,
 }
 
 /// Keys other tools use for the same check, so migrating teams find their rule.
@@ -76,6 +130,8 @@ pub struct Rule {
     pub description: String,
     pub equivalent: Equivalents,
     pub matcher: Matcher,
+    /// Where the rule does not apply (Rust only); empty means everywhere.
+    pub context: Vec<Context>,
     pub params: Params,
     pub examples: Vec<Example>,
     /// Where the rule came from: `built-in` or the file's path.
@@ -204,7 +260,10 @@ mod tests {
     fn builtin_rules_load_with_unique_ids_named_after_their_files() {
         let rules = builtin().expect("built-in rules are valid");
         assert!(rules.len() >= 10, "only {} rules", rules.len());
+        // Ids are unique across languages: `[rules]` settings and `gate explain`
+        // name a rule by its id alone.
         let mut ids: Vec<_> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), rules.len(), "duplicate rule ids");
         for rule in &rules {

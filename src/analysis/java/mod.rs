@@ -8,6 +8,7 @@
 mod checks;
 pub mod query;
 
+use super::template::Template;
 use super::{Engine, FileReport, Hit, Pos};
 use crate::config::EnabledRule;
 use crate::rules::{Matcher, RuleFileError};
@@ -42,55 +43,6 @@ struct PatternInfo {
     rule: usize,
     predicates: Vec<Predicate>,
     message: Template,
-}
-
-/// A message with `{capture}` holes.
-#[derive(Debug, Clone)]
-pub struct Template {
-    parts: Vec<(String, Option<String>)>,
-}
-
-impl Template {
-    pub fn parse(message: &str) -> Template {
-        let mut parts = Vec::new();
-        let mut rest = message;
-        while let Some(open) = rest.find('{') {
-            match rest[open..].find('}') {
-                Some(close) => {
-                    let name = &rest[open + 1..open + close];
-                    parts.push((rest[..open].to_string(), Some(name.to_string())));
-                    rest = &rest[open + close + 1..];
-                }
-                None => break,
-            }
-        }
-        parts.push((rest.to_string(), None));
-        Template { parts }
-    }
-
-    pub fn holes(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|(_, h)| h.as_deref())
-    }
-
-    /// Fills the holes; a value is cut to its first line and 60 characters so a
-    /// message stays one readable line.
-    pub fn render(&self, value: &dyn Fn(&str) -> Option<String>) -> String {
-        let mut out = String::new();
-        for (text, hole) in &self.parts {
-            out.push_str(text);
-            if let Some(name) = hole {
-                let v = value(name).unwrap_or_default();
-                let first = v.lines().next().unwrap_or("");
-                if first.chars().count() > 60 || first.len() < v.len() {
-                    out.extend(first.chars().take(60));
-                    out.push('…');
-                } else {
-                    out.push_str(first);
-                }
-            }
-        }
-        out
-    }
 }
 
 thread_local! {
@@ -180,6 +132,14 @@ impl JavaEngine {
                             ));
                         }
                     }
+                }
+                // The rule-file parser admits name lists only for Rust.
+                Matcher::Names(_) => {
+                    return Err(fail(
+                        1,
+                        1,
+                        "a Java rule matches with `query` or `builtin`".to_string(),
+                    ))
                 }
                 Matcher::Builtin(name) => {
                     let check =
@@ -363,7 +323,7 @@ impl JavaEngine {
 }
 
 impl Engine for JavaEngine {
-    fn analyze(&self, text: &str, parse_only: bool) -> FileReport {
+    fn analyze(&self, text: &str, _path: &str, parse_only: bool) -> FileReport {
         let mut report = FileReport::default();
         STATE.with(|state| {
             let (parser, cursor) = &mut *state.borrow_mut();

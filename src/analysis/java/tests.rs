@@ -15,7 +15,7 @@ fn run(rule: &Rule, params: &crate::rules::Params, code: &str) -> FileReport {
         params: merged,
     };
     let engine = JavaEngine::new(&[(0, &enabled)]).unwrap_or_else(|e| panic!("{e}"));
-    engine.analyze(code, false)
+    engine.analyze(code, "A.java", false)
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn every_java_rule_flags_the_same_with_all_rules_enabled() {
             if !example.params.is_empty() {
                 continue;
             }
-            let report = engine.analyze(&example.code, false);
+            let report = engine.analyze(&example.code, "A.java", false);
             let mut lines: Vec<u32> = report
                 .hits
                 .iter()
