@@ -118,6 +118,28 @@ impl fmt::Display for Language {
     }
 }
 
+/// Whether a repository path is test code by the layout conventions of Maven,
+/// Gradle, Android and Cargo (`src/test/`, `tests/`, `benches/`, `examples/`, …)
+/// or JUnit's naming (`*Test.java`, `*Tests.java`, `*IT.java`).
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let name = segments.next_back().unwrap_or("");
+    segments.any(|segment| {
+        matches!(
+            segment,
+            "test"
+                | "tests"
+                | "androidTest"
+                | "testFixtures"
+                | "integrationTest"
+                | "benches"
+                | "examples"
+        )
+    }) || ["Test.java", "Tests.java", "IT.java"]
+        .iter()
+        .any(|s| name.ends_with(s) && name.len() > s.len())
+}
+
 /// A 1-based line/column range in a file; columns count characters, as editors do.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
@@ -200,6 +222,17 @@ pub enum DiagnosticLevel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_paths_follow_build_tool_conventions() {
+        assert!(is_test_path("src/test/java/com/example/CartTest.java"));
+        assert!(is_test_path("module/src/integrationTest/java/A.java"));
+        assert!(is_test_path("tests/cli.rs"));
+        assert!(is_test_path("src/main/java/com/example/CartIT.java"));
+        assert!(!is_test_path("src/main/java/com/example/Cart.java"));
+        assert!(!is_test_path("src/main/java/com/example/Test.java"));
+        assert!(!is_test_path("src/main/java/com/example/Contest.java"));
+    }
 
     #[test]
     fn severity_orders_from_info_to_blocker() {

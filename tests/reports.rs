@@ -678,7 +678,7 @@ fn in_github_actions_the_summary_and_outputs_are_written() {
     );
     assert_eq!(
         fs::read_to_string(&outputs).unwrap(),
-        "earlier=1\nverdict=failed\ncoverage=62.2\nnew-coverage=75.0\nnew-issues=7\n"
+        "earlier=1\nverdict=failed\ncoverage=62.2\nnew-coverage=75.0\nnew-issues=3\n"
     );
 
     // Outside GitHub Actions, neither file is touched.

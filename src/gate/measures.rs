@@ -210,7 +210,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                     let Some(file) = coverage.files.get(&cf.path) else {
                         if cf.line_count() > 0
                             && crate::model::Language::from_path(&cf.path).is_some()
-                            && !is_test_path(&cf.path)
+                            && !crate::model::is_test_path(&cf.path)
                         {
                             without.push(cf.path.clone());
                         }
@@ -253,23 +253,6 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
         uncovered_new_lines: uncovered,
         changed_files_without_coverage: without,
     }
-}
-
-/// Test code, which coverage tools never measure: Maven/Gradle test source sets
-/// and Rust's `tests/`, `benches/`, `examples/`.
-fn is_test_path(path: &str) -> bool {
-    path.split('/').any(|segment| {
-        matches!(
-            segment,
-            "test"
-                | "tests"
-                | "androidTest"
-                | "testFixtures"
-                | "integrationTest"
-                | "benches"
-                | "examples"
-        )
-    })
 }
 
 fn push_uncovered(

@@ -243,8 +243,7 @@ fn parse_match(
         let rust_only = given
             .first()
             .map(|(_, key, list)| (*key, list.span()))
-            .or_else(|| raw.args.as_ref().map(|a| ("args", a.span())))
-            .or_else(|| raw.context.as_ref().map(|c| ("context", c.span())));
+            .or_else(|| raw.args.as_ref().map(|a| ("args", a.span())));
         if let Some((key, span)) = rust_only {
             return Err((
                 Some(span),
@@ -265,7 +264,21 @@ fn parse_match(
                 ))
             }
         };
-        return Ok((matcher, Vec::new()));
+        let context = match raw.context {
+            Some(c) => {
+                let span = c.span();
+                let context = parse_context(c)?;
+                if context.iter().any(|c| *c != Context::NotInTests) {
+                    return Err((
+                        Some(span),
+                        "a Java rule's context can only be `not-in-tests`".to_string(),
+                    ));
+                }
+                context
+            }
+            None => Vec::new(),
+        };
+        return Ok((matcher, context));
     }
     if let Some(query) = &raw.query {
         return Err((

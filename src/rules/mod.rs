@@ -52,8 +52,9 @@ pub enum NameKind {
 /// Code a rule leaves alone (`[match] context`), whatever its matcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    /// `not-in-tests`: `#[cfg(test)]` items, `#[test]` functions, and files under
-    /// `tests/`, `benches/` or `examples/`.
+    /// `not-in-tests`: in Rust, `#[cfg(test)]` items, `#[test]` functions, and files
+    /// under `tests/`, `benches/` or `examples/`; in Java, test source files
+    /// (`src/test/`, `*Test.java`; see `model::is_test_path`).
     NotInTests,
     /// `not-in-bin`: `main.rs`, `build.rs` and files under a `bin/` folder.
     NotInBin,

@@ -27,6 +27,8 @@ pub struct JavaEngine {
     /// Built-in checks with the rule they serve and its message.
     checks: Vec<(usize, Box<dyn Check>, Template)>,
     comment_kinds: [u16; 2],
+    /// Rules with `context = "not-in-tests"`: their hits in test files are dropped.
+    not_in_tests: Vec<usize>,
 }
 
 /// Everything that starts at one node kind.
@@ -221,6 +223,11 @@ impl JavaEngine {
             kinds,
             checks: check_impls,
             comment_kinds,
+            not_in_tests: rules
+                .iter()
+                .filter(|(_, r)| r.rule.context.contains(&crate::rules::Context::NotInTests))
+                .map(|(index, _)| *index)
+                .collect(),
         })
     }
 
@@ -323,7 +330,7 @@ impl JavaEngine {
 }
 
 impl Engine for JavaEngine {
-    fn analyze(&self, text: &str, _path: &str, parse_only: bool) -> FileReport {
+    fn analyze(&self, text: &str, path: &str, parse_only: bool) -> FileReport {
         let mut report = FileReport::default();
         STATE.with(|state| {
             let (parser, cursor) = &mut *state.borrow_mut();
@@ -343,6 +350,9 @@ impl Engine for JavaEngine {
                 self.walk(tree.root_node(), text, cursor, &mut report);
             }
         });
+        if !self.not_in_tests.is_empty() && crate::model::is_test_path(path) {
+            report.hits.retain(|h| !self.not_in_tests.contains(&h.rule));
+        }
         report
     }
 }

@@ -7,6 +7,10 @@ use crate::model::Language as Lang;
 use crate::rules::{self, Rule};
 
 fn run(rule: &Rule, params: &crate::rules::Params, code: &str) -> FileReport {
+    run_at(rule, params, code, "A.java")
+}
+
+fn run_at(rule: &Rule, params: &crate::rules::Params, code: &str, path: &str) -> FileReport {
     let mut merged = rule.params.clone();
     merged.extend(params.clone());
     let enabled = EnabledRule {
@@ -15,7 +19,7 @@ fn run(rule: &Rule, params: &crate::rules::Params, code: &str) -> FileReport {
         params: merged,
     };
     let engine = JavaEngine::new(&[(0, &enabled)]).unwrap_or_else(|e| panic!("{e}"));
-    engine.analyze(code, "A.java", false)
+    engine.analyze(code, path, false)
 }
 
 #[test]
@@ -24,7 +28,12 @@ fn every_java_rule_flags_exactly_its_examples() {
     let rules = rules::builtin().unwrap();
     for rule in rules.iter().filter(|r| r.language == Lang::Java) {
         for (i, example) in rule.examples.iter().enumerate() {
-            let report = run(rule, &example.params, &example.code);
+            let report = run_at(
+                rule,
+                &example.params,
+                &example.code,
+                example.path.as_deref().unwrap_or("A.java"),
+            );
             if !report.syntax_errors.is_empty() {
                 failures.push(format!(
                     "{} example {}: does not parse (line {:?})",
@@ -88,7 +97,11 @@ fn every_java_rule_flags_the_same_with_all_rules_enabled() {
             if !example.params.is_empty() {
                 continue;
             }
-            let report = engine.analyze(&example.code, "A.java", false);
+            let report = engine.analyze(
+                &example.code,
+                example.path.as_deref().unwrap_or("A.java"),
+                false,
+            );
             let mut lines: Vec<u32> = report
                 .hits
                 .iter()
