@@ -3,6 +3,7 @@
 
 pub mod coverage;
 mod json;
+pub mod markdown;
 mod text;
 
 use crate::Outcome;
