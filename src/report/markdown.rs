@@ -14,7 +14,9 @@ pub fn render(outcome: &Outcome, max_chars: usize) -> String {
     }
     s.push_str("\n| condition | scope | threshold | actual | outcome |\n|---|---|---|---|---|\n");
     for row in &v.conditions {
-        let actual = row.actual.map_or_else(|| "–".to_string(), |a| format!("{a:.1}"));
+        let actual = row
+            .actual
+            .map_or_else(|| "–".to_string(), |a| format!("{a:.1}"));
         let _ = writeln!(
             s,
             "| {} | {} | {} | {actual} | {:?} |",
