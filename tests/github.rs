@@ -138,7 +138,11 @@ impl Respond for FakeGitHub {
                 if too_many(&b) {
                     return ResponseTemplate::new(422);
                 }
-                let Some(i) = s.check_runs.iter().position(|r| r["id"].to_string() == *id) else {
+                let Some(i) = s
+                    .check_runs
+                    .iter()
+                    .position(|r| r["id"].as_u64() == id.parse().ok())
+                else {
                     return ResponseTemplate::new(404);
                 };
                 if let Some(a) = b.pointer("/output/annotations").and_then(Value::as_array) {
@@ -168,7 +172,11 @@ impl Respond for FakeGitHub {
                 ResponseTemplate::new(201).set_body_json(comment)
             }
             ("PATCH", ["issues", "comments", id]) => {
-                match s.comments.iter_mut().find(|c| c["id"].to_string() == *id) {
+                match s
+                    .comments
+                    .iter_mut()
+                    .find(|c| c["id"].as_u64() == id.parse().ok())
+                {
                     Some(c) => {
                         c["body"] = b["body"].clone();
                         ResponseTemplate::new(200).set_body_json(c.clone())
@@ -177,7 +185,7 @@ impl Respond for FakeGitHub {
                 }
             }
             ("DELETE", ["issues", "comments", id]) => {
-                s.comments.retain(|c| c["id"].to_string() != *id);
+                s.comments.retain(|c| c["id"].as_u64() != id.parse().ok());
                 ResponseTemplate::new(204)
             }
             ("POST", ["statuses", _sha]) => {
