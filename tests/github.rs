@@ -812,3 +812,57 @@ fn prism_with_githubs_description_accepts_every_request_gate_makes() {
         assert!(log.contains(expected), "{expected}\n{log}");
     }
 }
+
+/// A Jenkins multibranch build of the same pull request publishes with the same
+/// code: the repository from CHANGE_URL, the PR from CHANGE_ID, the link to
+/// BUILD_URL, and no GitHub Actions step files.
+#[test]
+fn a_jenkins_pull_request_build_publishes_the_same_way() {
+    let server = Server::start();
+    let pr = PullRequest::new(1, 1);
+    let root = pr.root();
+    support::git(&root, &["remote", "add", "origin", root.to_str().unwrap()]);
+    support::git(&root, &["fetch", "-q", "origin"]);
+    pr.write_config("[github]\ncheck_run = false\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", pr.dir.path())
+        .env("JENKINS_URL", "https://ci.example.com/")
+        .env("BUILD_URL", "https://ci.example.com/job/shop/PR-7/3/")
+        .env("CHANGE_ID", PR.to_string())
+        .env("CHANGE_TARGET", "main")
+        .env("CHANGE_URL", format!("https://github.com/{REPO}/pull/{PR}"))
+        .env("GIT_COMMIT", &pr.head)
+        .env("GITHUB_API_URL", server.url())
+        .env("GATE_GITHUB_TOKEN", TOKEN)
+        .args(["check", root.to_str().unwrap(), "--publish", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let requests = server.requests();
+    let lines: Vec<&str> = requests.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1").as_str(),
+            &format!("POST /repos/{REPO}/issues/{PR}/comments"),
+            &format!("POST /repos/{REPO}/statuses/{}", pr.head),
+        ]
+    );
+    assert_eq!(
+        requests[2].1["target_url"],
+        "https://ci.example.com/job/shop/PR-7/3/"
+    );
+    assert_eq!(requests[2].1["state"], "failure");
+    assert!(
+        requests[2].1["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Failed: "),
+        "{}",
+        requests[2].1
+    );
+    assert!(!pr.step_summary().exists());
+    server.assert_github_accepts_every_request();
+}

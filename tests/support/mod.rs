@@ -217,6 +217,7 @@ impl Prism {
         let script = r#"
             "$PRISM" mock -h 127.0.0.1 -p "$PORT" "$SPEC" >"$LOG" 2>&1 </dev/null &
             p=$!
+            echo "$p" > "$PIDFILE"
             while kill -0 "$OWNER" 2>/dev/null && kill -0 "$p" 2>/dev/null; do sleep 0.5; done
             kill "$p" 2>/dev/null
         "#;
@@ -227,6 +228,7 @@ impl Prism {
             .env("PORT", port.to_string())
             .env("SPEC", &spec)
             .env("LOG", &log)
+            .env("PIDFILE", log.with_extension("pid"))
             .env("OWNER", std::process::id().to_string())
             .stdin(Stdio::null())
             .spawn()
@@ -259,9 +261,12 @@ impl Prism {
 }
 
 impl Drop for Prism {
+    /// Stops this Prism (the watchdog shell then ends too). The shared instance
+    /// is never dropped: its watchdog stops it when the test process ends.
     fn drop(&mut self) {
-        // Ends the watchdog shell; Prism itself stops with the test process.
-        let _ = self._child.kill();
+        if let Ok(pid) = fs::read_to_string(self.log.with_extension("pid")) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
         let _ = self._child.wait();
     }
 }
