@@ -96,6 +96,9 @@ struct ProtectArgs {
     /// Configuration file [default: ./gate.toml, if present].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Use a repository ruleset named `gate` instead of classic branch protection.
+    #[arg(long)]
+    ruleset: bool,
 }
 
 #[derive(Args)]
@@ -403,7 +406,12 @@ fn protect(args: ProtectArgs) -> anyhow::Result<()> {
     let ci =
         gate::diff::ci::detect_from_env().unwrap_or_else(|_| gate::diff::ci::CiContext::local());
     let api = gate::publish::api_url(&ci, &env);
-    match gate::publish::github::protect(
+    let protect = if args.ruleset {
+        gate::publish::github::protect_with_ruleset
+    } else {
+        gate::publish::github::protect
+    };
+    match protect(
         &api,
         &token,
         &config.config.github,

@@ -780,6 +780,28 @@ fn prism_with_githubs_description_accepts_every_request_gate_makes() {
         .unwrap();
     assert_eq!(protect.status.code(), Some(0), "{}", stderr(&protect));
     assert!(support::stdout(&protect).contains("acme/shop@main: required checks now"));
+    let ruleset = std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args([
+            "github",
+            "protect",
+            "--branch",
+            "main",
+            "--repo",
+            REPO,
+            "--ruleset",
+        ])
+        .env_clear()
+        .env("GATE_GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_API_URL", &prism.url)
+        .current_dir(pr.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(ruleset.status.code(), Some(0), "{}", stderr(&ruleset));
+    assert!(
+        support::stdout(&ruleset).contains("acme/shop@main: ruleset `gate` created"),
+        "{}",
+        support::stdout(&ruleset)
+    );
 
     let log = std::fs::read_to_string(&prism.log).unwrap();
     let received: Vec<&str> = log
@@ -791,8 +813,8 @@ fn prism_with_githubs_description_accepts_every_request_gate_makes() {
         .filter(|l| l.contains("The request passed the validation rules"))
         .count();
     // The readiness probe, then labels, check runs (GET, POST, PATCH), comments
-    // (GET, POST), status, protection (GET, PUT).
-    assert_eq!(received.len(), 10, "{received:#?}");
+    // (GET, POST), status, protection (GET, PUT), rulesets (GET, POST).
+    assert_eq!(received.len(), 12, "{received:#?}");
     assert_eq!(received.len(), accepted, "a request was rejected:\n{log}");
     // GitHub's own examples break its response schemas in places (branch
     // protection); only a request may not break the description.
@@ -808,6 +830,7 @@ fn prism_with_githubs_description_accepts_every_request_gate_makes() {
         "post /repos/acme/shop/issues/7/comments ",
         "post /repos/acme/shop/statuses/",
         "put /repos/acme/shop/branches/main/protection ",
+        "post /repos/acme/shop/rulesets ",
     ] {
         assert!(log.contains(expected), "{expected}\n{log}");
     }

@@ -826,6 +826,87 @@ pub fn protect(
     })
 }
 
+/// `gate github protect --ruleset`: a repository ruleset named `gate` that
+/// requires the checks in `contexts` on `branch`, created or updated in place
+/// (rulesets stack with branch protection and other rulesets).
+pub fn protect_with_ruleset(
+    api_url: &str,
+    token: &str,
+    config: &GithubConfig,
+    owner: &str,
+    repo: &str,
+    branch: &str,
+    contexts: &[String],
+) -> Result<String, ApiError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::Setup(format!("cannot start the network runtime: {e}")))?;
+    runtime.block_on(async {
+        let client = Client::new(api_url, token, config)?;
+        let list = client
+            .send(
+                Method::Get,
+                &format!("/repos/{owner}/{repo}/rulesets?per_page=100"),
+                None,
+            )
+            .await?;
+        let existing = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r.get("name").and_then(Value::as_str) == Some(RULESET_NAME))
+            .and_then(|r| r.get("id").and_then(Value::as_u64));
+        let body = ruleset_body(branch, contexts);
+        let verb = match existing {
+            Some(id) => {
+                client
+                    .send(
+                        Method::Put,
+                        &format!("/repos/{owner}/{repo}/rulesets/{id}"),
+                        Some(&body),
+                    )
+                    .await?;
+                "updated"
+            }
+            None => {
+                client
+                    .send(
+                        Method::Post,
+                        &format!("/repos/{owner}/{repo}/rulesets"),
+                        Some(&body),
+                    )
+                    .await?;
+                "created"
+            }
+        };
+        Ok(format!(
+            "{owner}/{repo}@{branch}: ruleset `{RULESET_NAME}` {verb}; required checks `{}`",
+            contexts.join("`, `")
+        ))
+    })
+}
+
+const RULESET_NAME: &str = "gate";
+
+/// An active branch ruleset that requires `contexts` on `branch`.
+pub fn ruleset_body(branch: &str, contexts: &[String]) -> Value {
+    let checks: Vec<Value> = contexts.iter().map(|c| json!({ "context": c })).collect();
+    json!({
+        "name": RULESET_NAME,
+        "target": "branch",
+        "enforcement": "active",
+        "conditions": { "ref_name": { "include": [format!("refs/heads/{branch}")], "exclude": [] } },
+        "rules": [{
+            "type": "required_status_checks",
+            "parameters": {
+                "strict_required_status_checks_policy": false,
+                "required_status_checks": checks,
+            }
+        }]
+    })
+}
+
 /// The PUT body that keeps `current`'s settings (GET and PUT shape them
 /// differently) and adds `contexts` to the required checks.
 pub fn protection_body(current: Option<&Value>, contexts: &[String]) -> Value {
