@@ -21,6 +21,7 @@ pub struct Config {
     pub rules: RulesConfig,
     pub coverage: crate::coverage::CoverageConfig,
     pub gate: crate::gate::GateConfig,
+    pub github: crate::publish::GithubConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -435,6 +436,33 @@ baseline = ".gate/baseline.json"
 # minimum = 0.80
 # includes = ["com.example.*"]
 # excludes = ["*Test"]
+
+[github]
+# Publishing with `gate check --publish github` (the default inside GitHub
+# Actions when GITHUB_TOKEN or GATE_GITHUB_TOKEN is set).
+# Name of the check run: the name to require in branch protection
+# (`gate github protect --branch main` does it).
+check_name = "gate"
+# Context of the commit status, for protections that require statuses.
+status_context = "gate"
+# What to post. A personal access token cannot create check runs: on Jenkins
+# with one, set check_run = false and require the status instead.
+check_run = true
+comment = true
+status = true
+# Delete the pull-request comment once the gate passes with nothing to annotate.
+delete_comment_when_clean = false
+# Annotations on the check run (new issues, uncovered new lines); the rest are
+# counted in its summary.
+max_annotations = 500
+# Gate only pull requests with one of these labels (case-insensitive), e.g.
+# ["backend"]; others get a neutral check run and exit 0. Empty: all of them.
+only_labels = []
+# Seconds one request may take; retries after 5xx, 429 and rate limits (waiting
+# as GitHub asks, but never longer than max_wait_seconds).
+timeout_seconds = 30
+retries = 3
+max_wait_seconds = 60
 "#;
 
 #[cfg(test)]
@@ -461,6 +489,7 @@ mod tests {
             loaded.config.sources.default_excludes,
             defaults.sources.default_excludes
         );
+        assert_eq!(loaded.config.github, defaults.github);
         let rules = rules::builtin().unwrap();
         let n = rules.len();
         assert_eq!(loaded.enabled_rules(rules).unwrap().len(), n);

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod diff;
 pub mod gate;
 pub mod model;
+pub mod publish;
 pub mod report;
 pub mod rules;
 pub mod source;

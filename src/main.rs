@@ -67,6 +67,38 @@ enum Command {
     /// Print the coverage the reports describe: totals per counter, per report and
     /// per file, with missed line ranges.
     Coverage(CoverageArgs),
+    /// GitHub set-up: `gate github protect --branch main` makes the gate's check
+    /// required, so that a failing gate blocks the merge.
+    #[command(subcommand)]
+    Github(GithubCommand),
+}
+
+#[derive(Subcommand)]
+enum GithubCommand {
+    /// Require the gate's check on a branch (branch protection), keeping the
+    /// branch's other protection settings. Needs a token with admin rights on the
+    /// repository in GATE_GITHUB_TOKEN or GITHUB_TOKEN; GITHUB_API_URL for
+    /// GitHub Enterprise Server.
+    Protect(ProtectArgs),
+}
+
+#[derive(Args)]
+struct ProtectArgs {
+    /// The branch pull requests merge into.
+    #[arg(long, value_name = "BRANCH")]
+    branch: String,
+    /// The repository [default: GITHUB_REPOSITORY].
+    #[arg(long, value_name = "OWNER/NAME")]
+    repo: Option<String>,
+    /// Check to require, repeatable [default: [github] check_name, "gate"].
+    #[arg(long, value_name = "NAME")]
+    check: Vec<String>,
+    /// Configuration file [default: ./gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Use a repository ruleset named `gate` instead of classic branch protection.
+    #[arg(long)]
+    ruleset: bool,
 }
 
 #[derive(Args)]
@@ -113,6 +145,25 @@ struct CheckArgs {
     /// Parse every file but run no rule: the baseline for benchmarks.
     #[arg(long, hide = true)]
     parse_only: bool,
+    /// Post the verdict: `github` posts a check run, a sticky pull-request comment
+    /// and a commit status ([github] in gate.toml), with the token from
+    /// GATE_GITHUB_TOKEN or GITHUB_TOKEN and the API at GITHUB_API_URL.
+    /// Default: github inside GitHub Actions when a token is set, else none.
+    #[arg(long, value_enum, value_name = "WHERE")]
+    publish: Option<gate::publish::PublishTarget>,
+    /// Exit 2 when the gate passed but publishing failed (a failed gate exits 1
+    /// whatever publishing does).
+    #[arg(long)]
+    require_publish: bool,
+    /// Repository to publish to [default: from the CI].
+    #[arg(long, value_name = "OWNER/NAME")]
+    github_repo: Option<String>,
+    /// Commit to publish on [default: the pull request's head, from the CI].
+    #[arg(long, value_name = "SHA")]
+    github_sha: Option<String>,
+    /// Pull request to comment on [default: from the CI].
+    #[arg(long, value_name = "NUMBER")]
+    github_pr: Option<u64>,
 }
 
 #[derive(Args)]
@@ -212,6 +263,7 @@ fn main() -> ExitCode {
         Command::Init(args) => init(args).map(|()| 0),
         Command::Baseline(args) => baseline(args).map(|()| 0),
         Command::Coverage(args) => coverage(args),
+        Command::Github(GithubCommand::Protect(args)) => protect(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -259,14 +311,14 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         .build_global()
         .context("cannot start the worker threads")?;
     let options = CheckOptions {
-        config: args.config,
+        config: args.config.clone(),
         jobs,
         parse_only: args.parse_only,
-        base: args.base,
+        base: args.base.clone(),
         uncommitted: args.uncommitted,
-        diff: args.diff,
-        coverage: args.coverage,
-        ..CheckOptions::new(args.path)
+        diff: args.diff.clone(),
+        coverage: args.coverage.clone(),
+        ..CheckOptions::new(args.path.clone())
     };
     let progress = Progress::new();
     let outcome = gate::check(&options, &|done, total| progress.update(done, total))?;
@@ -323,14 +375,105 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
     } else {
         print_report(formats[0], &outcome, color && formats[0] == Format::Text)?;
     }
+    let printed_commands = formats.contains(&Format::Github);
+    let (code, skipped) = publish(&args, &outcome, printed_commands)?;
     // In a GitHub Actions step: the step summary and the step's outputs.
-    if let Err(e) = report::github::publish_to_step(&outcome, &|name| std::env::var(name).ok()) {
+    if let Err(e) = report::github::publish_to_step(&outcome, skipped.as_deref(), &|name| {
+        std::env::var(name).ok()
+    }) {
         writeln!(
             err,
             "gate: warning: cannot write the GitHub step summary or outputs: {e}"
         )?;
     }
-    Ok(outcome.verdict.status.exit_code())
+    Ok(code)
+}
+
+/// Publishes as `--publish` and `[github]` say, prints what happened, and returns
+/// the exit code and, when publishing skipped this pull request, why.
+fn publish(
+    args: &CheckArgs,
+    outcome: &Outcome,
+    printed_commands: bool,
+) -> anyhow::Result<(u8, Option<String>)> {
+    let config = Loaded::load(&args.path, args.config.as_deref())?;
+    let options = gate::publish::Options {
+        target: args.publish,
+        repository: args.github_repo.clone(),
+        sha: args.github_sha.clone(),
+        pr: args.github_pr,
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let published = gate::publish::run(outcome, &config.config.github, &options, &env);
+    let mut err = anstream::stderr();
+    // Without the API, workflow commands annotate the lines (unless `--format
+    // github` already printed them).
+    if !printed_commands {
+        for line in &published.fallback {
+            writeln!(err, "{line}")?;
+        }
+    }
+    if let Some(why) = &published.skipped {
+        writeln!(err, "gate: skipped: {why}")?;
+    }
+    for done in &published.done {
+        writeln!(err, "gate: published: {done}")?;
+    }
+    for failure in &published.failures {
+        writeln!(err, "gate: warning: {failure}")?;
+    }
+    Ok((
+        published.exit_code(outcome.verdict.status, args.require_publish),
+        published.skipped.clone(),
+    ))
+}
+
+fn protect(args: ProtectArgs) -> anyhow::Result<()> {
+    let config = load_config(args.config.as_deref())?;
+    let env = |name: &str| std::env::var(name).ok();
+    let token = gate::publish::token(&env).context(
+        "no token: set GATE_GITHUB_TOKEN (or GITHUB_TOKEN) to a token with admin rights on the repository",
+    )?;
+    let full = args
+        .repo
+        .or_else(|| env("GITHUB_REPOSITORY"))
+        .context("no repository: pass --repo OWNER/NAME")?;
+    let (owner, repo) = gate::publish::split_repository(&full)
+        .with_context(|| format!("`{full}` is not a repository; expected OWNER/NAME"))?;
+    let checks = if args.check.is_empty() {
+        vec![config.config.github.check_name.clone()]
+    } else {
+        args.check
+    };
+    let ci =
+        gate::diff::ci::detect_from_env().unwrap_or_else(|_| gate::diff::ci::CiContext::local());
+    let api = gate::publish::api_url(&ci, &env);
+    let protect = if args.ruleset {
+        gate::publish::github::protect_with_ruleset
+    } else {
+        gate::publish::github::protect
+    };
+    match protect(
+        &api,
+        &token,
+        &config.config.github,
+        &owner,
+        &repo,
+        &args.branch,
+        &checks,
+    ) {
+        Ok(done) => {
+            println!("{done}");
+            Ok(())
+        }
+        Err(e) => anyhow::bail!(
+            "{}",
+            gate::publish::redact(
+                &format!("cannot protect {owner}/{repo}@{}: {e} (the token needs admin rights on the repository)", args.branch),
+                Some(&token)
+            )
+        ),
+    }
 }
 
 fn write_report(format: Format, outcome: &Outcome, path: &Path) -> anyhow::Result<()> {

@@ -184,8 +184,11 @@ pub struct Published {
 /// to `$GITHUB_STEP_SUMMARY` and the outputs `verdict`, `coverage`,
 /// `new-coverage` and `new-issues` to `$GITHUB_OUTPUT`; elsewhere does nothing.
 /// `env` looks variables up (the process environment, or a map in tests).
+/// `skipped` says why publishing skipped this pull request (`[github]
+/// only_labels`): the summary then says so and the `verdict` output is `skipped`.
 pub fn publish_to_step(
     outcome: &Outcome,
+    skipped: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> io::Result<Published> {
     let mut published = Published::default();
@@ -196,7 +199,10 @@ pub fn publish_to_step(
     if let Some(path) = var("GITHUB_STEP_SUMMARY") {
         let existing = std::fs::metadata(&path).map_or(0, |m| m.len() as usize);
         let room = STEP_SUMMARY_LIMIT.saturating_sub(existing + 2);
-        let summary = summary_within(outcome, room);
+        let summary = match skipped {
+            Some(why) => format!("## gate: skipped\n\n{why}\n"),
+            None => summary_within(outcome, room),
+        };
         if !summary.is_empty() {
             // A blank line keeps it apart from what earlier steps wrote.
             let gap = if existing > 0 { "\n" } else { "" };
@@ -205,7 +211,7 @@ pub fn publish_to_step(
         published.step_summary = Some(path);
     }
     if let Some(path) = var("GITHUB_OUTPUT") {
-        append(&path, &outputs(outcome))?;
+        append(&path, &outputs(outcome, skipped.is_some()))?;
         published.outputs = Some(path);
     }
     Ok(published)
@@ -226,16 +232,17 @@ fn summary_within(outcome: &Outcome, bytes: usize) -> String {
 
 /// `name=value` lines for `$GITHUB_OUTPUT`; a figure that cannot be measured is
 /// empty.
-pub fn outputs(outcome: &Outcome) -> String {
+pub fn outputs(outcome: &Outcome, skipped: bool) -> String {
     let m = &outcome.measures;
     let figure = |f: Option<crate::gate::measures::Figure>| {
         f.and_then(|f| f.percent)
             .map_or_else(String::new, |p| format!("{p:.1}"))
     };
-    let status = match outcome.verdict.status {
-        crate::gate::Status::Passed => "passed",
-        crate::gate::Status::Failed => "failed",
-        crate::gate::Status::Error => "error",
+    let status = match (skipped, outcome.verdict.status) {
+        (true, _) => "skipped",
+        (false, crate::gate::Status::Passed) => "passed",
+        (false, crate::gate::Status::Failed) => "failed",
+        (false, crate::gate::Status::Error) => "error",
     };
     let mut s = String::new();
     let _ = writeln!(s, "verdict={status}");

@@ -1,0 +1,1072 @@
+//! GitHub's REST API through octocrab: the check run, the sticky comment, the
+//! commit status, and branch protection for `gate github protect`.
+//!
+//! Requests go through octocrab's raw `_get`/`_post`/`_patch`/`_put`/`_delete`
+//! with JSON bodies, not its typed builders: those lack what gate needs (the
+//! `check_name` filter, `external_id`, PATCH for comments, lenient
+//! branch-protection models), and the raw calls let one loop see every status and
+//! header. That loop ([`Client::send`]) owns the robustness rules: a timeout on
+//! every request; retries with backoff on 5xx, on 429 and on rate limits,
+//! honouring `Retry-After` and `x-ratelimit-reset`; no retry of a POST that may
+//! have been received (a timeout), so a comment is never posted twice.
+//!
+//! Idempotence on re-runs: the check run is found by name and `external_id` on
+//! the commit and updated; the comment is found by its hidden marker and updated.
+
+use super::annotations::{self, Annotation};
+use super::{actions::Event, GithubConfig, Published, Target};
+use crate::gate::Status;
+use crate::Outcome;
+use octocrab::service::middleware::retry::RetryConfig;
+use octocrab::Octocrab;
+use serde_json::{json, Value};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// GitHub accepts at most this many annotations per request.
+pub const ANNOTATIONS_PER_REQUEST: usize = 50;
+/// The check run summary's limit (characters).
+const SUMMARY_LIMIT: usize = 65_535;
+/// A comment's limit (characters).
+const COMMENT_LIMIT: usize = 65_536;
+/// A commit status description's limit (characters).
+const STATUS_DESCRIPTION_LIMIT: usize = 140;
+/// Pages of 100 comments searched for the marker.
+const MAX_COMMENT_PAGES: u32 = 30;
+/// The first wait before a retry without `Retry-After`; doubled each time.
+const BACKOFF: Duration = Duration::from_secs(1);
+
+/// The hidden line that identifies gate's comment for this check name.
+pub fn marker(check_name: &str) -> String {
+    format!(
+        "<!-- gate:sticky-comment check={} -->",
+        check_name.replace("--", "- -")
+    )
+}
+
+fn external_id(check_name: &str) -> String {
+    format!("gate:{check_name}")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether sending it twice does no harm, so a timeout may be retried.
+    /// (PATCH is not: a check run PATCH appends its annotations.)
+    fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+}
+
+/// A request GitHub did not complete. The message never holds the token: it is
+/// built from the method, the path, the status and GitHub's own `message`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{method} {path}: HTTP {status}: {message}")]
+    Status {
+        method: &'static str,
+        path: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{method} {path}: no answer within {seconds} s ({attempts} attempt(s))")]
+    Timeout {
+        method: &'static str,
+        path: String,
+        seconds: u64,
+        attempts: u32,
+    },
+    #[error("{method} {path}: rate limited, and GitHub asks to wait {wait} s (more than [github] max_wait_seconds = {max})")]
+    RateLimited {
+        method: &'static str,
+        path: String,
+        wait: u64,
+        max: u64,
+    },
+    #[error("{method} {path}: {message}")]
+    Transport {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl ApiError {
+    /// A refusal for lack of permission (or of visibility, which GitHub reports
+    /// as 404): what a read-only token on a fork pull request gets.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Status {
+                status: 401 | 403 | 404,
+                ..
+            }
+        )
+    }
+}
+
+/// What a response says about rate limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateHeaders {
+    pub retry_after: Option<u64>,
+    pub remaining: Option<u64>,
+    /// Epoch seconds when the primary limit resets.
+    pub reset: Option<u64>,
+    /// The body names GitHub's secondary rate limit.
+    pub secondary: bool,
+}
+
+/// How long to wait before retrying a response with `status`, or `None` when
+/// it is final. `attempt` counts from 0.
+pub fn retry_delay(status: u16, rate: &RateHeaders, attempt: u32, now: u64) -> Option<Duration> {
+    let backoff = BACKOFF * 2u32.saturating_pow(attempt.min(6));
+    let by_headers = || {
+        rate.retry_after.map(Duration::from_secs).or_else(|| {
+            (rate.remaining == Some(0))
+                .then_some(rate.reset?)
+                .map(|reset| Duration::from_secs(reset.saturating_sub(now).max(1)))
+        })
+    };
+    match status {
+        429 => Some(by_headers().unwrap_or(backoff)),
+        403 if rate.secondary || rate.retry_after.is_some() || rate.remaining == Some(0) => {
+            Some(by_headers().unwrap_or(backoff))
+        }
+        500 | 502 | 503 | 504 => Some(rate.retry_after.map_or(backoff, Duration::from_secs)),
+        _ => None,
+    }
+}
+
+struct Raw {
+    status: u16,
+    rate: RateHeaders,
+    text: String,
+}
+
+/// octocrab with gate's timeout and retry rules.
+pub struct Client {
+    gh: Octocrab,
+    timeout: Duration,
+    retries: u32,
+    max_wait: u64,
+}
+
+impl Client {
+    /// Must be called inside a tokio runtime.
+    pub fn new(api_url: &str, token: &str, config: &GithubConfig) -> Result<Client, ApiError> {
+        let timeout = Duration::from_secs(config.timeout_seconds.max(1));
+        let setup = |e: octocrab::Error| {
+            ApiError::Setup(format!(
+                "cannot set up the GitHub client for {api_url}: {e}"
+            ))
+        };
+        let gh = Octocrab::builder()
+            .base_uri(api_url)
+            .map_err(setup)?
+            .personal_token(token.to_string())
+            .add_retry_config(RetryConfig::None)
+            .set_connect_timeout(Some(timeout))
+            .set_read_timeout(Some(timeout))
+            .set_write_timeout(Some(timeout))
+            .add_header(
+                http::header::ACCEPT,
+                "application/vnd.github+json".to_string(),
+            )
+            .build()
+            .map_err(setup)?;
+        Ok(Client {
+            gh,
+            timeout,
+            retries: config.retries,
+            max_wait: config.max_wait_seconds,
+        })
+    }
+
+    async fn once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Raw, octocrab::Error> {
+        let response = match method {
+            Method::Get => self.gh._get(path).await?,
+            Method::Post => self.gh._post(path, body).await?,
+            Method::Patch => self.gh._patch(path, body).await?,
+            Method::Put => self.gh._put(path, body).await?,
+            Method::Delete => self.gh._delete(path, body).await?,
+        };
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let mut rate = RateHeaders {
+            retry_after: header("retry-after"),
+            remaining: header("x-ratelimit-remaining"),
+            reset: header("x-ratelimit-reset"),
+            secondary: false,
+        };
+        let text = self.gh.body_to_string(response).await?;
+        rate.secondary = text.to_ascii_lowercase().contains("secondary rate limit");
+        Ok(Raw { status, rate, text })
+    }
+
+    /// Sends one request, retrying as the module says; the JSON answer (`null`
+    /// for an empty body) or why there is none.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
+        let name = method.as_str();
+        let mut attempt = 0;
+        loop {
+            let result = tokio::time::timeout(self.timeout, self.once(method, path, body)).await;
+            let raw = match result {
+                Ok(Ok(raw)) => raw,
+                Ok(Err(e)) => {
+                    if method.is_idempotent() && attempt < self.retries {
+                        tokio::time::sleep(BACKOFF * 2u32.pow(attempt.min(6))).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(ApiError::Transport {
+                        method: name,
+                        path: path.to_string(),
+                        message: transport_message(&e),
+                    });
+                }
+                Err(_elapsed) => {
+                    if method.is_idempotent() && attempt < self.retries {
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(ApiError::Timeout {
+                        method: name,
+                        path: path.to_string(),
+                        seconds: self.timeout.as_secs(),
+                        attempts: attempt + 1,
+                    });
+                }
+            };
+            if (200..300).contains(&raw.status) {
+                return Ok(if raw.text.trim().is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_str(&raw.text).map_err(|e| ApiError::Transport {
+                        method: name,
+                        path: path.to_string(),
+                        message: format!("the answer is not JSON: {e}"),
+                    })?
+                });
+            }
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            if let Some(wait) = retry_delay(raw.status, &raw.rate, attempt, now) {
+                if wait.as_secs() > self.max_wait {
+                    return Err(ApiError::RateLimited {
+                        method: name,
+                        path: path.to_string(),
+                        wait: wait.as_secs(),
+                        max: self.max_wait,
+                    });
+                }
+                if attempt < self.retries {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            return Err(ApiError::Status {
+                method: name,
+                path: path.to_string(),
+                status: raw.status,
+                message: github_message(&raw.text),
+            });
+        }
+    }
+}
+
+/// GitHub's `message` field, or the start of the body.
+fn github_message(text: &str) -> String {
+    let parsed: Option<Value> = serde_json::from_str(text).ok();
+    let message = parsed
+        .as_ref()
+        .and_then(|v| v.get("message").or_else(|| v.get("detail")))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| text.chars().take(300).collect());
+    if message.trim().is_empty() {
+        "(no message)".to_string()
+    } else {
+        message
+    }
+}
+
+/// octocrab's error with its sources, on one line.
+fn transport_message(e: &octocrab::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    message
+}
+
+/// Percent-encodes a query value or a path segment (keeping `/` when asked).
+fn encode(value: &str, keep_slash: bool) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~')
+            || (keep_slash && b == b'/')
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn clip_chars(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// The verdict in one line: the check run's title and the status description.
+pub fn title(outcome: &Outcome) -> String {
+    let v = &outcome.verdict;
+    let m = &outcome.measures;
+    match v.status {
+        Status::Passed => {
+            let mut s = format!("Passed: {} new issue(s)", m.new.issues.total);
+            if let Some(p) = m.new.lines.and_then(|f| f.percent) {
+                s.push_str(&format!(", new-code coverage {p:.1} %"));
+            }
+            s
+        }
+        Status::Failed => format!("Failed: {}", v.reasons.join("; ")),
+        Status::Error => format!("Error: {}", v.reasons.join("; ")),
+    }
+}
+
+fn annotation_json(a: &Annotation) -> Value {
+    let mut v = json!({
+        "path": a.path,
+        "start_line": a.start_line,
+        "end_line": a.end_line,
+        "annotation_level": a.level.as_str(),
+        "title": a.title,
+        "message": a.message,
+    });
+    if let Some((start, end)) = a.columns {
+        v["start_column"] = json!(start);
+        v["end_column"] = json!(end);
+    }
+    v
+}
+
+/// What the check run says.
+struct CheckRun<'a> {
+    conclusion: &'static str,
+    title: String,
+    summary: String,
+    annotations: &'a [Annotation],
+}
+
+impl Client {
+    async fn check_run(
+        &self,
+        t: &Target,
+        config: &GithubConfig,
+        run: &CheckRun<'_>,
+    ) -> Result<String, ApiError> {
+        let (o, r) = (&t.owner, &t.repo);
+        let name = &config.check_name;
+        let external_id = external_id(name);
+        let list = self
+            .send(
+                Method::Get,
+                &format!(
+                    "/repos/{o}/{r}/commits/{}/check-runs?check_name={}&filter=latest&per_page=100",
+                    t.sha,
+                    encode(name, false)
+                ),
+                None,
+            )
+            .await?;
+        let existing = list
+            .get("check_runs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|c| {
+                c.get("name").and_then(Value::as_str) == Some(name.as_str())
+                    && c.get("external_id").and_then(Value::as_str) == Some(external_id.as_str())
+            })
+            .and_then(|c| {
+                let id = c.get("id")?.as_u64()?;
+                let count = c
+                    .pointer("/output/annotations_count")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                Some((id, count as usize))
+            });
+        let output = |annotations: Option<&[Annotation]>| {
+            let mut o = json!({ "title": run.title, "summary": run.summary });
+            if let Some(a) = annotations {
+                o["annotations"] = a.iter().map(annotation_json).collect();
+            }
+            o
+        };
+        let mut chunks = run.annotations.chunks(ANNOTATIONS_PER_REQUEST);
+        let mut fields = json!({
+            "name": name,
+            "status": "completed",
+            "conclusion": run.conclusion,
+            "external_id": external_id,
+        });
+        if let Some(url) = &t.details_url {
+            fields["details_url"] = json!(url);
+        }
+        let (id, verb) = match existing {
+            // The same commit, so normally the same annotations: they are kept
+            // (GitHub appends, it never replaces), and only the rest is updated.
+            Some((id, count)) if count == 0 || count == run.annotations.len() => {
+                let first = if count == 0 {
+                    chunks.next()
+                } else {
+                    chunks = run.annotations[..0].chunks(ANNOTATIONS_PER_REQUEST);
+                    None
+                };
+                fields["output"] = output(first);
+                self.send(
+                    Method::Patch,
+                    &format!("/repos/{o}/{r}/check-runs/{id}"),
+                    Some(&fields),
+                )
+                .await?;
+                (id, "updated")
+            }
+            // Different annotations on the same commit (the configuration
+            // changed): old ones cannot be removed, so a new run replaces it.
+            _ => {
+                fields["head_sha"] = json!(t.sha);
+                fields["output"] = output(chunks.next());
+                let created = self
+                    .send(
+                        Method::Post,
+                        &format!("/repos/{o}/{r}/check-runs"),
+                        Some(&fields),
+                    )
+                    .await?;
+                let id = created.get("id").and_then(Value::as_u64).ok_or_else(|| {
+                    ApiError::Transport {
+                        method: "POST",
+                        path: format!("/repos/{o}/{r}/check-runs"),
+                        message: "the answer has no check run id".to_string(),
+                    }
+                })?;
+                (id, "created")
+            }
+        };
+        for chunk in chunks {
+            self.send(
+                Method::Patch,
+                &format!("/repos/{o}/{r}/check-runs/{id}"),
+                Some(&json!({ "output": output(Some(chunk)) })),
+            )
+            .await?;
+        }
+        Ok(format!(
+            "check run `{name}` {verb} on {} ({}, {} annotation(s))",
+            short(&t.sha),
+            run.conclusion,
+            run.annotations.len()
+        ))
+    }
+
+    async fn comment(
+        &self,
+        t: &Target,
+        pr: u64,
+        config: &GithubConfig,
+        body: &str,
+        clean: bool,
+    ) -> Result<String, ApiError> {
+        let (o, r) = (&t.owner, &t.repo);
+        let marker = marker(&config.check_name);
+        let mut found = None;
+        for page in 1..=MAX_COMMENT_PAGES {
+            let list = self
+                .send(
+                    Method::Get,
+                    &format!("/repos/{o}/{r}/issues/{pr}/comments?per_page=100&page={page}"),
+                    None,
+                )
+                .await?;
+            let comments = list.as_array().cloned().unwrap_or_default();
+            found = comments.iter().find_map(|c| {
+                let mine = c
+                    .get("body")
+                    .and_then(Value::as_str)
+                    .is_some_and(|b| b.contains(&marker));
+                mine.then(|| c.get("id").and_then(Value::as_u64)).flatten()
+            });
+            if found.is_some() || comments.len() < 100 {
+                break;
+            }
+        }
+        let delete = clean && config.delete_comment_when_clean;
+        Ok(match (found, delete) {
+            (Some(id), true) => {
+                self.send(
+                    Method::Delete,
+                    &format!("/repos/{o}/{r}/issues/comments/{id}"),
+                    None,
+                )
+                .await?;
+                format!("comment on #{pr} deleted (the pull request is clean)")
+            }
+            (None, true) => format!("no comment on #{pr} (the pull request is clean)"),
+            (Some(id), false) => {
+                self.send(
+                    Method::Patch,
+                    &format!("/repos/{o}/{r}/issues/comments/{id}"),
+                    Some(&json!({ "body": body })),
+                )
+                .await?;
+                format!("comment on #{pr} updated")
+            }
+            (None, false) => {
+                self.send(
+                    Method::Post,
+                    &format!("/repos/{o}/{r}/issues/{pr}/comments"),
+                    Some(&json!({ "body": body })),
+                )
+                .await?;
+                format!("comment on #{pr} posted")
+            }
+        })
+    }
+
+    async fn status(
+        &self,
+        t: &Target,
+        config: &GithubConfig,
+        state: &str,
+        description: &str,
+    ) -> Result<String, ApiError> {
+        let mut body = json!({
+            "state": state,
+            "context": config.status_context,
+            "description": clip_chars(description, STATUS_DESCRIPTION_LIMIT),
+        });
+        if let Some(url) = &t.details_url {
+            body["target_url"] = json!(url);
+        }
+        self.send(
+            Method::Post,
+            &format!("/repos/{}/{}/statuses/{}", t.owner, t.repo, t.sha),
+            Some(&body),
+        )
+        .await?;
+        Ok(format!(
+            "status `{}` set to {state} on {}",
+            config.status_context,
+            short(&t.sha)
+        ))
+    }
+
+    async fn labels(&self, t: &Target, pr: u64) -> Result<Vec<String>, ApiError> {
+        let pull = self
+            .send(
+                Method::Get,
+                &format!("/repos/{}/{}/pulls/{pr}", t.owner, t.repo),
+                None,
+            )
+            .await?;
+        Ok(pull
+            .get("labels")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.get("name").and_then(Value::as_str).map(str::to_owned))
+            .collect())
+    }
+}
+
+fn fail(published: &mut Published, what: &str, e: ApiError) {
+    if e.is_forbidden() {
+        published.degraded = true;
+    }
+    published
+        .failures
+        .push(format!("could not {what} on GitHub: {e}"));
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
+}
+
+/// Posts the check run, the comment and the status as `config` asks, recording
+/// what happened in `published`.
+pub fn publish(
+    outcome: &Outcome,
+    config: &GithubConfig,
+    target: &Target,
+    token: &str,
+    event: &Event,
+    published: &mut Published,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            published
+                .failures
+                .push(format!("cannot start the network runtime: {e}"));
+            return;
+        }
+    };
+    runtime.block_on(publish_async(
+        outcome, config, target, token, event, published,
+    ));
+}
+
+async fn publish_async(
+    outcome: &Outcome,
+    config: &GithubConfig,
+    t: &Target,
+    token: &str,
+    event: &Event,
+    published: &mut Published,
+) {
+    let client = match Client::new(&t.api_url, token, config) {
+        Ok(c) => c,
+        Err(e) => {
+            published.failures.push(e.to_string());
+            return;
+        }
+    };
+
+    if let (false, Some(pr)) = (config.only_labels.is_empty(), t.pr) {
+        let labels = match &event.labels {
+            Some(l) => Ok(l.clone()),
+            None => client.labels(t, pr).await,
+        };
+        match labels {
+            Ok(labels) => {
+                let wanted =
+                    |l: &String| config.only_labels.iter().any(|w| w.eq_ignore_ascii_case(l));
+                if !labels.iter().any(wanted) {
+                    published.skipped = Some(format!(
+                        "pull request #{pr} has none of the labels {} ([github] only_labels): the gate does not apply",
+                        config.only_labels.join(", ")
+                    ));
+                }
+            }
+            Err(e) => fail(
+                published,
+                "read the pull request's labels (the gate applies)",
+                e,
+            ),
+        }
+    }
+
+    let all = match &published.skipped {
+        Some(_) => Vec::new(),
+        None => annotations::of(outcome),
+    };
+    let kept = &all[..all.len().min(config.max_annotations)];
+    let clean = outcome.verdict.status == Status::Passed && all.is_empty();
+    let (conclusion, state, title) = match (&published.skipped, outcome.verdict.status) {
+        (Some(why), _) => ("neutral", "success", format!("Skipped: {why}")),
+        (None, Status::Passed) => ("success", "success", title(outcome)),
+        (None, Status::Failed) => ("failure", "failure", title(outcome)),
+        (None, Status::Error) => ("failure", "error", title(outcome)),
+    };
+    let title = clip_chars(&title, 255);
+
+    if config.check_run {
+        let note = if all.len() > kept.len() {
+            format!(
+                "\n\n{} more annotation(s) not attached ([github] max_annotations = {}).\n",
+                all.len() - kept.len(),
+                config.max_annotations
+            )
+        } else {
+            String::new()
+        };
+        let summary = match &published.skipped {
+            Some(why) => format!("The gate was skipped: {why}.\n"),
+            None => {
+                let md =
+                    crate::report::markdown::render(outcome, SUMMARY_LIMIT - note.chars().count());
+                format!("{md}{note}")
+            }
+        };
+        let run = CheckRun {
+            conclusion,
+            title: title.clone(),
+            summary,
+            annotations: kept,
+        };
+        match client.check_run(t, config, &run).await {
+            Ok(done) => published.done.push(done),
+            Err(e) => fail(published, "post the check run", e),
+        }
+    }
+    if let (true, Some(pr), None) = (config.comment, t.pr, &published.skipped) {
+        let marker = marker(&config.check_name);
+        let md =
+            crate::report::markdown::render(outcome, COMMENT_LIMIT - marker.chars().count() - 1);
+        let body = format!("{marker}\n{md}");
+        match client.comment(t, pr, config, &body, clean).await {
+            Ok(done) => published.done.push(done),
+            Err(e) => fail(published, "update the pull-request comment", e),
+        }
+    }
+    if config.status {
+        match client.status(t, config, state, &title).await {
+            Ok(done) => published.done.push(done),
+            Err(e) => fail(published, "set the commit status", e),
+        }
+    }
+}
+
+/// `gate github protect`: makes the checks in `contexts` required on `branch`,
+/// keeping the branch's other protection settings. Returns what it did.
+pub fn protect(
+    api_url: &str,
+    token: &str,
+    config: &GithubConfig,
+    owner: &str,
+    repo: &str,
+    branch: &str,
+    contexts: &[String],
+) -> Result<String, ApiError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::Setup(format!("cannot start the network runtime: {e}")))?;
+    runtime.block_on(async {
+        let client = Client::new(api_url, token, config)?;
+        let path = format!(
+            "/repos/{owner}/{repo}/branches/{}/protection",
+            encode(branch, true)
+        );
+        let current = match client.send(Method::Get, &path, None).await {
+            Ok(v) => Some(v),
+            // 404: the branch is not protected yet (or cannot be seen; the PUT says which).
+            Err(ApiError::Status { status: 404, .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let body = protection_body(current.as_ref(), contexts);
+        let required: Vec<&str> = body["required_status_checks"]["contexts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let already = current.as_ref().is_some_and(|c| {
+            contexts.iter().all(|want| {
+                c.pointer("/required_status_checks/contexts")
+                    .and_then(Value::as_array)
+                    .is_some_and(|have| have.iter().any(|h| h.as_str() == Some(want)))
+            })
+        });
+        if already {
+            return Ok(format!(
+                "{owner}/{repo}@{branch}: `{}` already required; nothing changed",
+                contexts.join("`, `")
+            ));
+        }
+        let summary = format!(
+            "{owner}/{repo}@{branch}: required checks now `{}`",
+            required.join("`, `")
+        );
+        client.send(Method::Put, &path, Some(&body)).await?;
+        Ok(summary)
+    })
+}
+
+/// `gate github protect --ruleset`: a repository ruleset named `gate` that
+/// requires the checks in `contexts` on `branch`, created or updated in place
+/// (rulesets stack with branch protection and other rulesets).
+pub fn protect_with_ruleset(
+    api_url: &str,
+    token: &str,
+    config: &GithubConfig,
+    owner: &str,
+    repo: &str,
+    branch: &str,
+    contexts: &[String],
+) -> Result<String, ApiError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::Setup(format!("cannot start the network runtime: {e}")))?;
+    runtime.block_on(async {
+        let client = Client::new(api_url, token, config)?;
+        let list = client
+            .send(
+                Method::Get,
+                &format!("/repos/{owner}/{repo}/rulesets?per_page=100"),
+                None,
+            )
+            .await?;
+        let existing = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r.get("name").and_then(Value::as_str) == Some(RULESET_NAME))
+            .and_then(|r| r.get("id").and_then(Value::as_u64));
+        let body = ruleset_body(branch, contexts);
+        let verb = match existing {
+            Some(id) => {
+                client
+                    .send(
+                        Method::Put,
+                        &format!("/repos/{owner}/{repo}/rulesets/{id}"),
+                        Some(&body),
+                    )
+                    .await?;
+                "updated"
+            }
+            None => {
+                client
+                    .send(
+                        Method::Post,
+                        &format!("/repos/{owner}/{repo}/rulesets"),
+                        Some(&body),
+                    )
+                    .await?;
+                "created"
+            }
+        };
+        Ok(format!(
+            "{owner}/{repo}@{branch}: ruleset `{RULESET_NAME}` {verb}; required checks `{}`",
+            contexts.join("`, `")
+        ))
+    })
+}
+
+const RULESET_NAME: &str = "gate";
+
+/// An active branch ruleset that requires `contexts` on `branch`.
+pub fn ruleset_body(branch: &str, contexts: &[String]) -> Value {
+    let checks: Vec<Value> = contexts.iter().map(|c| json!({ "context": c })).collect();
+    json!({
+        "name": RULESET_NAME,
+        "target": "branch",
+        "enforcement": "active",
+        "conditions": { "ref_name": { "include": [format!("refs/heads/{branch}")], "exclude": [] } },
+        "rules": [{
+            "type": "required_status_checks",
+            "parameters": {
+                "strict_required_status_checks_policy": false,
+                "required_status_checks": checks,
+            }
+        }]
+    })
+}
+
+/// The PUT body that keeps `current`'s settings (GET and PUT shape them
+/// differently) and adds `contexts` to the required checks.
+pub fn protection_body(current: Option<&Value>, contexts: &[String]) -> Value {
+    let enabled = |key: &str| {
+        current
+            .and_then(|c| c.get(key))
+            .and_then(|v| v.get("enabled"))
+            .and_then(Value::as_bool)
+    };
+    let mut required: Vec<String> = current
+        .and_then(|c| c.pointer("/required_status_checks/contexts"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    for c in contexts {
+        if !required.contains(c) {
+            required.push(c.clone());
+        }
+    }
+    let strict = current
+        .and_then(|c| c.pointer("/required_status_checks/strict"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let reviews = current
+        .and_then(|c| c.get("required_pull_request_reviews"))
+        .filter(|v| v.is_object())
+        .map(|r| {
+            let mut out = serde_json::Map::new();
+            for key in [
+                "dismiss_stale_reviews",
+                "require_code_owner_reviews",
+                "required_approving_review_count",
+                "require_last_push_approval",
+            ] {
+                if let Some(v) = r.get(key) {
+                    out.insert(key.to_string(), v.clone());
+                }
+            }
+            Value::Object(out)
+        })
+        .unwrap_or(Value::Null);
+    let restrictions = current
+        .and_then(|c| c.get("restrictions"))
+        .filter(|v| v.is_object())
+        .map(|r| {
+            let names = |key: &str, field: &str| -> Value {
+                r.get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.get(field).cloned())
+                    .collect()
+            };
+            json!({
+                "users": names("users", "login"),
+                "teams": names("teams", "slug"),
+                "apps": names("apps", "slug"),
+            })
+        })
+        .unwrap_or(Value::Null);
+    let mut body = json!({
+        "required_status_checks": { "strict": strict, "contexts": required },
+        "enforce_admins": enabled("enforce_admins"),
+        "required_pull_request_reviews": reviews,
+        "restrictions": restrictions,
+    });
+    for key in [
+        "required_linear_history",
+        "allow_force_pushes",
+        "allow_deletions",
+        "block_creations",
+        "required_conversation_resolution",
+        "lock_branch",
+        "allow_fork_syncing",
+    ] {
+        if let Some(v) = enabled(key) {
+            body[key] = json!(v);
+        }
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(retry_after: Option<u64>, remaining: Option<u64>, reset: Option<u64>) -> RateHeaders {
+        RateHeaders {
+            retry_after,
+            remaining,
+            reset,
+            secondary: false,
+        }
+    }
+
+    #[test]
+    fn retries_follow_github_rate_limit_headers() {
+        let none = rate(None, None, None);
+        assert_eq!(retry_delay(200, &none, 0, 0), None);
+        assert_eq!(retry_delay(404, &none, 0, 0), None);
+        assert_eq!(retry_delay(403, &none, 0, 0), None);
+        assert_eq!(retry_delay(500, &none, 0, 0), Some(BACKOFF));
+        assert_eq!(retry_delay(503, &none, 2, 0), Some(BACKOFF * 4));
+        assert_eq!(
+            retry_delay(429, &rate(Some(7), None, None), 0, 0),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_delay(403, &rate(None, Some(0), Some(1_000_030)), 0, 1_000_000),
+            Some(Duration::from_secs(30))
+        );
+        let secondary = RateHeaders {
+            secondary: true,
+            ..none.clone()
+        };
+        assert_eq!(retry_delay(403, &secondary, 1, 0), Some(BACKOFF * 2));
+        assert_eq!(retry_delay(429, &none, 0, 0), Some(BACKOFF));
+    }
+
+    #[test]
+    fn encoding_keeps_paths_and_queries_in_bounds() {
+        assert_eq!(encode("gate / java", false), "gate%20%2F%20java");
+        assert_eq!(encode("release/1.0", true), "release/1.0");
+        assert_eq!(encode("a&b=c", true), "a%26b%3Dc");
+    }
+
+    #[test]
+    fn protection_keeps_existing_settings_and_adds_the_check() {
+        let current = json!({
+            "required_status_checks": {"strict": true, "contexts": ["ci/build"]},
+            "enforce_admins": {"enabled": true, "url": "x"},
+            "required_pull_request_reviews": {"required_approving_review_count": 2, "url": "x"},
+            "restrictions": {"users": [{"login": "ann"}], "teams": [], "apps": [{"slug": "bot"}]},
+            "required_linear_history": {"enabled": true}
+        });
+        assert_eq!(
+            protection_body(Some(&current), &["gate".into()]),
+            json!({
+                "required_status_checks": {"strict": true, "contexts": ["ci/build", "gate"]},
+                "enforce_admins": true,
+                "required_pull_request_reviews": {"required_approving_review_count": 2},
+                "restrictions": {"users": ["ann"], "teams": [], "apps": ["bot"]},
+                "required_linear_history": true
+            })
+        );
+        assert_eq!(
+            protection_body(None, &["gate".into()]),
+            json!({
+                "required_status_checks": {"strict": false, "contexts": ["gate"]},
+                "enforce_admins": null,
+                "required_pull_request_reviews": null,
+                "restrictions": null
+            })
+        );
+    }
+
+    #[test]
+    fn the_marker_cannot_close_the_html_comment_early() {
+        assert_eq!(marker("a-->b"), "<!-- gate:sticky-comment check=a- ->b -->");
+    }
+}
