@@ -682,6 +682,22 @@ mod tests {
     }
 
     #[test]
+    fn repeated_attributes_are_errors() {
+        assert_error(
+            parse_str(&with_line(r#"<line nr="4" mi="1" ci="0" ci="5"/>"#)),
+            "attribute `ci` appears more than once",
+        );
+        // Past the names kept on the stack, and for attributes gate does not read.
+        let many: String = (0..20).map(|i| format!(r#" x{i}="1""#)).collect();
+        let line = format!(r#"<line nr="4" mi="1" ci="0"{many} x7="2"/>"#);
+        assert_error(parse_str(&with_line(&line)), "`x7` appears more than once");
+        let line = format!(r#"<line nr="4" mi="1" ci="0"{many} x17="2"/>"#);
+        assert_error(parse_str(&with_line(&line)), "`x17` appears more than once");
+        let line = format!(r#"<line nr="4" mi="1" ci="1"{many}/>"#);
+        assert!(parse_str(&with_line(&line)).is_ok());
+    }
+
+    #[test]
     fn names_that_climb_out_of_a_directory_are_errors() {
         let bad_file = format!(
             r#"{PROLOG}<report name="r"><package name="p"><sourcefile name="../../etc/passwd"/></package></report>"#
