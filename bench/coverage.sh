@@ -207,6 +207,7 @@ mb = size / 1e6
 res = {r["command"]: r for r in json.load(open(path))["results"]}
 def med(n): return statistics.median(res[n]["times"])
 def rng(n): return f'{min(res[n]["times"]):.3f}–{max(res[n]["times"]):.3f}'
+def cpu_s(n): return res[n]["user"] + res[n]["system"]   # means over the runs
 def peak_mb(name):
     text = open(os.path.join(work, name)).read()
     return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
@@ -234,8 +235,8 @@ out.append(f"- {version}; {dc_version}; {cpu}, {cores} cores (shared; load avera
 out.append(f"- report: {mb:.1f} MB of JaCoCo XML (JaCoCo 0.8.6 from Debian): checkstyle 8.36.1 checking "
            "java.base under the agent, with checkstyle, its libraries and 14 more Debian jars analysed")
 out.append(f"- repository: {repo_files} files, one per report source file; `feature` vs `main`: {diffstat.strip()}\n")
-out.append("| run | median s | min–max s | MB/s of report |")
-out.append("|---|---|---|---|")
+out.append("| run | median s | min–max s | MB/s of report | CPU s (user+sys, mean) |")
+out.append("|---|---|---|---|---|")
 rows = [
     ("`gate coverage REPO --coverage report.xml --base main --format json`", "gate-changed"),
     ("`diff-cover report.xml --compare-branch=main --src-roots src/main/java`", "diff-cover"),
@@ -244,7 +245,10 @@ rows = [
     ("the same, pinned to one core (`taskset -c 0`)", "gate-parse-1core"),
 ]
 for label, name in rows:
-    out.append(f"| {label} | {med(name):.3f} | {rng(name)} | {mb/med(name):,.0f} |")
+    out.append(f"| {label} | {med(name):.3f} | {rng(name)} | {mb/med(name):,.0f} | {cpu_s(name):.3f} |")
+out.append("")
+out.append("On a shared machine wall times drift with the other load; CPU time does much less. "
+           f"Ratio of CPU time, diff-cover / gate: {cpu_s('diff-cover')/cpu_s('gate-changed'):.0f}×.")
 out.append("")
 out.append(f"Parse alone (`examples/coverage_parse.rs`: `gate::coverage::load_reports` on the report, no "
            f"discovery, git or output; one thread): median {parse['median_s']:.3f} s = "
