@@ -38,4 +38,11 @@ fi
 chmod u+x tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 [ -d tools/github-mock/node_modules ] || npm ci --prefix tools/github-mock --no-audit --no-fund --loglevel=error
 
-cargo test --locked "$@"
+# The suite's totals on the last line, summed over cargo's test binaries.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --locked "$@" 2>&1 | tee "$log" || status=$?
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
