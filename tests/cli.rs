@@ -1,9 +1,12 @@
 //! End-to-end tests: the real `gate` binary on `fixtures/` and on throwaway trees.
 
+mod support;
+
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use support::copy_dir;
 
 fn gate() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gate"));
@@ -48,19 +51,6 @@ fn findings(report: &Value) -> Vec<(String, String, u64, bool)> {
             )
         })
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn schema_validator() -> jsonschema::Validator {

@@ -4,76 +4,13 @@
 //! the patched tree. The expected figures come from that report's own totals and
 //! from diff-cover's measurement of the same change (`changed-lines.expected.json`).
 
+mod support;
+
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/java-sample")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A repository with the sample on `main` and the pull request checked out on
-/// `feature`, its JaCoCo report where Maven writes it (so zero config finds it).
-fn pull_request() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    copy_dir(&sample().join("src"), &root.join("src"));
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "base"]);
-    git(root, &["checkout", "-q", "-b", "feature"]);
-    git(
-        root,
-        &[
-            "apply",
-            sample().join("pr-change/feature.patch").to_str().unwrap(),
-        ],
-    );
-    git(root, &["commit", "-q", "-am", "feature"]);
-    let report_dir = root.join("target/site/jacoco");
-    fs::create_dir_all(&report_dir).unwrap();
-    fs::copy(
-        sample().join("pr-change/jacoco.xml"),
-        report_dir.join("jacoco.xml"),
-    )
-    .unwrap();
-    tmp
-}
+use support::{copy_dir, git, sample, sample_pull_request};
 
 fn gate(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gate"))
@@ -171,7 +108,7 @@ fn assert_pull_request_measures(r: &Value) {
 
 #[test]
 fn a_pull_request_against_its_base_branch() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let out = gate(repo.path(), &["--base", "main", "--format", "json"]);
     let r = report(&out);
     assert_pull_request_measures(&r);
@@ -196,7 +133,7 @@ fn a_pull_request_against_its_base_branch() {
 
 #[test]
 fn the_same_change_as_a_diff_file_and_on_stdin() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let patch = sample().join("pr-change/feature.patch");
     let r = report(&gate(
         repo.path(),
@@ -231,7 +168,7 @@ fn the_same_change_as_a_diff_file_and_on_stdin() {
 
 #[test]
 fn coverage_below_the_bar_fails_once_the_change_is_big_enough() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     fs::write(repo.path().join("gate.toml"), "[gate]\nmin_new_lines = 5\n").unwrap();
     let out = gate(repo.path(), &["--base", "main"]);
     assert_eq!(out.status.code(), Some(1));
@@ -257,7 +194,7 @@ fn coverage_below_the_bar_fails_once_the_change_is_big_enough() {
 
 #[test]
 fn a_new_issue_on_a_changed_line_fails_and_old_ones_do_not_count() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     // An old problem on main, then a new one in the pull request.
     let exporter = root.join("src/main/java/com/example/legacy/Importer.java");
@@ -336,7 +273,7 @@ fn a_baseline_accepts_todays_findings() {
 
 #[test]
 fn fail_closed_without_the_inputs_a_condition_needs() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     fs::remove_dir_all(root.join("target")).unwrap();
     // Default conditions: no report only skips coverage.
@@ -384,7 +321,7 @@ fn fail_closed_without_the_inputs_a_condition_needs() {
 
 #[test]
 fn new_code_errors_are_clear() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let out = gate(repo.path(), &["--base", "no-such-branch"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
@@ -409,7 +346,7 @@ fn new_code_errors_are_clear() {
 
 #[test]
 fn a_github_pull_request_event_names_the_base() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     let base = String::from_utf8(
         Command::new("git")
@@ -522,7 +459,7 @@ fn gate_coverage_prints_the_reports_figures() {
 
 #[test]
 fn gate_coverage_measures_the_changed_lines_like_diff_cover() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let out = Command::new(env!("CARGO_BIN_EXE_gate"))
         .args(["coverage", repo.path().to_str().unwrap(), "--base", "main"])
         .output()
@@ -546,7 +483,7 @@ fn gate_coverage_measures_the_changed_lines_like_diff_cover() {
 
 #[test]
 fn a_jenkins_multibranch_change_request_names_the_target_branch() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     // Jenkins fetches the target branch as a remote-tracking ref.
     git(root, &["update-ref", "refs/remotes/origin/main", "main"]);

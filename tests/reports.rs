@@ -4,6 +4,8 @@
 //! validator and the SARIF 2.1.0 schema; hostile file names and messages in every
 //! format; GitHub's size limits; the step summary and outputs in GitHub Actions.
 
+mod support;
+
 use gate::model::{Diagnostic, DiagnosticLevel, Finding, Location, RuleType, Severity};
 use gate::report::{self, Format};
 use gate::{CheckOptions, Outcome};
@@ -11,85 +13,26 @@ use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use support::sample_pull_request;
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sample() -> PathBuf {
-    manifest().join("fixtures/java-sample")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The sample on `main`, its pull request on `feature` with JaCoCo's report for
 /// it. `failing` adds a file with two new issues and lowers `min_new_lines`, so
 /// the coverage condition applies (and fails at 75 %).
 fn pull_request(failing: bool) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    copy_dir(&sample().join("src"), &root.join("src"));
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "base"]);
-    git(root, &["checkout", "-q", "-b", "feature"]);
-    git(
-        root,
-        &[
-            "apply",
-            sample().join("pr-change/feature.patch").to_str().unwrap(),
-        ],
-    );
-    if failing {
-        fs::write(root.join("gate.toml"), "[gate]\nmin_new_lines = 5\n").unwrap();
-        fs::write(
-            root.join("src/main/java/com/example/legacy/Importer.java"),
-            "package com.example.legacy;\n\nclass Importer {\n    void run() {\n        try { load(); } catch (Exception e) { }\n    }\n    void load() { }\n}\n",
-        )
-        .unwrap();
-        git(root, &["add", "-A"]);
-    }
-    git(root, &["commit", "-q", "-am", "feature"]);
-    let report_dir = root.join("target/site/jacoco");
-    fs::create_dir_all(&report_dir).unwrap();
-    fs::copy(
-        sample().join("pr-change/jacoco.xml"),
-        report_dir.join("jacoco.xml"),
-    )
-    .unwrap();
-    tmp
+    sample_pull_request(|root| {
+        if failing {
+            fs::write(root.join("gate.toml"), "[gate]\nmin_new_lines = 5\n").unwrap();
+            fs::write(
+                root.join("src/main/java/com/example/legacy/Importer.java"),
+                "package com.example.legacy;\n\nclass Importer {\n    void run() {\n        try { load(); } catch (Exception e) { }\n    }\n    void load() { }\n}\n",
+            )
+            .unwrap();
+        }
+    })
 }
 
 const HEAD_SHA: &str = "0123456789abcdef0123456789abcdef01234567";

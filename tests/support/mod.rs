@@ -1,6 +1,8 @@
-//! Helpers for the GitHub tests: a pull request in a throwaway git repository,
-//! the `gate` binary run as GitHub Actions would run it, and Prism (a validating
-//! stand-in for GitHub's REST API, from `tools/github-mock/`) on 127.0.0.1.
+//! Helpers shared by the end-to-end tests: git, copying fixtures, the sample's
+//! real pull request in a throwaway repository; for the GitHub tests a generated
+//! pull request, the `gate` binary run as GitHub Actions would run it, and Prism
+//! (a validating stand-in for GitHub's REST API, from `tools/github-mock/`) on
+//! 127.0.0.1.
 
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
@@ -41,6 +43,56 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// `fixtures/java-sample`: a small Maven project with its real JaCoCo report.
+pub fn sample() -> PathBuf {
+    manifest_dir().join("fixtures/java-sample")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A repository with the sample on `main` and its real pull request
+/// (`pr-change/feature.patch`) committed on `feature`, checked out, with the
+/// JaCoCo report JaCoCo made for the patched tree where Maven writes it (so zero
+/// config finds it). `extra` may add to the change before it is committed.
+pub fn sample_pull_request(extra: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_dir(&sample().join("src"), &root.join("src"));
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    git(
+        root,
+        &[
+            "apply",
+            sample().join("pr-change/feature.patch").to_str().unwrap(),
+        ],
+    );
+    extra(root);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "feature"]);
+    let report_dir = root.join("target/site/jacoco");
+    fs::create_dir_all(&report_dir).unwrap();
+    fs::copy(
+        sample().join("pr-change/jacoco.xml"),
+        report_dir.join("jacoco.xml"),
+    )
+    .unwrap();
+    tmp
 }
 
 const RULES: &str = "[rules]\nonly = [\"system-out-print\", \"empty-catch-block\"]\n\n";
