@@ -781,12 +781,7 @@ pub fn protect(
     branch: &str,
     contexts: &[String],
 ) -> Result<String, ApiError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ApiError::Setup(format!("cannot start the network runtime: {e}")))?;
-    runtime.block_on(async {
-        let client = Client::new(api_url, token, config)?;
+    blocking(api_url, token, config, async |client| {
         let path = format!(
             "/repos/{owner}/{repo}/branches/{}/protection",
             encode(branch, true)
@@ -838,12 +833,7 @@ pub fn protect_with_ruleset(
     branch: &str,
     contexts: &[String],
 ) -> Result<String, ApiError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ApiError::Setup(format!("cannot start the network runtime: {e}")))?;
-    runtime.block_on(async {
-        let client = Client::new(api_url, token, config)?;
+    blocking(api_url, token, config, async |client| {
         let list = client
             .send(
                 Method::Get,
@@ -884,6 +874,24 @@ pub fn protect_with_ruleset(
             "{owner}/{repo}@{branch}: ruleset `{RULESET_NAME}` {verb}; required checks `{}`",
             contexts.join("`, `")
         ))
+    })
+}
+
+/// Runs `work` with a client on a one-thread runtime: the CLI itself is
+/// synchronous, and a `gate github` command makes a few requests in a row.
+fn blocking<T>(
+    api_url: &str,
+    token: &str,
+    config: &GithubConfig,
+    work: impl AsyncFnOnce(Client) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::Setup(format!("cannot start the network runtime: {e}")))?;
+    runtime.block_on(async {
+        let client = Client::new(api_url, token, config)?;
+        work(client).await
     })
 }
 
