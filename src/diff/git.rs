@@ -126,6 +126,16 @@ pub fn changed_lines(
     Ok(changed)
 }
 
+/// The commit checked out at `dir` (`git rev-parse HEAD`), or `None` outside a git
+/// checkout or before the first commit.
+pub fn head_commit(dir: &Path) -> Option<String> {
+    let output = command(dir, &["rev-parse", "--verify", "-q", "HEAD"])
+        .output()
+        .ok()?;
+    let sha = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    (output.status.success() && !sha.is_empty()).then_some(sha)
+}
+
 /// Where `dir` sits inside its checkout (`sub/dir/`, or empty at the top), so paths
 /// git prints relative to the top can be made relative to `dir`.
 pub fn prefix(dir: &Path) -> Result<String, GitError> {
