@@ -67,6 +67,9 @@ pub struct Partial {
     pub gate_version: String,
     /// `git rev-parse HEAD` where the job ran; `None` outside git.
     pub commit: Option<String>,
+    /// `git rev-parse HEAD^{tree}`: parts are of the same code when their trees are
+    /// equal, even from different merge commits.
+    pub tree: Option<String>,
     /// See [`config_hash`].
     pub config_hash: String,
     /// `None` for a coverage-only part, which joins any merge.
@@ -91,6 +94,31 @@ pub struct Partial {
     /// The coverage of each report this job read, one entry per report, so that the
     /// same report read by several jobs counts once.
     pub coverage: Vec<Coverage>,
+}
+
+impl Partial {
+    fn empty() -> Partial {
+        Partial {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            gate_version: env!("CARGO_PKG_VERSION").to_string(),
+            commit: None,
+            tree: None,
+            config_hash: String::new(),
+            shard: None,
+            discovered: 0,
+            discovered_hash: String::new(),
+            files: Vec::new(),
+            lines: 0,
+            languages: Vec::new(),
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+            discovery_diagnostics: Vec::new(),
+            default_excluded_dirs: Vec::new(),
+            excluded_by_config: 0,
+            coverage: Vec::new(),
+        }
+    }
 }
 
 /// Why partial results cannot be read or merged (exit 2).
@@ -234,6 +262,7 @@ pub fn check_partial(
         version: VERSION,
         gate_version: env!("CARGO_PKG_VERSION").to_string(),
         commit: crate::diff::git::head_commit(root),
+        tree: crate::diff::git::head_tree(root),
         config_hash: config_hash(&setup.config, &setup.rules, options.parse_only),
         shard: match part {
             Part::Shard(spec) => Some(spec),
@@ -353,7 +382,7 @@ pub fn read(path: &Path) -> Result<Partial, ShardError> {
 /// checkout (`commit`, `config_hash`); every problem is named, not just the first.
 pub fn validate(
     parts: &[(PathBuf, Partial)],
-    commit: Option<&str>,
+    here: &Partial,
     config_hash: &str,
 ) -> Result<(), ShardError> {
     let mut problems = Vec::new();
@@ -377,19 +406,30 @@ pub fn validate(
         })
     };
     let commit_of = |p: &Partial| p.commit.clone().unwrap_or_else(|| "no commit".to_string());
+    // The code a part saw: its tree, so that merge commits of the same content agree.
+    let code_of = |p: &Partial| match (&p.tree, &p.commit) {
+        (Some(tree), Some(commit)) => format!("{commit} (tree {tree})"),
+        _ => commit_of(p),
+    };
+    let same_code = |a: &Partial, b: &Partial| match (&a.tree, &b.tree) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.commit == b.commit,
+    };
     problems.extend(differing("gate versions", &|p| p.gate_version.clone()));
-    problems.extend(differing("commits", &commit_of));
+    if parts.iter().any(|(_, p)| !same_code(p, &parts[0].1)) {
+        problems.extend(differing("commits", &code_of));
+    }
     problems.extend(differing("configurations (config hash)", &|p| {
         p.config_hash.clone()
     }));
     if let Some((path, first)) = parts.first() {
         if problems.is_empty() {
-            if first.commit.as_deref() != commit {
+            if !same_code(first, here) {
                 problems.push(format!(
                     "the parts are of commit {} ({}) but this checkout is at {}",
-                    commit_of(first),
+                    code_of(first),
                     name(path),
-                    commit.unwrap_or("no commit")
+                    code_of(here)
                 ));
             }
             if first.config_hash != config_hash {
@@ -498,8 +538,13 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
     let root = &options.root;
     let setup = crate::setup(options)?;
     let hash = config_hash(&setup.config, &setup.rules, options.parse_only);
-    let commit = crate::diff::git::head_commit(root);
-    validate(&parts, commit.as_deref(), &hash)?;
+    // This checkout, described as a part would describe it.
+    let here = Partial {
+        commit: crate::diff::git::head_commit(root),
+        tree: crate::diff::git::head_tree(root),
+        ..Partial::empty()
+    };
+    validate(&parts, &here, &hash)?;
     let ci = crate::ci_context(options)?;
     let new_code = crate::new_code(options, &ci)?;
 

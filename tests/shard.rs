@@ -399,3 +399,97 @@ fn a_partial_run_takes_no_verdict_options() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("1 <= I <= N"), "{}", stderr(&out));
 }
+
+#[test]
+fn merge_accepts_parts_of_another_commit_with_the_same_tree() {
+    // Jenkins merges a pull request into its target on every agent: the same code
+    // under merge commits with different hashes.
+    let repo = pull_request();
+    let root = repo.path();
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("a.json");
+    shard(root, "1/2", &first);
+    git(root, &["commit", "-q", "--amend", "-m", "same tree, another commit"]);
+    let second = dir.path().join("b.json");
+    shard(root, "2/2", &second);
+    let parts = [first, second].map(|p| p.to_str().unwrap().to_string());
+    let out = merge(root, &parts, &["--format", "json"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+}
+
+/// The `gate` command lines of the sharded CI examples, with the CI's variables
+/// filled in for shard `shard` of 4.
+fn example_commands(shard: u32) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut commands = Vec::new();
+    for file in ["github/sharded.yml", "jenkins/Jenkinsfile.sharded"] {
+        let text = fs::read_to_string(dir.join(file)).unwrap();
+        for line in text.lines() {
+            let code = line.trim_start();
+            if code.starts_with('#') || code.starts_with("//") {
+                continue;
+            }
+            let Some(at) = line.find("gate check ").or_else(|| line.find("gate merge ")) else {
+                continue;
+            };
+            let command = line[at..]
+                .trim_end_matches(['"', '\''])
+                .replace("${{ matrix.shard }}", &shard.to_string())
+                .replace("${shard}", &shard.to_string())
+                .replace("${shards}", "4")
+                .replace("\" +", "");
+            commands.push(command);
+        }
+    }
+    commands
+}
+
+#[test]
+fn the_ci_examples_call_gate_as_it_is() {
+    let all = example_commands(1);
+    assert!(all.iter().any(|c| c.contains("--shard 1/4 --partial-out")), "{all:?}");
+    assert!(all.iter().any(|c| c.contains("--coverage-only")), "{all:?}");
+    assert!(all.iter().filter(|c| c.starts_with("gate merge")).count() == 2, "{all:?}");
+    // Each partial command runs on the pull request and writes its part.
+    let repo = pull_request();
+    let root = repo.path();
+    for shard in 1..=4 {
+        for command in example_commands(shard)
+            .iter()
+            .filter(|c| c.starts_with("gate check"))
+        {
+            let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+            let out = gate(root, &args);
+            assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
+        }
+    }
+    // The merge's flags parse (publishing is skipped without a token; the verdict
+    // decides the exit code).
+    for command in all.iter().filter(|c| c.starts_with("gate merge")) {
+        let args: Vec<String> = command
+            .split_whitespace()
+            .skip(1)
+            .map(|a| a.replace("${sha}", "0000000000000000000000000000000000000000"))
+            .flat_map(|a| {
+                if a.contains('*') {
+                    let mut parts: Vec<String> = fs::read_dir(root)
+                        .unwrap()
+                        .map(|e| e.unwrap().file_name().into_string().unwrap())
+                        .filter(|n| n.starts_with("gate-part-"))
+                        .collect();
+                    parts.sort();
+                    parts
+                } else {
+                    vec![a]
+                }
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = gate(root, &args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
+}
