@@ -409,7 +409,10 @@ fn merge_accepts_parts_of_another_commit_with_the_same_tree() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("a.json");
     shard(root, "1/2", &first);
-    git(root, &["commit", "-q", "--amend", "-m", "same tree, another commit"]);
+    git(
+        root,
+        &["commit", "-q", "--amend", "-m", "same tree, another commit"],
+    );
     let second = dir.path().join("b.json");
     shard(root, "2/2", &second);
     let parts = [first, second].map(|p| p.to_str().unwrap().to_string());
@@ -429,7 +432,10 @@ fn example_commands(shard: u32) -> Vec<String> {
             if code.starts_with('#') || code.starts_with("//") {
                 continue;
             }
-            let Some(at) = line.find("gate check ").or_else(|| line.find("gate merge ")) else {
+            let Some(at) = line
+                .find("gate check ")
+                .or_else(|| line.find("gate merge "))
+            else {
                 continue;
             };
             let command = line[at..]
@@ -447,9 +453,15 @@ fn example_commands(shard: u32) -> Vec<String> {
 #[test]
 fn the_ci_examples_call_gate_as_it_is() {
     let all = example_commands(1);
-    assert!(all.iter().any(|c| c.contains("--shard 1/4 --partial-out")), "{all:?}");
+    assert!(
+        all.iter().any(|c| c.contains("--shard 1/4 --partial-out")),
+        "{all:?}"
+    );
     assert!(all.iter().any(|c| c.contains("--coverage-only")), "{all:?}");
-    assert!(all.iter().filter(|c| c.starts_with("gate merge")).count() == 2, "{all:?}");
+    assert!(
+        all.iter().filter(|c| c.starts_with("gate merge")).count() == 2,
+        "{all:?}"
+    );
     // Each partial command runs on the pull request and writes its part.
     let repo = pull_request();
     let root = repo.path();
