@@ -23,7 +23,9 @@ fn main() {
         .unwrap_or(5);
     let bytes = std::fs::metadata(&report).expect("the report exists").len();
     let config = CoverageConfig::default();
-    let load = || load_reports(Path::new("."), &[report.clone()], &config, &[]).expect("parses");
+    let load = || {
+        load_reports(Path::new("."), std::slice::from_ref(&report), &config, &[]).expect("parses")
+    };
 
     let first = load();
     let lines: usize = first.unmapped.len();

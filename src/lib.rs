@@ -247,7 +247,8 @@ pub fn check(
     )
 }
 
-const NO_COVERAGE: &str = "no coverage report found; name it with --coverage or [coverage] reports";
+pub(crate) const NO_COVERAGE: &str =
+    "no coverage report found; name it with --coverage or [coverage] reports";
 
 /// The pipeline's tail, shared by `check` and `merge`: coverage warnings, the
 /// baseline, which findings are new, the measures and the verdict. `coverage` is the
