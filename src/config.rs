@@ -83,6 +83,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The configuration file's text as read (empty without a file).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Reads `explicit` (which must exist) or `<root>/gate.toml` (which may not).
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
         let path = match explicit {

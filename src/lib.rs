@@ -12,6 +12,7 @@ pub mod model;
 pub mod publish;
 pub mod report;
 pub mod rules;
+pub mod shard;
 pub mod source;
 
 use analysis::Analyzer;
@@ -41,6 +42,8 @@ pub enum Error {
     Ci(#[from] diff::ci::CiError),
     #[error("new code: {0}")]
     Diff(#[from] diff::unified::ReadError),
+    #[error(transparent)]
+    Shard(#[from] shard::ShardError),
 }
 
 /// What `gate check` was asked to do.
@@ -120,12 +123,38 @@ pub fn enabled_rules(config: &Loaded) -> Result<Vec<EnabledRule>, Error> {
     Ok(config.enabled_rules(all_rules(config)?)?)
 }
 
-/// Runs the pipeline. `progress(done, total)` is called as files finish.
-pub fn check(
-    options: &CheckOptions,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Outcome, Error> {
-    let started = Instant::now();
+/// How many of `rules` belong to `languages`: the rules that ran on those files.
+pub fn rules_of(rules: &[EnabledRule], languages: &[model::Language]) -> usize {
+    rules
+        .iter()
+        .filter(|r| languages.contains(&r.rule.language))
+        .count()
+}
+
+/// What the analysis stage produced, from one run or merged from shards: the input of
+/// the pipeline's tail ([`decide`]).
+#[derive(Debug, Default)]
+pub struct Analysed {
+    pub files: usize,
+    pub lines: u64,
+    /// The languages of the analysed files: which rules ran.
+    pub languages: Vec<model::Language>,
+    /// Sorted by location; `new` is set by the tail.
+    pub findings: Vec<Finding>,
+    /// Discovery's, then the analysis's.
+    pub diagnostics: Vec<Diagnostic>,
+    pub default_excluded_dirs: Vec<String>,
+    pub excluded_by_config: usize,
+}
+
+/// The settings every stage reads: configuration, enabled rules, where gate runs.
+pub(crate) struct Setup {
+    pub(crate) config: Loaded,
+    pub(crate) rules: Vec<EnabledRule>,
+}
+
+/// Checks the root and loads the configuration and the rules.
+pub(crate) fn setup(options: &CheckOptions) -> Result<Setup, Error> {
     let root = &options.root;
     if !root.is_dir() {
         return Err(Error::Path {
@@ -135,23 +164,56 @@ pub fn check(
     }
     let config = Loaded::load(root, options.config.as_deref())?;
     let rules = enabled_rules(&config)?;
-    let analyzer = Analyzer::new(rules.clone(), options.parse_only)?;
-    // The new-code reference is resolved before the analysis, so that a wrong
-    // `--base` fails in milliseconds, not after a minute of analysis.
-    let ci = if options.use_ci_env {
+    Ok(Setup { config, rules })
+}
+
+/// Where gate runs, from the environment when allowed.
+pub(crate) fn ci_context(options: &CheckOptions) -> Result<diff::ci::CiContext, Error> {
+    Ok(if options.use_ci_env {
         diff::ci::detect_from_env()?
     } else {
         diff::ci::CiContext::local()
-    };
+    })
+}
+
+/// Source discovery with the configuration's include and exclude globs.
+pub(crate) fn discover(
+    root: &Path,
+    config: &Loaded,
+    jobs: usize,
+) -> Result<source::Discovery, Error> {
+    source::discover(root, &config.config.sources, jobs).map_err(|e| Error::Path {
+        path: config
+            .path
+            .clone()
+            .unwrap_or_else(|| Path::new(config::FILE_NAME).to_path_buf()),
+        message: format!("bad glob: {e}"),
+    })
+}
+
+/// The coverage settings with `--coverage` applied.
+pub(crate) fn coverage_config(options: &CheckOptions, config: &Loaded) -> coverage::CoverageConfig {
+    let mut coverage_config = config.config.coverage.clone();
+    if !options.coverage.is_empty() {
+        coverage_config.reports = options.coverage.clone();
+    }
+    coverage_config
+}
+
+/// Runs the pipeline. `progress(done, total)` is called as files finish.
+pub fn check(
+    options: &CheckOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    let root = &options.root;
+    let setup = setup(options)?;
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
+    // The new-code reference is resolved before the analysis, so that a wrong
+    // `--base` fails in milliseconds, not after a minute of analysis.
+    let ci = ci_context(options)?;
     let new_code = new_code(options, &ci)?;
-    let discovery =
-        source::discover(root, &config.config.sources, options.jobs).map_err(|e| Error::Path {
-            path: config
-                .path
-                .clone()
-                .unwrap_or_else(|| Path::new(config::FILE_NAME).to_path_buf()),
-            message: format!("bad glob: {e}"),
-        })?;
+    let discovery = discover(root, &setup.config, options.jobs)?;
     let total = discovery.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let analysis = analyzer.analyze(&discovery.files, &|| {
@@ -160,24 +222,61 @@ pub fn check(
     });
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(analysis.diagnostics);
-
-    let mut coverage_config = config.config.coverage.clone();
-    if !options.coverage.is_empty() {
-        coverage_config.reports = options.coverage.clone();
-    }
-    let (coverage, no_coverage) = load_coverage(
+    let analysed = Analysed {
+        files: analysis.files,
+        lines: analysis.lines,
+        languages: analysis.languages,
+        findings: analysis.findings,
+        diagnostics,
+        default_excluded_dirs: discovery.default_excluded_dirs,
+        excluded_by_config: discovery.excluded_by_config,
+    };
+    let coverage = read_coverage(
         root,
-        &coverage_config,
+        &coverage_config(options, &setup.config),
         &discovery.all_files,
-        &mut diagnostics,
     )?;
+    decide(
+        root,
+        setup,
+        ci,
+        &new_code,
+        analysed,
+        coverage.ok_or(NO_COVERAGE),
+        started,
+    )
+}
 
+pub(crate) const NO_COVERAGE: &str =
+    "no coverage report found; name it with --coverage or [coverage] reports";
+
+/// The pipeline's tail, shared by `check` and `merge`: coverage warnings, the
+/// baseline, which findings are new, the measures and the verdict. `coverage` is the
+/// merged coverage, or why there is none.
+pub(crate) fn decide(
+    root: &Path,
+    setup: Setup,
+    ci: diff::ci::CiContext,
+    new_code: &NewCode,
+    analysed: Analysed,
+    coverage: Result<Coverage, &str>,
+    started: Instant,
+) -> Result<Outcome, Error> {
+    let Setup { config, rules } = setup;
+    let mut diagnostics = analysed.diagnostics;
+    let (coverage, no_coverage) = match coverage {
+        Ok(c) => {
+            coverage_diagnostics(&c, &config.config.coverage, &mut diagnostics);
+            (Some(c), None)
+        }
+        Err(why) => (None, Some(why.to_string())),
+    };
     let baseline_path = root.join(&config.config.gate.baseline);
     let baseline = Baseline::load(&baseline_path).map_err(|message| Error::Path {
         path: baseline_path.clone(),
         message,
     })?;
-    let mut findings = analysis.findings;
+    let mut findings = analysed.findings;
     for f in &mut findings {
         f.new = f.suppressed.is_none()
             && new_code.contains(&f.location.path, f.location.start_line)
@@ -185,7 +284,7 @@ pub fn check(
                 .as_ref()
                 .is_some_and(|b| b.contains(&f.fingerprint));
     }
-    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), &new_code);
+    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code);
     if let Some(b) = &baseline {
         measures.new_code.push_str(&format!(
             ", minus {} finding(s) in {}",
@@ -217,14 +316,14 @@ pub fn check(
         .unwrap_or_default();
     Ok(Outcome {
         root: root.display().to_string(),
-        files: analysis.files,
-        lines: analysis.lines,
-        rules: analysis.rules,
+        files: analysed.files,
+        lines: analysed.lines,
+        rules: rules_of(&rules, &analysed.languages),
         enabled_rules: rules,
         findings,
         diagnostics,
-        default_excluded_dirs: discovery.default_excluded_dirs,
-        excluded_by_config: discovery.excluded_by_config,
+        default_excluded_dirs: analysed.default_excluded_dirs,
+        excluded_by_config: analysed.excluded_by_config,
         measures,
         coverage_reports,
         ci,
@@ -272,28 +371,27 @@ pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewC
     })
 }
 
-/// Reads the coverage reports. No report at all is not an error here (the gate
-/// decides whether a condition needed one); a report that cannot be read is, and so
-/// is one whose files mostly map to nothing in the repository.
-fn load_coverage(
+/// Reads the coverage reports. No report at all is not an error here (`None`: the gate
+/// decides whether a condition needed one); a report that cannot be read is.
+fn read_coverage(
     root: &Path,
     config: &coverage::CoverageConfig,
     files: &[String],
+) -> Result<Option<Coverage>, Error> {
+    match coverage::load(root, config, files) {
+        Ok(c) => Ok(Some(c)),
+        Err(CoverageError::NoReportFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Warns of report files that map to no repository file, and makes it an error when
+/// most of them do.
+fn coverage_diagnostics(
+    coverage: &Coverage,
+    config: &coverage::CoverageConfig,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Option<Coverage>, Option<String>), Error> {
-    let coverage = match coverage::load(root, config, files) {
-        Ok(c) => c,
-        Err(CoverageError::NoReportFound { .. }) => {
-            return Ok((
-                None,
-                Some(
-                    "no coverage report found; name it with --coverage or [coverage] reports"
-                        .to_string(),
-                ),
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
+) {
     let mapped = coverage.files.len();
     let unmapped = coverage.unmapped.len();
     for u in coverage.unmapped.iter().take(10) {
@@ -326,5 +424,4 @@ fn load_coverage(
             ),
         });
     }
-    Ok((Some(coverage), None))
 }

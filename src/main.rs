@@ -9,6 +9,7 @@ use gate::model::{DiagnosticLevel, Language};
 use gate::report::{self, Format};
 use gate::rules::{Matcher, NameKind, Rule};
 use gate::{CheckOptions, Outcome};
+use rayon::prelude::*;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +50,13 @@ enum Command {
     /// runs every enabled rule, prints the findings and exits 0 (passed), 1 (failed:
     /// a finding of severity major or above) or 2 (could not evaluate).
     Check(CheckArgs),
+    /// Combine the partial results of sharded `gate check --shard I/N` jobs (and
+    /// coverage-only parts) into one verdict, reports and publication.
+    ///
+    /// Checks that the parts belong together (one commit, one configuration, every
+    /// shard once, no file twice) and exits 2 naming what is missing or mismatched;
+    /// otherwise decides as one unsharded `gate check` would: exit 0 or 1.
+    Merge(MergeArgs),
     /// List every rule: id, language, severity, type and title.
     ///
     /// Includes the built-in rules and those of `[rules] extra` folders, with the
@@ -109,6 +117,65 @@ struct CheckArgs {
     /// Configuration file [default: PATH/gate.toml, if present].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+    /// Worker threads [default: all cores].
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    new_code: NewCodeArgs,
+    /// Coverage report to read (JaCoCo XML, LCOV or Cobertura XML; repeatable;
+    /// globs allowed), instead of [coverage] reports.
+    #[arg(long, value_name = "FILE")]
+    coverage: Vec<String>,
+    /// Parse every file but run no rule: the baseline for benchmarks.
+    #[arg(long, hide = true)]
+    parse_only: bool,
+    /// Analyse only the I-th of N parts of the source files (by path, balanced by
+    /// size; the same on every machine) and write a partial result to
+    /// --partial-out, for `gate merge` to combine. No verdict, no publishing.
+    #[arg(long, value_name = "I/N", requires = "partial_out")]
+    shard: Option<gate::shard::ShardSpec>,
+    /// Analyse nothing; only read this job's coverage reports into the partial
+    /// result (a test job's part, which joins any merge).
+    #[arg(long, requires = "partial_out", conflicts_with = "shard")]
+    coverage_only: bool,
+    /// Write a partial result to FILE instead of deciding (with --shard, or
+    /// --coverage-only; alone it is shard 1/1). Exit 0 when written.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["output", "output_dir", "publish", "base", "diff"]
+    )]
+    partial_out: Option<PathBuf>,
+    #[command(flatten)]
+    publish: PublishArgs,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// The partial results of `gate check --partial-out`: every shard of one run
+    /// once, plus any coverage-only parts.
+    #[arg(required = true, value_name = "PARTIAL")]
+    partials: Vec<PathBuf>,
+    /// The repository's root folder: the checkout the parts were made of, for the
+    /// configuration, the baseline and the new-code diff.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Configuration file [default: ROOT/gate.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    new_code: NewCodeArgs,
+    #[command(flatten)]
+    publish: PublishArgs,
+}
+
+/// Where the reports go: shared by `check` and `merge`.
+#[derive(Args)]
+struct ReportArgs {
     /// Report format(s), comma-separated: text, json, sarif, markdown, junit,
     /// checkstyle, github. Several need --output-dir.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
@@ -122,9 +189,11 @@ struct CheckArgs {
     /// still go to standard output, where the runner reads them).
     #[arg(long, value_name = "DIR")]
     output_dir: Option<PathBuf>,
-    /// Worker threads [default: all cores].
-    #[arg(long, short, value_name = "N")]
-    jobs: Option<usize>,
+}
+
+/// What counts as new code: shared by `check` and `merge`.
+#[derive(Args)]
+struct NewCodeArgs {
     /// New code is what changed since REF (the diff of merge-base(REF, HEAD)..HEAD),
     /// e.g. origin/main. Default: the pull request's base when run in GitHub
     /// Actions or a Jenkins multibranch job; otherwise all code is new.
@@ -138,13 +207,11 @@ struct CheckArgs {
     /// standard input). Paths are relative to PATH.
     #[arg(long, value_name = "FILE", conflicts_with = "base")]
     diff: Option<PathBuf>,
-    /// Coverage report to read (JaCoCo XML, LCOV or Cobertura XML; repeatable;
-    /// globs allowed), instead of [coverage] reports.
-    #[arg(long, value_name = "FILE")]
-    coverage: Vec<String>,
-    /// Parse every file but run no rule: the baseline for benchmarks.
-    #[arg(long, hide = true)]
-    parse_only: bool,
+}
+
+/// Where the verdict is posted: shared by `check` and `merge`.
+#[derive(Args)]
+struct PublishArgs {
     /// Post the verdict: `github` posts a check run, a sticky pull-request comment
     /// and a commit status ([github] in gate.toml), with the token from
     /// GATE_GITHUB_TOKEN or GITHUB_TOKEN and the API at GITHUB_API_URL.
@@ -258,6 +325,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check(args, color),
+        Command::Merge(args) => merge(args, color),
         Command::Rules(args) => list_rules(args, color).map(|()| 0),
         Command::Explain(args) => explain(args).map(|()| 0),
         Command::Init(args) => init(args).map(|()| 0),
@@ -300,9 +368,9 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
-    let jobs = args
-        .jobs
+/// Starts the worker threads: `jobs`, or all cores.
+fn start_threads(jobs: Option<usize>) -> anyhow::Result<usize> {
+    let jobs = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     rayon::ThreadPoolBuilder::new()
@@ -310,22 +378,105 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         .stack_size(gate::analysis::STACK_BYTES)
         .build_global()
         .context("cannot start the worker threads")?;
+    Ok(jobs)
+}
+
+fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
+    let jobs = start_threads(args.jobs)?;
     let options = CheckOptions {
         config: args.config.clone(),
         jobs,
         parse_only: args.parse_only,
-        base: args.base.clone(),
-        uncommitted: args.uncommitted,
-        diff: args.diff.clone(),
+        base: args.new_code.base.clone(),
+        uncommitted: args.new_code.uncommitted,
+        diff: args.new_code.diff.clone(),
         coverage: args.coverage.clone(),
         ..CheckOptions::new(args.path.clone())
     };
+    if let Some(out) = &args.partial_out {
+        return check_partial(&args, &options, out);
+    }
     let progress = Progress::new();
     let outcome = gate::check(&options, &|done, total| progress.update(done, total))?;
     progress.finish();
+    deliver(
+        &outcome,
+        &args.report,
+        &args.publish,
+        &args.path,
+        args.config.as_deref(),
+        color,
+    )
+}
 
+/// One job's part of a sharded run: analyse, write the partial result, exit 0.
+fn check_partial(args: &CheckArgs, options: &CheckOptions, out: &Path) -> anyhow::Result<u8> {
+    let part = match (args.shard, args.coverage_only) {
+        (_, true) => gate::shard::Part::CoverageOnly,
+        (Some(spec), false) => gate::shard::Part::Shard(spec),
+        (None, false) => gate::shard::Part::Shard(gate::shard::ShardSpec { index: 1, count: 1 }),
+    };
+    let progress = Progress::new();
+    let partial =
+        gate::shard::check_partial(options, part, &|done, total| progress.update(done, total))?;
+    progress.finish();
     let mut err = anstream::stderr();
-    for d in &outcome.diagnostics {
+    print_diagnostics(
+        partial
+            .discovery_diagnostics
+            .iter()
+            .chain(&partial.diagnostics),
+    )?;
+    gate::shard::write(&partial, out)?;
+    let what = match partial.shard {
+        Some(spec) => format!(
+            "shard {spec}: {} of {} source file(s), {} finding(s)",
+            partial.files.len(),
+            partial.discovered,
+            partial.findings.len()
+        ),
+        None => "coverage only".to_string(),
+    };
+    writeln!(
+        err,
+        "gate: partial result written to {}: {what}, {} coverage report(s); `gate merge` decides",
+        out.display(),
+        partial.coverage.len()
+    )?;
+    Ok(0)
+}
+
+fn merge(args: MergeArgs, color: bool) -> anyhow::Result<u8> {
+    let jobs = start_threads(None)?;
+    let options = CheckOptions {
+        config: args.config.clone(),
+        jobs,
+        base: args.new_code.base.clone(),
+        uncommitted: args.new_code.uncommitted,
+        diff: args.new_code.diff.clone(),
+        ..CheckOptions::new(args.root.clone())
+    };
+    let parts = args
+        .partials
+        .par_iter()
+        .map(|path| gate::shard::read(path).map(|p| (path.clone(), p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outcome = gate::shard::merge(&options, parts)?;
+    deliver(
+        &outcome,
+        &args.report,
+        &args.publish,
+        &args.root,
+        args.config.as_deref(),
+        color,
+    )
+}
+
+fn print_diagnostics<'a>(
+    diagnostics: impl IntoIterator<Item = &'a gate::model::Diagnostic>,
+) -> io::Result<()> {
+    let mut err = anstream::stderr();
+    for d in diagnostics {
         let level = match d.level {
             DiagnosticLevel::Warning => "warning",
             DiagnosticLevel::Error => "error",
@@ -335,50 +486,65 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
             None => writeln!(err, "gate: {level}: {}", d.message)?,
         }
     }
-    let mut formats = args.format.clone();
+    Ok(())
+}
+
+/// The end of `check` and `merge`: diagnostics, reports, publishing and the step
+/// summary, once, from the decided outcome. Returns the exit code.
+fn deliver(
+    outcome: &Outcome,
+    report: &ReportArgs,
+    publish_args: &PublishArgs,
+    root: &Path,
+    config: Option<&Path>,
+    color: bool,
+) -> anyhow::Result<u8> {
+    let mut err = anstream::stderr();
+    print_diagnostics(&outcome.diagnostics)?;
+    let mut formats = report.format.clone();
     let mut seen = std::collections::HashSet::new();
     formats.retain(|f| seen.insert(*f));
-    if formats.len() > 1 && args.output_dir.is_none() {
+    if formats.len() > 1 && report.output_dir.is_none() {
         anyhow::bail!(
             "--format names {} formats; give --output-dir DIR to write each to its file there",
             formats.len()
         );
     }
-    if let Some(dir) = &args.output_dir {
+    if let Some(dir) = &report.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let mut written = Vec::new();
         for format in formats.iter().filter(|f| !f.stdout_only()) {
             let path = dir.join(format.file_name());
-            write_report(*format, &outcome, &path)?;
+            write_report(*format, outcome, &path)?;
             written.push(format.file_name());
         }
         if formats.iter().any(|f| f.stdout_only()) {
-            print_report(Format::Github, &outcome, false)?;
+            print_report(Format::Github, outcome, false)?;
         }
         if !written.is_empty() {
             writeln!(
                 err,
                 "{} (reports written to {}: {})",
-                one_line(&outcome),
+                one_line(outcome),
                 dir.display(),
                 written.join(", ")
             )?;
         }
-    } else if let Some(path) = &args.output {
-        write_report(formats[0], &outcome, path)?;
+    } else if let Some(path) = &report.output {
+        write_report(formats[0], outcome, path)?;
         writeln!(
             err,
             "{} (report written to {})",
-            one_line(&outcome),
+            one_line(outcome),
             path.display()
         )?;
     } else {
-        print_report(formats[0], &outcome, color && formats[0] == Format::Text)?;
+        print_report(formats[0], outcome, color && formats[0] == Format::Text)?;
     }
     let printed_commands = formats.contains(&Format::Github);
-    let (code, skipped) = publish(&args, &outcome, printed_commands)?;
+    let (code, skipped) = publish(publish_args, root, config, outcome, printed_commands)?;
     // In a GitHub Actions step: the step summary and the step's outputs.
-    if let Err(e) = report::github::publish_to_step(&outcome, skipped.as_deref(), &|name| {
+    if let Err(e) = report::github::publish_to_step(outcome, skipped.as_deref(), &|name| {
         std::env::var(name).ok()
     }) {
         writeln!(
@@ -392,11 +558,13 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
 /// Publishes as `--publish` and `[github]` say, prints what happened, and returns
 /// the exit code and, when publishing skipped this pull request, why.
 fn publish(
-    args: &CheckArgs,
+    args: &PublishArgs,
+    root: &Path,
+    config: Option<&Path>,
     outcome: &Outcome,
     printed_commands: bool,
 ) -> anyhow::Result<(u8, Option<String>)> {
-    let config = Loaded::load(&args.path, args.config.as_deref())?;
+    let config = Loaded::load(root, config)?;
     let options = gate::publish::Options {
         target: args.publish,
         repository: args.github_repo.clone(),

@@ -129,6 +129,7 @@ fn readme_shows_the_validated_files_verbatim() {
     let readme = fs::read_to_string(manifest_dir().join("README.md")).unwrap();
     let mut files = examples();
     files.push(manifest_dir().join("examples/jenkins/Jenkinsfile"));
+    files.push(manifest_dir().join("examples/jenkins/Jenkinsfile.sharded"));
     for file in files {
         let text = fs::read_to_string(&file).unwrap();
         let fenced = format!("\n{text}```\n");
@@ -145,6 +146,7 @@ fn jenkins_files_are_valid_groovy() {
     let files = [
         manifest_dir().join("examples/jenkins/Jenkinsfile"),
         manifest_dir().join("jenkins/vars/gateCheck.groovy"),
+        manifest_dir().join("examples/jenkins/Jenkinsfile.sharded"),
     ];
     let check = manifest_dir().join("tools/groovy-syntax-check.sh");
     let run = |files: &[PathBuf]| {

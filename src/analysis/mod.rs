@@ -85,6 +85,8 @@ pub struct Analysis {
     /// Enabled rules of the languages that had files to analyse: the rules that
     /// actually ran.
     pub rules: usize,
+    /// The languages of the files analysed, in the order first met.
+    pub languages: Vec<Language>,
 }
 
 impl Analyzer {
@@ -141,11 +143,8 @@ impl Analyzer {
                 FileResult::Unsupported => unsupported.push(file),
             }
         }
-        analysis.rules = self
-            .rules
-            .iter()
-            .filter(|r| analysed.contains(&r.rule.language))
-            .count();
+        analysis.rules = crate::rules_of(&self.rules, &analysed);
+        analysis.languages = analysed;
         if let Some(first) = unsupported.first() {
             analysis.diagnostics.push(Diagnostic {
                 level: DiagnosticLevel::Warning,

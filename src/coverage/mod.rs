@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 pub use config::{CoverageConfig, DEFAULT_REPORTS};
 
@@ -32,7 +33,7 @@ use paths::PathMapper;
 
 /// A missed/covered pair, JaCoCo's unit of measure. 0/0 means "nothing to measure",
 /// which is also what an omitted JaCoCo counter means.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counter {
     pub missed: u64,
     pub covered: u64,
@@ -111,7 +112,7 @@ impl CounterKind {
 
 /// One element's counters. A counter the report does not give is 0/0, as JaCoCo
 /// omits every counter whose total is 0.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counters {
     pub instruction: Counter,
     pub branch: Counter,
@@ -146,7 +147,7 @@ impl Counters {
 }
 
 /// What the tests did on one source line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineCoverage {
     /// How often the line ran (LCOV, Cobertura). JaCoCo records no count, only which
     /// instructions ran, so for JaCoCo this is the number of covered instructions.
@@ -177,7 +178,7 @@ impl LineCoverage {
 
 /// Coverage of one repository file. Lines absent from `lines` hold no code the tool
 /// measured (blank, comment, declaration) and count neither way.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileCoverage {
     pub lines: BTreeMap<u32, LineCoverage>,
     /// The file's own counters where the format has them (JaCoCo `<sourcefile>`).
@@ -254,7 +255,7 @@ pub fn format_ranges(ranges: &[RangeInclusive<u32>]) -> String {
 }
 
 /// The report formats gate reads, each recognised by its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReportFormat {
     Jacoco,
     Lcov,
@@ -272,7 +273,7 @@ impl fmt::Display for ReportFormat {
 }
 
 /// One JaCoCo `<class>` with its counters: one row of JaCoCo's CSV.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassCounters {
     /// The CSV's GROUP: the report name, then `/group` for each enclosing `<group>`.
     pub group: String,
@@ -286,7 +287,7 @@ pub struct ClassCounters {
 }
 
 /// What one report says about the whole project, as the tool computed it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportSummary {
     pub path: PathBuf,
     pub format: ReportFormat,
@@ -300,7 +301,7 @@ pub struct ReportSummary {
 }
 
 /// A file a report names that could not be tied to exactly one repository file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unmapped {
     pub report: PathBuf,
     /// The name as the report gives it: `com/example/Foo.java` for JaCoCo, else a path.
@@ -308,7 +309,7 @@ pub struct Unmapped {
     pub reason: UnmappedReason,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnmappedReason {
     /// No repository file ends with the name (generated or inlined code, or sources
     /// outside the list of repository files).
@@ -359,7 +360,7 @@ impl Unmapped {
 }
 
 /// Everything the reports say, merged and mapped onto repository paths.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     /// Keyed by path relative to the repository root, `/`-separated.
     pub files: BTreeMap<String, FileCoverage>,
@@ -377,6 +378,21 @@ impl Coverage {
             counter += file.line_counter();
         }
         counter
+    }
+
+    /// Adds another run's coverage of the same code (a shard's or a test job's): files
+    /// merge line by line as two reports do, reports and unmapped names are appended.
+    pub fn merge(&mut self, other: Coverage) {
+        for (path, file) in other.files {
+            match self.files.entry(path) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(file);
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(file),
+            }
+        }
+        self.reports.extend(other.reports);
+        self.unmapped.extend(other.unmapped);
     }
 
     fn add(&mut self, parsed: ParsedReport, mapper: &PathMapper<'_>) {

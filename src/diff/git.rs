@@ -126,6 +126,27 @@ pub fn changed_lines(
     Ok(changed)
 }
 
+/// The commit checked out at `dir` (`git rev-parse HEAD`), or `None` outside a git
+/// checkout or before the first commit.
+pub fn head_commit(dir: &Path) -> Option<String> {
+    rev_parse(dir, "HEAD")
+}
+
+/// The tree of the commit checked out at `dir`: the same for two commits of the same
+/// content (Jenkins merges a pull request into its target on every agent, each
+/// merge commit with its own hash).
+pub fn head_tree(dir: &Path) -> Option<String> {
+    rev_parse(dir, "HEAD^{tree}")
+}
+
+fn rev_parse(dir: &Path, rev: &str) -> Option<String> {
+    let output = command(dir, &["rev-parse", "--verify", "-q", rev])
+        .output()
+        .ok()?;
+    let sha = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    (output.status.success() && !sha.is_empty()).then_some(sha)
+}
+
 /// Where `dir` sits inside its checkout (`sub/dir/`, or empty at the top), so paths
 /// git prints relative to the top can be made relative to `dir`.
 pub fn prefix(dir: &Path) -> Result<String, GitError> {
