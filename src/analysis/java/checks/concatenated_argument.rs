@@ -2,7 +2,7 @@
 //! built with `+` from a string literal and a value that is not a constant, passed
 //! straight to the method that runs it.
 
-use super::{text_of, Check, Values};
+use super::{Cx, text_of, Check, Values};
 use tree_sitter::Node;
 
 pub(super) struct ConcatenatedArgument {
@@ -33,7 +33,8 @@ impl Check for ConcatenatedArgument {
     fn values(&self) -> &'static [&'static str] {
         &["method"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };

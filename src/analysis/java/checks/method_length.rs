@@ -2,7 +2,7 @@
 //! lines, counted like Checkstyle's `MethodLength` (from `{` to `}` inclusive,
 //! blank and comment lines included).
 
-use super::{Check, Values};
+use super::{Cx, Check, Values};
 use tree_sitter::Node;
 
 pub(super) struct MethodLength {
@@ -20,7 +20,8 @@ impl Check for MethodLength {
     fn values(&self) -> &'static [&'static str] {
         &["name", "lines", "max"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         let Some(body) = node.child_by_field_name("body") else {
             return;
         };

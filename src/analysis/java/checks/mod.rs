@@ -30,6 +30,7 @@ use parameter_count::ParameterCount;
 use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
 use thread_run::ThreadRun;
+use super::kinds::{fields, kinds};
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;
@@ -43,7 +44,25 @@ pub trait Check: Send + Sync {
     fn kinds(&self) -> &'static [&'static str];
     /// Names of the values it passes to `emit`, for message validation.
     fn values(&self) -> &'static [&'static str];
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values));
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values));
+}
+
+/// What a check sees besides its node: the file's text and the node's
+/// ancestors from the walk (root first), so that no check climbs with
+/// `Node::parent`, which searches down from the root at every call.
+pub struct Cx<'a, 't> {
+    pub text: &'a str,
+    pub ancestors: &'a [Node<'t>],
+}
+
+impl<'t> Cx<'_, 't> {
+    /// The `n`th ancestor of the checked node: 0 is its parent.
+    pub fn ancestor(&self, n: usize) -> Option<Node<'t>> {
+        self.ancestors
+            .len()
+            .checked_sub(n + 1)
+            .map(|i| self.ancestors[i])
+    }
 }
 
 /// Every built-in check by name, for docs and errors.
@@ -144,15 +163,16 @@ pub(super) fn text_of<'a>(node: Node, text: &'a str) -> &'a str {
 }
 
 pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool {
+    let (k, f) = (kinds(), fields());
     let mut cursor = declaration.walk();
     let found = declaration
         .children(&mut cursor)
-        .filter(|c| c.kind() == "modifiers")
+        .filter(|c| c.kind_id() == k.modifiers)
         .any(|m| {
             let mut mc = m.walk();
             let found = m.named_children(&mut mc).any(|a| {
-                matches!(a.kind(), "marker_annotation" | "annotation")
-                    && a.child_by_field_name("name")
+                (a.kind_id() == k.marker_annotation || a.kind_id() == k.annotation)
+                    && a.child_by_field_id(f.name)
                         .is_some_and(|n| text_of(n, text) == name)
             });
             found
@@ -160,13 +180,11 @@ pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool 
     found
 }
 
-pub(super) fn parameters(declaration: Node) -> Vec<Node> {
-    let Some(params) = declaration.child_by_field_name("parameters") else {
-        return Vec::new();
-    };
-    let mut cursor = params.walk();
-    params
-        .named_children(&mut cursor)
-        .filter(|p| matches!(p.kind(), "formal_parameter" | "spread_parameter"))
-        .collect()
+pub(super) fn parameters(declaration: Node) -> impl Iterator<Item = Node> {
+    let k = kinds();
+    let params = declaration.child_by_field_id(fields().parameters);
+    let count = params.map_or(0, |p| p.named_child_count());
+    (0..count)
+        .filter_map(move |i| params.and_then(|p| p.named_child(i as u32)))
+        .filter(move |p| p.kind_id() == k.formal_parameter || p.kind_id() == k.spread_parameter)
 }

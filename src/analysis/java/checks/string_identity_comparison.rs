@@ -1,10 +1,11 @@
 //! `string-identity-comparison`: `==`/`!=` between strings.
 
-use super::{
+use super::{Cx, 
     text_of,
     types::{declared_type, field_type, is_string_type},
     Check, Values,
 };
+use super::super::kinds::{fields, kinds};
 use tree_sitter::Node;
 
 /// `==`/`!=` where an operand is a `String` by what the file itself says: a string
@@ -38,17 +39,19 @@ impl Check for StringIdentityComparison {
     fn values(&self) -> &'static [&'static str] {
         &["operator"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(op) = node.child_by_field_name("operator") else {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let (k, f) = (kinds(), fields());
+        let Some(op) = node.child_by_field_id(f.operator) else {
             return;
         };
-        let operator = op.kind();
-        if operator != "==" && operator != "!=" {
+        if op.kind_id() != k.eq && op.kind_id() != k.ne {
             return;
         }
+        let operator = op.kind();
         let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
+            node.child_by_field_id(f.left),
+            node.child_by_field_id(f.right),
         ) else {
             return;
         };
@@ -61,24 +64,31 @@ impl Check for StringIdentityComparison {
         if is_null_or_interned(left) || is_null_or_interned(right) {
             return;
         }
-        if is_string(left, text) || is_string(right, text) {
+        // Names are resolved from the comparison itself: between it and its
+        // operands there is no scope (only parentheses and call receivers).
+        let is_string = |side| is_string(side, (node, cx.ancestors), text);
+        if is_string(left) || is_string(right) {
             emit(node, &[("operator", operator.to_string())]);
         }
     }
 }
 
-fn is_string(expr: Node, text: &str) -> bool {
+/// `at`: the comparison and its ancestors (root first).
+fn is_string<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str) -> bool {
     match expr.kind() {
         "string_literal" => true,
-        "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_string(e, text)),
+        "parenthesized_expression" => expr
+            .named_child(0)
+            .is_some_and(|e| is_string(e, at, text)),
         "identifier" => {
-            declared_type(expr, text_of(expr, text), text).is_some_and(|t| is_string_type(t, text))
+            declared_type(at.0, at.1, text_of(expr, text), text)
+                .is_some_and(|t| is_string_type(t, text))
         }
         "field_access" => {
             expr.child_by_field_name("object")
                 .is_some_and(|o| o.kind() == "this")
                 && expr.child_by_field_name("field").is_some_and(|f| {
-                    field_type(expr, text_of(f, text), text)
+                    field_type(at.1, text_of(f, text), text)
                         .is_some_and(|t| is_string_type(t, text))
                 })
         }
@@ -92,7 +102,7 @@ fn is_string(expr: Node, text: &str) -> bool {
                         .is_some_and(|o| text_of(o, text) == "String"),
                     _ => expr
                         .child_by_field_name("object")
-                        .is_some_and(|o| is_string(o, text)),
+                        .is_some_and(|o| is_string(o, at, text)),
                 }
         }),
         _ => false,

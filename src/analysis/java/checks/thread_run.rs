@@ -2,7 +2,7 @@
 //! calling thread instead of starting a new one.
 
 use super::types::declared_type;
-use super::{text_of, Check, Values};
+use super::{Cx, text_of, Check, Values};
 use tree_sitter::Node;
 
 pub(super) struct ThreadRun;
@@ -18,7 +18,8 @@ impl Check for ThreadRun {
     fn values(&self) -> &'static [&'static str] {
         &["receiver"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         if node
             .child_by_field_name("name")
             .is_none_or(|n| text_of(n, text) != "run")
@@ -36,7 +37,7 @@ impl Check for ThreadRun {
                 .child_by_field_name("type")
                 .is_some_and(|t| is_thread_type(text_of(t, text))),
             "identifier" => {
-                declared_type(receiver, text_of(receiver, text), text).is_some_and(|t| {
+                declared_type(node, cx.ancestors, text_of(receiver, text), text).is_some_and(|t| {
                     match t.kind() {
                         "object_creation_expression" => t
                             .child_by_field_name("type")

@@ -9,13 +9,18 @@ pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
     matches!(text_of(ty, text), "String" | "java.lang.String")
 }
 
-/// The type node of the innermost declaration of `name` visible at `at`: locals
-/// and parameters up to the enclosing class, then that class's fields, outwards.
-/// A `var` declaration resolves to its initialiser when that is a string literal.
-pub(super) fn declared_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+/// The type node of the innermost declaration of `name` visible at `at`, whose
+/// ancestors (root first) are `ancestors`: locals and parameters up to the
+/// enclosing class, then that class's fields, outwards. A `var` declaration
+/// resolves to its initialiser when that is a string literal.
+pub(super) fn declared_type<'t>(
+    at: Node<'t>,
+    ancestors: &[Node<'t>],
+    name: &str,
+    text: &str,
+) -> Option<Node<'t>> {
     let mut child = at;
-    let mut current = at.parent();
-    while let Some(scope) = current {
+    for &scope in ancestors.iter().rev() {
         match scope.kind() {
             "block" | "constructor_body" | "switch_block_statement_group" | "program" => {
                 let mut cursor = scope.walk();
@@ -62,7 +67,6 @@ pub(super) fn declared_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<
             _ => {}
         }
         child = scope;
-        current = scope.parent();
     }
     None
 }
@@ -125,14 +129,9 @@ fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node
     found
 }
 
-/// `this.name`: the field of the enclosing class.
-pub(super) fn field_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-    let mut current = at.parent();
-    while let Some(n) = current {
-        if n.kind() == "class_body" {
-            return members_field_type(n, name, text);
-        }
-        current = n.parent();
-    }
-    None
+/// `this.name`: the field of the class whose body is the innermost of `ancestors`.
+pub(super) fn field_type<'t>(ancestors: &[Node<'t>], name: &str, text: &str) -> Option<Node<'t>> {
+    let class_body = super::super::kinds::kinds().class_body;
+    let body = ancestors.iter().rev().find(|n| n.kind_id() == class_body)?;
+    members_field_type(*body, name, text)
 }

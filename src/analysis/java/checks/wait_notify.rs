@@ -2,7 +2,7 @@
 //! called where no `synchronized` block or method of the same body of code holds
 //! a monitor.
 
-use super::{text_of, Check, Values};
+use super::{Cx, text_of, Check, Values};
 use tree_sitter::Node;
 
 pub(super) struct WaitNotify;
@@ -14,7 +14,8 @@ impl Check for WaitNotify {
     fn values(&self) -> &'static [&'static str] {
         &["method"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };
@@ -27,7 +28,7 @@ impl Check for WaitNotify {
             "notify" | "notifyAll" => args == 0,
             _ => false,
         };
-        if !is_monitor_call || holds_monitor(node, text) {
+        if !is_monitor_call || holds_monitor(cx.ancestors, text) {
             return;
         }
         emit(node, &[("method", method.to_string())]);
@@ -36,9 +37,8 @@ impl Check for WaitNotify {
 
 /// A `synchronized` block around the call, or a `synchronized` method, within the
 /// same body of code: a lambda or a class body in between runs elsewhere.
-fn holds_monitor(call: Node, text: &str) -> bool {
-    let mut current = call.parent();
-    while let Some(n) = current {
+fn holds_monitor(ancestors: &[Node], text: &str) -> bool {
+    for &n in ancestors.iter().rev() {
         match n.kind() {
             "synchronized_statement" => return true,
             "method_declaration" => {
@@ -52,7 +52,7 @@ fn holds_monitor(call: Node, text: &str) -> bool {
                 return found;
             }
             "lambda_expression" | "class_body" | "constructor_declaration" => return false,
-            _ => current = n.parent(),
+            _ => {}
         }
     }
     false
