@@ -6,6 +6,7 @@
 //! `@SuppressWarnings`, and counts syntax-error regions.
 
 mod checks;
+mod guard;
 mod kinds;
 pub mod query;
 
@@ -47,6 +48,8 @@ struct KindRules {
 struct PatternInfo {
     /// Index of the rule in the analyzer's list.
     rule: usize,
+    /// What must hold at a node for the pattern to match there.
+    guard: guard::Guard,
     predicates: Vec<Predicate>,
     message: Template,
 }
@@ -132,6 +135,7 @@ impl JavaEngine {
                                 text.to_string(),
                                 PatternInfo {
                                     rule: index,
+                                    guard: guard::Guard::of(text, &language),
                                     predicates: predicates.clone(),
                                     message: template.clone(),
                                 },
@@ -293,7 +297,8 @@ impl JavaEngine {
         report: &mut FileReport,
     ) {
         let text = cx.text;
-        if let Some(query) = &entry.query {
+        let admitted = |info: &PatternInfo| info.guard.admits(node, cx.ancestors, text);
+        if let Some(query) = entry.query.as_ref().filter(|_| entry.patterns.iter().any(admitted)) {
             cursor.set_max_start_depth(Some(0));
             let mut matches = cursor.matches(query, node, text.as_bytes());
             while let Some(m) = matches.next() {

@@ -54,7 +54,7 @@ pub enum Predicate {
 pub struct KindSet(Vec<u16>);
 
 impl KindSet {
-    fn of(names: &[String]) -> KindSet {
+    pub fn of(names: &[String]) -> KindSet {
         let language: Language = tree_sitter_java::LANGUAGE.into();
         KindSet(
             (0..language.node_kind_count() as u16)
@@ -68,7 +68,7 @@ impl KindSet {
         )
     }
 
-    fn contains(&self, id: u16) -> bool {
+    pub fn contains(&self, id: u16) -> bool {
         self.0.contains(&id)
     }
 }
@@ -97,6 +97,18 @@ pub const PREDICATE_NAMES: &[&str] = &[
 ];
 
 impl Predicate {
+    /// A structural predicate by its base name (`inside?`, no `not-`).
+    pub fn from_parts(base: &str, capture: u32, kinds: Vec<String>, negate: bool) -> Option<Self> {
+        Some(match base {
+            "empty?" if kinds.is_empty() => Predicate::Empty { capture, negate },
+            "blank?" if kinds.is_empty() => Predicate::Blank { capture, negate },
+            "inside?" if !kinds.is_empty() => Predicate::Inside { capture, kinds: KindSet::of(&kinds), negate },
+            "has-ancestor?" if !kinds.is_empty() => Predicate::HasAncestor { capture, kinds: KindSet::of(&kinds), negate },
+            "next-sibling?" if !kinds.is_empty() => Predicate::NextSibling { capture, kinds: KindSet::of(&kinds), negate },
+            _ => return None,
+        })
+    }
+
     /// Reads gate's predicates of `pattern`; an unknown operator or a wrong
     /// argument is an error message.
     pub fn parse_all(query: &Query, pattern: usize) -> Result<Vec<Predicate>, String> {
