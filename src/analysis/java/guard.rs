@@ -13,7 +13,28 @@
 
 use super::query::{KindSet, Predicate};
 use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 use tree_sitter::{Language, Node};
+
+/// (kind, field) pairs of tree-sitter-java where a node may have several
+/// children with that field (`declarator` of a field declaration).
+static MULTIPLE: LazyLock<HashSet<(String, String)>> = LazyLock::new(|| {
+    let types: serde_json::Value =
+        serde_json::from_str(tree_sitter_java::NODE_TYPES).unwrap_or_default();
+    let mut out = HashSet::new();
+    for t in types.as_array().into_iter().flatten() {
+        let Some(kind) = t["type"].as_str() else {
+            continue;
+        };
+        for (field, info) in t["fields"].as_object().into_iter().flatten() {
+            if info["multiple"].as_bool() != Some(false) {
+                out.insert((kind.to_string(), field.clone()));
+            }
+        }
+    }
+    out
+});
 
 /// Conditions that every match of one pattern satisfies.
 #[derive(Debug, Default)]
@@ -27,6 +48,8 @@ pub struct Guard {
 #[derive(Debug)]
 struct ChildGuard {
     field: Option<std::num::NonZeroU16>,
+    /// The root kind may have several children with this field.
+    multiple: bool,
     kinds: Option<KindSet>,
     conds: Vec<Cond>,
 }
@@ -77,7 +100,7 @@ impl Guard {
             root: conds_of(&root.captures, true),
             children: Vec::new(),
         };
-        if let Kind::Node(_) = root.kind {
+        if let Kind::Node(root_kind) = &root.kind {
             for child in &root.children {
                 if child.quantified || child.is_predicate() {
                     continue;
@@ -105,6 +128,10 @@ impl Guard {
                 }
                 guard.children.push(ChildGuard {
                     field,
+                    multiple: child
+                        .field
+                        .as_ref()
+                        .is_some_and(|f| MULTIPLE.contains(&(root_kind.clone(), f.clone()))),
                     kinds: kinds.map(|k| KindSet::of(&k)),
                     conds,
                 });
@@ -119,16 +146,24 @@ impl Guard {
             return false;
         }
         self.children.iter().all(|g| {
-            let mut cursor = node.walk();
             let ok = |child: &Node<'t>| {
                 g.kinds.as_ref().is_none_or(|k| k.contains(child.kind_id()))
                     && g.conds.iter().all(|c| c.holds(*child, node, ancestors, text))
             };
-            let found = match g.field {
-                Some(f) => node.children_by_field_id(f, &mut cursor).any(|c| ok(&c)),
-                None => node.children(&mut cursor).any(|c| ok(&c)),
-            };
-            found
+            match g.field {
+                // The common case, without a cursor (which allocates).
+                Some(f) if !g.multiple => node.child_by_field_id(f.get()).is_some_and(|c| ok(&c)),
+                Some(f) => {
+                    let mut cursor = node.walk();
+                    let found = node.children_by_field_id(f, &mut cursor).any(|c| ok(&c));
+                    found
+                }
+                None => {
+                    let mut cursor = node.walk();
+                    let found = node.children(&mut cursor).any(|c| ok(&c));
+                    found
+                }
+            }
         })
     }
 }

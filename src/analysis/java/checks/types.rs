@@ -3,6 +3,7 @@
 //! checks that use it accept missing what they cannot see.
 
 use super::text_of;
+use super::super::kinds::{fields, kinds};
 use tree_sitter::Node;
 
 pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
@@ -19,47 +20,56 @@ pub(super) fn declared_type<'t>(
     name: &str,
     text: &str,
 ) -> Option<Node<'t>> {
+    let (k, f) = (kinds(), fields());
     let mut child = at;
     for &scope in ancestors.iter().rev() {
-        match scope.kind() {
-            "block" | "constructor_body" | "switch_block_statement_group" | "program" => {
+        let id = scope.kind_id();
+        match () {
+            _ if id == k.block
+                || id == k.constructor_body
+                || id == k.switch_block_statement_group
+                || id == k.program =>
+            {
                 let mut cursor = scope.walk();
                 for stmt in scope.named_children(&mut cursor) {
                     if stmt.start_byte() >= child.start_byte() {
                         break;
                     }
-                    if stmt.kind() == "local_variable_declaration" {
+                    if stmt.kind_id() == k.local_variable_declaration {
                         if let Some(t) = declarator_type(stmt, name, text) {
                             return Some(t);
                         }
                     }
                 }
             }
-            "method_declaration" | "constructor_declaration" | "lambda_expression" => {
-                if let Some(params) = scope.child_by_field_name("parameters") {
+            _ if id == k.method_declaration
+                || id == k.constructor_declaration
+                || id == k.lambda_expression =>
+            {
+                if let Some(params) = scope.child_by_field_id(f.parameters) {
                     if let Some(t) = parameter_type(params, name, text) {
                         return t;
                     }
                 }
             }
-            "enhanced_for_statement"
-                if scope
-                    .child_by_field_name("name")
+            _ if id == k.enhanced_for_statement
+                && scope
+                    .child_by_field_id(f.name)
                     .is_some_and(|n| text_of(n, text) == name) =>
             {
-                return scope.child_by_field_name("type");
+                return scope.child_by_field_id(f.type_);
             }
-            "for_statement" => {
+            _ if id == k.for_statement => {
                 let mut cursor = scope.walk();
                 for init in scope.children_by_field_name("init", &mut cursor) {
-                    if init.kind() == "local_variable_declaration" {
+                    if init.kind_id() == k.local_variable_declaration {
                         if let Some(t) = declarator_type(init, name, text) {
                             return Some(t);
                         }
                     }
                 }
             }
-            "class_body" | "enum_body" | "interface_body" => {
+            _ if id == k.class_body || id == k.enum_body || id == k.interface_body => {
                 if let Some(t) = members_field_type(scope, name, text) {
                     return Some(t);
                 }

@@ -102,20 +102,17 @@ fn used_words(code: &str, wanted: &[&str]) -> Vec<bool> {
 /// reference (`{@link Map.Entry#get(Object)}` gives Map, Entry, get, Object).
 /// Returns true, stopping early, when `mark` says every name is found.
 fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str) -> bool) -> bool {
-    if !comment.contains('@') {
-        return false;
-    }
-    for tag in [
-        "{@link ",
-        "{@linkplain ",
-        "{@value ",
-        "@see ",
-        "@throws ",
-        "@exception ",
-    ] {
-        let mut rest = comment;
-        while let Some(at) = rest.find(tag) {
-            rest = &rest[at + tag.len()..];
+    // One pass over the `@`s: each tag is looked for where an `@` is.
+    for (at, _) in comment.match_indices('@') {
+        let inline = at > 0 && comment.as_bytes()[at - 1] == b'{';
+        let after = &comment[at..];
+        let tag = ["@link ", "@linkplain ", "@value "]
+            .into_iter()
+            .filter(|_| inline)
+            .chain(["@see ", "@throws ", "@exception "])
+            .find(|t| after.starts_with(t));
+        if let Some(tag) = tag {
+            let rest = &after[tag.len()..];
             let reference = rest.trim_start();
             let mut end = reference
                 .find(|c: char| c.is_whitespace() || c == '}')
