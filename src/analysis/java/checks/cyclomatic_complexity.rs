@@ -51,16 +51,52 @@ impl Check for CyclomaticComplexity {
 }
 
 /// At least as many as the decision points in `code`: counts `?`, `&&`, `||` and
-/// the words `if`, `for`, `while`, `do`, `case` and `catch` anywhere, in
-/// comments and strings too (a keyword always stands alone as a word).
+/// the words `if`, `for`, `while`, `do`, `case` and `catch` outside comments
+/// and string, character and text-block literals (a keyword always stands
+/// alone as a word; an unclosed literal just ends the count early).
 fn decision_tokens_upper_bound(code: &[u8]) -> i64 {
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let skip_past = |from: usize, end: &[u8]| {
+        code[from.min(code.len())..]
+            .windows(end.len())
+            .position(|w| w == end)
+            .map_or(code.len(), |p| from + p + end.len())
+    };
+    // Past the closing `quote`, honouring backslash escapes.
+    let skip_literal = |mut i: usize, quote: &[u8]| {
+        while i < code.len() {
+            if code[i] == b'\\' {
+                i += 2;
+            } else if code[i..].starts_with(quote) {
+                return i + quote.len();
+            } else {
+                i += 1;
+            }
+        }
+        code.len()
+    };
     let mut count = 0;
     let mut i = 0;
     while i < code.len() {
         let b = code[i];
         let rest = &code[i + 1..];
         match b {
+            b'/' if rest.first() == Some(&b'/') => {
+                i = skip_past(i, b"\n");
+                continue;
+            }
+            b'/' if rest.first() == Some(&b'*') => {
+                i = skip_past(i + 2, b"*/");
+                continue;
+            }
+            b'"' if rest.starts_with(b"\"\"") => {
+                i = skip_literal(i + 3, b"\"\"\"");
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = skip_literal(i + 1, &[b]);
+                continue;
+            }
             b'?' => count += 1,
             b'&' if rest.first() == Some(&b'&') => count += 1,
             b'|' if rest.first() == Some(&b'|') => count += 1,
