@@ -140,8 +140,15 @@ impl Guard {
         Some(guard)
     }
 
-    /// False only when the pattern cannot match at `node`.
-    pub fn admits<'t>(&self, node: Node<'t>, ancestors: &[Node<'t>], text: &str) -> bool {
+    /// False only when the pattern cannot match at `node`. `fields` remembers
+    /// the node's children by field across the patterns of its kind.
+    pub fn admits<'t>(
+        &self,
+        node: Node<'t>,
+        ancestors: &[Node<'t>],
+        text: &str,
+        fields: &mut FieldCache<'t>,
+    ) -> bool {
         if !self.root.iter().all(|c| c.holds(node, node, ancestors, text)) {
             return false;
         }
@@ -152,12 +159,16 @@ impl Guard {
             };
             match g.field {
                 // The common case, without a cursor (which allocates).
-                Some(f) if !g.multiple => node.child_by_field_id(f.get()).is_some_and(|c| ok(&c)),
+                Some(f) if !g.multiple => fields.get(node, f.get()).is_some_and(|c| ok(&c)),
                 Some(f) => {
                     let mut cursor = node.walk();
                     let found = node.children_by_field_id(f, &mut cursor).any(|c| ok(&c));
                     found
                 }
+                // Few children: index them rather than allocate a cursor.
+                None if node.child_count() <= 8 => (0..node.child_count() as u32)
+                    .filter_map(|i| node.child(i))
+                    .any(|c| ok(&c)),
                 None => {
                     let mut cursor = node.walk();
                     let found = node.children(&mut cursor).any(|c| ok(&c));
@@ -165,6 +176,28 @@ impl Guard {
                 }
             }
         })
+    }
+}
+
+/// A node's children by field id, looked up once for all its patterns (a
+/// fixed array: no allocation per node).
+#[derive(Default)]
+pub struct FieldCache<'t> {
+    entries: [(u16, Option<Node<'t>>); 8],
+    len: usize,
+}
+
+impl<'t> FieldCache<'t> {
+    fn get(&mut self, node: Node<'t>, field: u16) -> Option<Node<'t>> {
+        if let Some((_, child)) = self.entries[..self.len].iter().find(|(f, _)| *f == field) {
+            return *child;
+        }
+        let child = node.child_by_field_id(field);
+        if self.len < self.entries.len() {
+            self.entries[self.len] = (field, child);
+            self.len += 1;
+        }
+        child
     }
 }
 
