@@ -149,13 +149,19 @@ impl Guard {
         text: &str,
         fields: &mut FieldCache<'t>,
     ) -> bool {
-        if !self.root.iter().all(|c| c.holds(node, node, ancestors, text)) {
+        if !self
+            .root
+            .iter()
+            .all(|c| c.holds(node, node, ancestors, text))
+        {
             return false;
         }
         self.children.iter().all(|g| {
             let ok = |child: &Node<'t>| {
                 g.kinds.as_ref().is_none_or(|k| k.contains(child.kind_id()))
-                    && g.conds.iter().all(|c| c.holds(*child, node, ancestors, text))
+                    && g.conds
+                        .iter()
+                        .all(|c| c.holds(*child, node, ancestors, text))
             };
             match g.field {
                 // The common case, without a cursor (which allocates).
@@ -166,7 +172,7 @@ impl Guard {
                     found
                 }
                 // Few children: index them rather than allocate a cursor.
-                None if node.child_count() <= 8 => (0..node.child_count() as u32)
+                None if node.child_count() <= 8 => (0..node.child_count())
                     .filter_map(|i| node.child(i))
                     .any(|c| ok(&c)),
                 None => {

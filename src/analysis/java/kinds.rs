@@ -52,26 +52,20 @@ ids!(Kinds, kind, {
     constant_declaration = "constant_declaration",
     constructor_body = "constructor_body",
     constructor_declaration = "constructor_declaration",
-    compact_constructor_declaration = "compact_constructor_declaration",
     decimal_floating_point_literal = "decimal_floating_point_literal",
     decimal_integer_literal = "decimal_integer_literal",
     dimensions_expr = "dimensions_expr",
     do_statement = "do_statement",
     enhanced_for_statement = "enhanced_for_statement",
     enum_body = "enum_body",
-    enum_body_declarations = "enum_body_declarations",
     enum_constant = "enum_constant",
     annotation_type_element_declaration = "annotation_type_element_declaration",
     annotation_type_body = "annotation_type_body",
-    field_access = "field_access",
-    field_declaration = "field_declaration",
     final_ = "final",
     for_statement = "for_statement",
     formal_parameter = "formal_parameter",
     hex_floating_point_literal = "hex_floating_point_literal",
-    identifier = "identifier",
     if_statement = "if_statement",
-    import_declaration = "import_declaration",
     interface_body = "interface_body",
     lambda_expression = "lambda_expression",
     line_comment = "line_comment",
@@ -80,20 +74,15 @@ ids!(Kinds, kind, {
     method_declaration = "method_declaration",
     method_invocation = "method_invocation",
     modifiers = "modifiers",
-    null_literal = "null_literal",
     object_creation_expression = "object_creation_expression",
     octal_integer_literal = "octal_integer_literal",
     parenthesized_expression = "parenthesized_expression",
     program = "program",
-    scoped_identifier = "scoped_identifier",
-    asterisk = "asterisk",
     spread_parameter = "spread_parameter",
     string_fragment = "string_fragment",
-    string_literal = "string_literal",
     switch_block_statement_group = "switch_block_statement_group",
     switch_label = "switch_label",
     ternary_expression = "ternary_expression",
-    this = "this",
     unary_expression = "unary_expression",
     variable_declarator = "variable_declarator",
     while_statement = "while_statement",
@@ -105,25 +94,17 @@ ids!(Kinds, kind, {
 });
 
 ids!(Fields, field, {
-    arguments = "arguments",
     body = "body",
-    field = "field",
-    init = "init",
     left = "left",
     name = "name",
-    object = "object",
-    operand = "operand",
     operator = "operator",
     parameters = "parameters",
     right = "right",
     type_ = "type",
-    value = "value",
 });
 
-static KINDS: LazyLock<Kinds> =
-    LazyLock::new(|| Kinds::new(&tree_sitter_java::LANGUAGE.into()));
-static FIELDS: LazyLock<Fields> =
-    LazyLock::new(|| Fields::new(&tree_sitter_java::LANGUAGE.into()));
+static KINDS: LazyLock<Kinds> = LazyLock::new(|| Kinds::new(&tree_sitter_java::LANGUAGE.into()));
+static FIELDS: LazyLock<Fields> = LazyLock::new(|| Fields::new(&tree_sitter_java::LANGUAGE.into()));
 
 pub(crate) fn kinds() -> &'static Kinds {
     &KINDS

@@ -300,7 +300,11 @@ impl JavaEngine {
         let mut fields = guard::FieldCache::default();
         let mut admitted =
             |info: &PatternInfo| info.guard.admits(node, cx.ancestors, text, &mut fields);
-        if let Some(query) = entry.query.as_ref().filter(|_| entry.patterns.iter().any(&mut admitted)) {
+        if let Some(query) = entry
+            .query
+            .as_ref()
+            .filter(|_| entry.patterns.iter().any(&mut admitted))
+        {
             cursor.set_max_start_depth(Some(0));
             let mut matches = cursor.matches(query, node, text.as_bytes());
             while let Some(m) = matches.next() {

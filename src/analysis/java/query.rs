@@ -102,9 +102,21 @@ impl Predicate {
         Some(match base {
             "empty?" if kinds.is_empty() => Predicate::Empty { capture, negate },
             "blank?" if kinds.is_empty() => Predicate::Blank { capture, negate },
-            "inside?" if !kinds.is_empty() => Predicate::Inside { capture, kinds: KindSet::of(&kinds), negate },
-            "has-ancestor?" if !kinds.is_empty() => Predicate::HasAncestor { capture, kinds: KindSet::of(&kinds), negate },
-            "next-sibling?" if !kinds.is_empty() => Predicate::NextSibling { capture, kinds: KindSet::of(&kinds), negate },
+            "inside?" if !kinds.is_empty() => Predicate::Inside {
+                capture,
+                kinds: KindSet::of(&kinds),
+                negate,
+            },
+            "has-ancestor?" if !kinds.is_empty() => Predicate::HasAncestor {
+                capture,
+                kinds: KindSet::of(&kinds),
+                negate,
+            },
+            "next-sibling?" if !kinds.is_empty() => Predicate::NextSibling {
+                capture,
+                kinds: KindSet::of(&kinds),
+                negate,
+            },
             _ => return None,
         })
     }

@@ -2,7 +2,7 @@
 //! built with `+` from a string literal and a value that is not a constant, passed
 //! straight to the method that runs it.
 
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct ConcatenatedArgument {

@@ -3,8 +3,8 @@
 //! per `if`, loop, `catch`, `case` label, `?:`, `&&` and `||`. Lambdas count
 //! towards their method; nested and anonymous classes' methods are their own.
 
-use super::{Cx, text_of, Check, Values};
 use super::super::kinds::kinds;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct CyclomaticComplexity {

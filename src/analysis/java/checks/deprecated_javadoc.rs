@@ -1,7 +1,7 @@
 //! `deprecated-without-javadoc`: `@Deprecated` on a declaration whose Javadoc has
 //! no `@deprecated` tag saying why and what to use instead.
 
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct DeprecatedWithoutJavadoc;

@@ -1,8 +1,8 @@
 //! `magic-number`: numeric literals outside constant definitions, with
 //! Checkstyle's `MagicNumber` defaults (-1, 0, 1 and 2 are not magic).
 
-use super::{Cx, text_of, Check, Values};
 use super::super::kinds::{fields, kinds};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MagicNumber;

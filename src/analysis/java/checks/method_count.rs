@@ -1,7 +1,7 @@
 //! `method-count`: a class, interface, enum or record body declaring more than
 //! `max` methods (its own, not those of nested or anonymous classes).
 
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MethodCount {

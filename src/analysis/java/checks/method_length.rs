@@ -2,7 +2,7 @@
 //! lines, counted like Checkstyle's `MethodLength` (from `{` to `}` inclusive,
 //! blank and comment lines included).
 
-use super::{Cx, Check, Values};
+use super::{Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MethodLength {

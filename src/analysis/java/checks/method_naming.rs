@@ -2,7 +2,7 @@
 //! default Java's lowerCamelCase), skipping `@Override` methods, whose name the
 //! supertype chose.
 
-use super::{Cx, has_annotation, text_of, Check, Values};
+use super::{has_annotation, text_of, Check, Cx, Values};
 use regex::Regex;
 use tree_sitter::Node;
 

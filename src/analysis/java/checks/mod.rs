@@ -18,6 +18,7 @@ mod unpaired_override;
 mod unused_import;
 mod wait_notify;
 
+use super::kinds::{fields, kinds};
 use crate::rules::{Params, Rule};
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
 use cyclomatic_complexity::CyclomaticComplexity;
@@ -30,7 +31,6 @@ use parameter_count::ParameterCount;
 use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
 use thread_run::ThreadRun;
-use super::kinds::{fields, kinds};
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;

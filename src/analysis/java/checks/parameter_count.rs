@@ -1,7 +1,7 @@
 //! `parameter-count`: methods and constructors with more parameters than `max`.
 
-use super::{Cx, has_annotation, parameters, text_of, Check, Values};
 use super::super::kinds::fields;
+use super::{has_annotation, parameters, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// Too many parameters on a method or constructor.

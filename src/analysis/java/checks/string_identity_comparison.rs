@@ -1,11 +1,11 @@
 //! `string-identity-comparison`: `==`/`!=` between strings.
 
-use super::{Cx, 
+use super::super::kinds::{fields, kinds};
+use super::{
     text_of,
     types::{declared_type, field_type, is_string_type},
-    Check, Values,
+    Check, Cx, Values,
 };
-use super::super::kinds::{fields, kinds};
 use tree_sitter::Node;
 
 /// `==`/`!=` where an operand is a `String` by what the file itself says: a string
@@ -77,13 +77,9 @@ impl Check for StringIdentityComparison {
 fn is_string<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str) -> bool {
     match expr.kind() {
         "string_literal" => true,
-        "parenthesized_expression" => expr
-            .named_child(0)
-            .is_some_and(|e| is_string(e, at, text)),
-        "identifier" => {
-            declared_type(at.0, at.1, text_of(expr, text), text)
-                .is_some_and(|t| is_string_type(t, text))
-        }
+        "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_string(e, at, text)),
+        "identifier" => declared_type(at.0, at.1, text_of(expr, text), text)
+            .is_some_and(|t| is_string_type(t, text)),
         "field_access" => {
             expr.child_by_field_name("object")
                 .is_some_and(|o| o.kind() == "this")

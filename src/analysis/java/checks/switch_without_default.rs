@@ -1,6 +1,6 @@
 //! `switch-without-default`: a `switch` statement with no `default` label.
 
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// A `switch` statement with no `default` label. Like Checkstyle's

@@ -2,7 +2,7 @@
 //! calling thread instead of starting a new one.
 
 use super::types::declared_type;
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct ThreadRun;
@@ -36,16 +36,13 @@ impl Check for ThreadRun {
             "object_creation_expression" => receiver
                 .child_by_field_name("type")
                 .is_some_and(|t| is_thread_type(text_of(t, text))),
-            "identifier" => {
-                declared_type(node, cx.ancestors, text_of(receiver, text), text).is_some_and(|t| {
-                    match t.kind() {
-                        "object_creation_expression" => t
-                            .child_by_field_name("type")
-                            .is_some_and(|t| is_thread_type(text_of(t, text))),
-                        _ => is_thread_type(text_of(t, text)),
-                    }
-                })
-            }
+            "identifier" => declared_type(node, cx.ancestors, text_of(receiver, text), text)
+                .is_some_and(|t| match t.kind() {
+                    "object_creation_expression" => t
+                        .child_by_field_name("type")
+                        .is_some_and(|t| is_thread_type(text_of(t, text))),
+                    _ => is_thread_type(text_of(t, text)),
+                }),
             _ => false,
         };
         if is_thread {

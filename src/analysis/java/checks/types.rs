@@ -2,8 +2,8 @@
 //! of a local, parameter or field visible at a node. No imports, no inheritance:
 //! checks that use it accept missing what they cannot see.
 
-use super::text_of;
 use super::super::kinds::{fields, kinds};
+use super::text_of;
 use tree_sitter::Node;
 
 pub(super) fn is_string_type(ty: Node, text: &str) -> bool {

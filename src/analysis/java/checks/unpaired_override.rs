@@ -1,8 +1,8 @@
 //! `equals-without-hashcode` and `hashcode-without-equals`: a class body that
 //! overrides one half of the `equals`/`hashCode` contract but not the other.
 
-use super::{Cx, parameters, text_of, Check, Values};
 use super::super::kinds::{fields, kinds};
+use super::{parameters, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// `equals(Object)` without `hashCode()` in the same class body, or the reverse.

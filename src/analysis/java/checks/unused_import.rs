@@ -2,7 +2,7 @@
 //! uses, like Checkstyle's `UnusedImports` with its defaults: a reference in a Javadoc `{@link}`, `{@linkplain}`, `{@value}`, `@see`,
 //! `@throws` or `@exception` counts as a use.
 
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct UnusedImport;

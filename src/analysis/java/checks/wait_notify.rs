@@ -2,7 +2,7 @@
 //! called where no `synchronized` block or method of the same body of code holds
 //! a monitor.
 
-use super::{Cx, text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct WaitNotify;
