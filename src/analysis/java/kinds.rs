@@ -94,7 +94,11 @@ ids!(Kinds, kind, {
 });
 
 ids!(Fields, field, {
+    arguments = "arguments",
     body = "body",
+    field = "field",
+    object = "object",
+    value = "value",
     left = "left",
     name = "name",
     operator = "operator",

@@ -3,7 +3,7 @@
 //! per `if`, loop, `catch`, `case` label, `?:`, `&&` and `||`. Lambdas count
 //! towards their method; nested and anonymous classes' methods are their own.
 
-use super::super::kinds::kinds;
+use super::super::kinds::{fields, kinds};
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -36,7 +36,7 @@ impl Check for CyclomaticComplexity {
         if complexity <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         emit(
@@ -97,7 +97,15 @@ fn decision_tokens_upper_bound(code: &[u8]) -> i64 {
                 i = skip_literal(i + 1, &[b]);
                 continue;
             }
-            b'?' => count += 1,
+            // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
+            // operand.
+            b'?' if !matches!(
+                code[..i].iter().rev().find(|c| !c.is_ascii_whitespace()),
+                Some(b'<' | b',')
+            ) =>
+            {
+                count += 1
+            }
             b'&' if rest.first() == Some(&b'&') => count += 1,
             b'|' if rest.first() == Some(&b'|') => count += 1,
             _ if is_word(b) => {

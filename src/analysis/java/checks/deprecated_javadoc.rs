@@ -1,6 +1,7 @@
 //! `deprecated-without-javadoc`: `@Deprecated` on a declaration whose Javadoc has
 //! no `@deprecated` tag saying why and what to use instead.
 
+use super::super::kinds::fields;
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -31,7 +32,7 @@ impl Check for DeprecatedWithoutJavadoc {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         if !node
-            .child_by_field_name("name")
+            .child_by_field_id(fields().name)
             .is_some_and(|n| matches!(text_of(n, text), "Deprecated" | "java.lang.Deprecated"))
         {
             return;

@@ -1,6 +1,7 @@
 //! `method-count`: a class, interface, enum or record body declaring more than
 //! `max` methods (its own, not those of nested or anonymous classes).
 
+use super::super::kinds::fields;
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -40,7 +41,7 @@ impl Check for MethodCount {
         let Some(owner) = cx.ancestor(0) else {
             return;
         };
-        let (target, name) = match owner.child_by_field_name("name") {
+        let (target, name) = match owner.child_by_field_id(fields().name) {
             Some(name) => (name, text_of(name, text).to_string()),
             None => (owner, "this anonymous class".to_string()),
         };

@@ -2,6 +2,7 @@
 //! lines, counted like Checkstyle's `MethodLength` (from `{` to `}` inclusive,
 //! blank and comment lines included).
 
+use super::super::kinds::fields;
 use super::{Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -22,14 +23,14 @@ impl Check for MethodLength {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.child_by_field_id(fields().body) else {
             return;
         };
         let lines = (body.end_position().row - body.start_position().row + 1) as i64;
         if lines <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         emit(

@@ -2,6 +2,7 @@
 //! default Java's lowerCamelCase), skipping `@Override` methods, whose name the
 //! supertype chose.
 
+use super::super::kinds::fields;
 use super::{has_annotation, text_of, Check, Cx, Values};
 use regex::Regex;
 use tree_sitter::Node;
@@ -19,7 +20,7 @@ impl Check for MethodNaming {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         let name_text = text_of(name, text);

@@ -58,7 +58,7 @@ impl Check for StringIdentityComparison {
         let is_null_or_interned = |n: Node| {
             n.kind() == "null_literal"
                 || (n.kind() == "method_invocation"
-                    && n.child_by_field_name("name")
+                    && n.child_by_field_id(fields().name)
                         .is_some_and(|m| text_of(m, text) == "intern"))
         };
         if is_null_or_interned(left) || is_null_or_interned(right) {
@@ -81,23 +81,23 @@ fn is_string<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str) -> boo
         "identifier" => declared_type(at.0, at.1, text_of(expr, text), text)
             .is_some_and(|t| is_string_type(t, text)),
         "field_access" => {
-            expr.child_by_field_name("object")
+            expr.child_by_field_id(fields().object)
                 .is_some_and(|o| o.kind() == "this")
-                && expr.child_by_field_name("field").is_some_and(|f| {
+                && expr.child_by_field_id(fields().field).is_some_and(|f| {
                     field_type(at.1, text_of(f, text), text)
                         .is_some_and(|t| is_string_type(t, text))
                 })
         }
-        "method_invocation" => expr.child_by_field_name("name").is_some_and(|n| {
+        "method_invocation" => expr.child_by_field_id(fields().name).is_some_and(|n| {
             let name = text_of(n, text);
             STRING_RETURNING.contains(&name)
                 && match name {
                     // `String.valueOf(x)`/`String.format(...)` are static: check the receiver.
                     "valueOf" | "format" => expr
-                        .child_by_field_name("object")
+                        .child_by_field_id(fields().object)
                         .is_some_and(|o| text_of(o, text) == "String"),
                     _ => expr
-                        .child_by_field_name("object")
+                        .child_by_field_id(fields().object)
                         .is_some_and(|o| is_string(o, at, text)),
                 }
         }),

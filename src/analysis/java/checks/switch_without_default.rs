@@ -1,5 +1,6 @@
 //! `switch-without-default`: a `switch` statement with no `default` label.
 
+use super::super::kinds::fields;
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -37,7 +38,7 @@ impl Check for SwitchWithoutDefault {
         {
             return;
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.child_by_field_id(fields().body) else {
             return;
         };
         let mut cursor = body.walk();

@@ -92,10 +92,10 @@ fn parameter_type<'t>(params: Node<'t>, name: &str, text: &str) -> Option<Option
         match p.kind() {
             "formal_parameter" | "spread_parameter" => {
                 let declared = p
-                    .child_by_field_name("name")
+                    .child_by_field_id(fields().name)
                     .or_else(|| last_named_identifier(p));
                 if declared.is_some_and(|n| text_of(n, text) == name) {
-                    return Some(p.child_by_field_name("type"));
+                    return Some(p.child_by_field_id(fields().type_));
                 }
             }
             "identifier" if text_of(p, text) == name => return Some(None),
@@ -111,21 +111,21 @@ fn last_named_identifier(node: Node) -> Option<Node> {
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "variable_declarator" || c.kind() == "identifier")
         .last();
-    found.map(|c| c.child_by_field_name("name").unwrap_or(c))
+    found.map(|c| c.child_by_field_id(fields().name).unwrap_or(c))
 }
 
 /// For `T a = …, b;` declaring `name`: `T`, or the literal for `var x = "…"`.
 fn declarator_type<'t>(declaration: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-    let ty = declaration.child_by_field_name("type")?;
+    let ty = declaration.child_by_field_id(fields().type_)?;
     let mut cursor = declaration.walk();
     let declarator = declaration
         .children_by_field_name("declarator", &mut cursor)
         .find(|d| {
-            d.child_by_field_name("name")
+            d.child_by_field_id(fields().name)
                 .is_some_and(|n| text_of(n, text) == name)
         })?;
     if text_of(ty, text) == "var" {
-        return declarator.child_by_field_name("value").or(Some(ty));
+        return declarator.child_by_field_id(fields().value).or(Some(ty));
     }
     Some(ty)
 }

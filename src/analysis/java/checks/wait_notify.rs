@@ -2,6 +2,7 @@
 //! called where no `synchronized` block or method of the same body of code holds
 //! a monitor.
 
+use super::super::kinds::fields;
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -16,12 +17,12 @@ impl Check for WaitNotify {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         let method = text_of(name, text);
         let args = node
-            .child_by_field_name("arguments")
+            .child_by_field_id(fields().arguments)
             .map_or(0, |a| a.named_child_count());
         let is_monitor_call = match method {
             "wait" => args <= 2,
