@@ -491,3 +491,82 @@ fn other() -> Item {
         args: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the guard of `pattern` admits the first node of `kind` in `code`.
+    fn admits(pattern: &str, code: &str, kind: &str) -> bool {
+        let language: Language = tree_sitter_java::LANGUAGE.into();
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&language).unwrap();
+        let tree = parser.parse(code, None).unwrap();
+        let mut stack = vec![tree.root_node()];
+        let mut path = Vec::new();
+        while let Some(n) = stack.pop() {
+            if n.kind() == kind {
+                let mut a = n.parent();
+                while let Some(p) = a {
+                    path.insert(0, p);
+                    a = p.parent();
+                }
+                let guard = Guard::of(pattern, &language);
+                return guard.admits(n, &path, code, &mut FieldCache::default());
+            }
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c).collect::<Vec<_>>().into_iter().rev());
+        }
+        panic!("no {kind} in {code}");
+    }
+
+    #[test]
+    fn guards_check_fields_kinds_and_predicates_of_direct_children() {
+        let call = r#"(method_invocation name: (identifier) @n (#any-of? @n "x" "z")) @m"#;
+        assert!(admits(
+            call,
+            "class A { void f() { x(); } }",
+            "method_invocation"
+        ));
+        assert!(!admits(
+            call,
+            "class A { void f() { y(); } }",
+            "method_invocation"
+        ));
+        let literal = "(binary_expression left: [(true) (false)] @l)";
+        assert!(admits(
+            literal,
+            "class A { boolean b = true == c; }",
+            "binary_expression"
+        ));
+        assert!(!admits(
+            literal,
+            "class A { boolean b = c == true; }",
+            "binary_expression"
+        ));
+        let inside = r#"((return_statement) @r (#inside? @r "finally_clause"))"#;
+        let code = "class A { int f() { try { g(); } finally { return 2; } } }";
+        assert!(admits(inside, code, "return_statement"));
+        let code = "class A { int f() { try { return 1; } finally { g(); } } }";
+        assert!(!admits(inside, code, "return_statement"));
+    }
+
+    #[test]
+    fn what_a_guard_cannot_read_it_leaves_to_the_query() {
+        // A capture used twice: its predicates could apply at either place.
+        let twice =
+            r#"(assignment_expression left: (identifier) @a right: (identifier) @a (#eq? @a "q"))"#;
+        assert!(admits(
+            twice,
+            "class A { void f() { b = c; } }",
+            "assignment_expression"
+        ));
+        // Quantified children may be absent.
+        let optional = r#"(method_invocation object: (identifier)? @o (#eq? @o "q"))"#;
+        assert!(admits(
+            optional,
+            "class A { void f() { y(); } }",
+            "method_invocation"
+        ));
+    }
+}
