@@ -81,7 +81,10 @@ ids!(Kinds, kind, {
     spread_parameter = "spread_parameter",
     string_fragment = "string_fragment",
     switch_block_statement_group = "switch_block_statement_group",
+    switch_expression = "switch_expression",
     switch_label = "switch_label",
+    try_statement = "try_statement",
+    try_with_resources_statement = "try_with_resources_statement",
     ternary_expression = "ternary_expression",
     unary_expression = "unary_expression",
     variable_declarator = "variable_declarator",
@@ -94,6 +97,7 @@ ids!(Kinds, kind, {
 });
 
 ids!(Fields, field, {
+    alternative = "alternative",
     arguments = "arguments",
     body = "body",
     field = "field",

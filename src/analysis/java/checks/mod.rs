@@ -9,6 +9,7 @@ mod magic_number;
 mod method_count;
 mod method_length;
 mod method_naming;
+mod nesting_depth;
 mod parameter_count;
 mod string_identity_comparison;
 mod switch_without_default;
@@ -27,6 +28,7 @@ use magic_number::MagicNumber;
 use method_count::MethodCount;
 use method_length::MethodLength;
 use method_naming::MethodNaming;
+use nesting_depth::NestingDepth;
 use parameter_count::ParameterCount;
 use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
@@ -76,6 +78,7 @@ pub const NAMES: &[&str] = &[
     "method-count",
     "method-length",
     "method-naming",
+    "nesting-depth",
     "parameter-count",
     "sql-concatenation",
     "string-identity-comparison",
@@ -127,6 +130,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         "method-naming" => Box::new(MethodNaming {
             format: format("format", "^[a-z][a-zA-Z0-9]*$")?,
         }),
+        "nesting-depth" => Box::new(NestingDepth { max: int("max")? }),
         "sql-concatenation" => Box::new(ConcatenatedArgument {
             methods: SQL_METHODS,
             receivers: &[],
