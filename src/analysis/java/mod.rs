@@ -6,6 +6,8 @@
 //! `@SuppressWarnings`, and counts syntax-error regions.
 
 mod checks;
+mod guard;
+mod kinds;
 pub mod query;
 
 use super::template::Template;
@@ -16,7 +18,8 @@ use query::{Predicate, Root};
 use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
-pub use checks::Check;
+pub use checks::{Check, Cx};
+use kinds::kinds;
 
 /// The compiled Java rules of a run.
 pub struct JavaEngine {
@@ -34,6 +37,8 @@ pub struct JavaEngine {
 /// Everything that starts at one node kind.
 struct KindRules {
     query: Option<Query>,
+    /// The capture `@match` of `query`, where its hits are reported.
+    match_capture: Option<u32>,
     /// Per pattern of `query`: whose it is and what to check.
     patterns: Vec<PatternInfo>,
     /// Indexes into the engine's `checks`.
@@ -43,6 +48,8 @@ struct KindRules {
 struct PatternInfo {
     /// Index of the rule in the analyzer's list.
     rule: usize,
+    /// What must hold at a node for the pattern to match there.
+    guard: guard::Guard,
     predicates: Vec<Predicate>,
     message: Template,
 }
@@ -128,6 +135,7 @@ impl JavaEngine {
                                 text.to_string(),
                                 PatternInfo {
                                     rule: index,
+                                    guard: guard::Guard::of(text, &language),
                                     predicates: predicates.clone(),
                                     message: template.clone(),
                                 },
@@ -208,6 +216,9 @@ impl JavaEngine {
             }
             dispatch[id] = Some(kinds.len() as u16);
             kinds.push(KindRules {
+                match_capture: query
+                    .as_ref()
+                    .and_then(|q| q.capture_index_for_name("match")),
                 query,
                 patterns,
                 checks,
@@ -234,17 +245,26 @@ impl JavaEngine {
     fn walk(&self, root: Node, text: &str, cursor: &mut QueryCursor, report: &mut FileReport) {
         let src = text.as_bytes();
         let has_errors = root.has_error();
+        let k = kinds();
         let mut walker = root.walk();
+        // The nodes from the root down to the current node's parent: checks and
+        // predicates read ancestors here instead of `Node::parent`, which searches
+        // down from the root at every call.
+        let mut ancestors: Vec<Node> = Vec::with_capacity(64);
         loop {
             let node = walker.node();
             let kind = node.kind_id();
             if let Some(&Some(entry)) = self.dispatch.get(kind as usize) {
-                self.run_kind(&self.kinds[entry as usize], node, text, cursor, report);
+                let cx = Cx {
+                    text,
+                    ancestors: &ancestors,
+                };
+                self.run_kind(&self.kinds[entry as usize], node, &cx, cursor, report);
             }
             if self.comment_kinds.contains(&kind) {
                 self.comment(node, src, text, report);
-            } else if kind_is_annotation(node) {
-                suppress_warnings(node, text, report);
+            } else if kind == k.annotation || kind == k.marker_annotation {
+                suppress_warnings(node, &ancestors, text, report);
             }
             if has_errors && (node.is_error() || node.is_missing()) {
                 report
@@ -253,6 +273,7 @@ impl JavaEngine {
             }
             // Error subtrees are still walked: tree-sitter recovered around them.
             if walker.goto_first_child() {
+                ancestors.push(node);
                 continue;
             }
             loop {
@@ -262,20 +283,28 @@ impl JavaEngine {
                 if !walker.goto_parent() {
                     return;
                 }
+                ancestors.pop();
             }
         }
     }
 
-    fn run_kind(
+    fn run_kind<'t>(
         &self,
         entry: &KindRules,
-        node: Node,
-        text: &str,
+        node: Node<'t>,
+        cx: &Cx<'_, 't>,
         cursor: &mut QueryCursor,
         report: &mut FileReport,
     ) {
-        if let Some(query) = &entry.query {
-            let match_capture = query.capture_index_for_name("match");
+        let text = cx.text;
+        let mut fields = guard::FieldCache::default();
+        let mut admitted =
+            |info: &PatternInfo| info.guard.admits(node, cx.ancestors, text, &mut fields);
+        if let Some(query) = entry
+            .query
+            .as_ref()
+            .filter(|_| entry.patterns.iter().any(&mut admitted))
+        {
             cursor.set_max_start_depth(Some(0));
             let mut matches = cursor.matches(query, node, text.as_bytes());
             while let Some(m) = matches.next() {
@@ -286,10 +315,14 @@ impl JavaEngine {
                         .find(|cap| cap.index == c)
                         .map(|cap| cap.node)
                 };
-                if !info.predicates.iter().all(|p| p.holds(&capture)) {
+                if !info
+                    .predicates
+                    .iter()
+                    .all(|p| p.holds(&capture, node, cx.ancestors))
+                {
                     continue;
                 }
-                let target = match_capture.and_then(capture).unwrap_or(node);
+                let target = entry.match_capture.and_then(capture).unwrap_or(node);
                 let message = info.message.render(&|name| {
                     let index = query.capture_index_for_name(name)?;
                     capture(index).map(|n| text[n.byte_range()].to_string())
@@ -299,7 +332,7 @@ impl JavaEngine {
         }
         for &slot in &entry.checks {
             let (rule, check, template) = &self.checks[slot];
-            check.check(node, text, &mut |target, values| {
+            check.check(node, cx, &mut |target, values| {
                 let message = template.render(&|name| {
                     values
                         .iter()
@@ -406,12 +439,8 @@ fn kind_ids(language: &Language, root: &Root) -> Vec<usize> {
         .collect()
 }
 
-fn kind_is_annotation(node: Node) -> bool {
-    matches!(node.kind(), "annotation" | "marker_annotation")
-}
-
 /// `@SuppressWarnings("gate:rule")` on a declaration: record the declaration's lines.
-fn suppress_warnings(node: Node, text: &str, report: &mut FileReport) {
+fn suppress_warnings(node: Node, ancestors: &[Node], text: &str, report: &mut FileReport) {
     let Some(name) = node.child_by_field_name("name") else {
         return;
     };
@@ -420,7 +449,7 @@ fn suppress_warnings(node: Node, text: &str, report: &mut FileReport) {
         return;
     }
     // annotation → modifiers → the declaration it annotates.
-    let Some(declaration) = node.parent().and_then(|m| m.parent()) else {
+    let Some(&declaration) = ancestors.len().checked_sub(2).map(|i| &ancestors[i]) else {
         return;
     };
     let mut values = Vec::new();
@@ -433,7 +462,7 @@ fn suppress_warnings(node: Node, text: &str, report: &mut FileReport) {
 }
 
 fn collect_strings<'t>(node: Node, text: &'t str, out: &mut Vec<&'t str>) {
-    if node.kind() == "string_fragment" {
+    if node.kind_id() == kinds().string_fragment {
         out.push(&text[node.byte_range()]);
         return;
     }

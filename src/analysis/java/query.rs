@@ -7,7 +7,8 @@
 //! Besides tree-sitter's own text predicates (`#eq?`, `#match?`, `#any-of?` …)
 //! rules may use gate's structural predicates, listed in [`Predicate`].
 
-use tree_sitter::{Node, Query, QueryPredicateArg};
+use super::kinds::kinds;
+use tree_sitter::{Language, Node, Query, QueryPredicateArg};
 
 /// Where a pattern may start: node kinds by name (named or anonymous), or any node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,32 +30,58 @@ pub enum Predicate {
     /// so a `return` in a lambda is not "inside" the method's `finally`).
     Inside {
         capture: u32,
-        kinds: Vec<String>,
+        kinds: KindSet,
         negate: bool,
     },
     /// `(#next-sibling? @c kind…)`: the next named sibling, comments skipped, is
     /// of one of these kinds (a `catch` clause followed by another one).
     NextSibling {
         capture: u32,
-        kinds: Vec<String>,
+        kinds: KindSet,
         negate: bool,
     },
     /// `(#has-ancestor? @c kind…)`: any ancestor, however far.
     HasAncestor {
         capture: u32,
-        kinds: Vec<String>,
+        kinds: KindSet,
         negate: bool,
     },
 }
 
+/// Node kinds by id: every visible kind id that has one of the names (a name
+/// may have several ids).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindSet(Vec<u16>);
+
+impl KindSet {
+    pub fn of(names: &[String]) -> KindSet {
+        let language: Language = tree_sitter_java::LANGUAGE.into();
+        KindSet(
+            (0..language.node_kind_count() as u16)
+                .filter(|&id| {
+                    language.node_kind_is_visible(id)
+                        && language
+                            .node_kind_for_id(id)
+                            .is_some_and(|k| names.iter().any(|n| n == k))
+                })
+                .collect(),
+        )
+    }
+
+    pub fn contains(&self, id: u16) -> bool {
+        self.0.contains(&id)
+    }
+}
+
 /// Node kinds that start a new body of code: `inside?` does not look past them.
-const BODY_BOUNDARIES: &[&str] = &[
-    "lambda_expression",
-    "class_body",
-    "interface_body",
-    "enum_body",
-    "annotation_type_body",
-];
+fn is_body_boundary(id: u16) -> bool {
+    let k = kinds();
+    id == k.lambda_expression
+        || id == k.class_body
+        || id == k.interface_body
+        || id == k.enum_body
+        || id == k.annotation_type_body
+}
 
 pub const PREDICATE_NAMES: &[&str] = &[
     "empty?",
@@ -70,6 +97,30 @@ pub const PREDICATE_NAMES: &[&str] = &[
 ];
 
 impl Predicate {
+    /// A structural predicate by its base name (`inside?`, no `not-`).
+    pub fn from_parts(base: &str, capture: u32, kinds: Vec<String>, negate: bool) -> Option<Self> {
+        Some(match base {
+            "empty?" if kinds.is_empty() => Predicate::Empty { capture, negate },
+            "blank?" if kinds.is_empty() => Predicate::Blank { capture, negate },
+            "inside?" if !kinds.is_empty() => Predicate::Inside {
+                capture,
+                kinds: KindSet::of(&kinds),
+                negate,
+            },
+            "has-ancestor?" if !kinds.is_empty() => Predicate::HasAncestor {
+                capture,
+                kinds: KindSet::of(&kinds),
+                negate,
+            },
+            "next-sibling?" if !kinds.is_empty() => Predicate::NextSibling {
+                capture,
+                kinds: KindSet::of(&kinds),
+                negate,
+            },
+            _ => return None,
+        })
+    }
+
     /// Reads gate's predicates of `pattern`; an unknown operator or a wrong
     /// argument is an error message.
     pub fn parse_all(query: &Query, pattern: usize) -> Result<Vec<Predicate>, String> {
@@ -96,9 +147,9 @@ impl Predicate {
                 match base {
                     "empty?" if kinds.is_empty() => Ok(Predicate::Empty { capture, negate }),
                     "blank?" if kinds.is_empty() => Ok(Predicate::Blank { capture, negate }),
-                    "inside?" if !kinds.is_empty() => Ok(Predicate::Inside { capture, kinds, negate }),
-                    "has-ancestor?" if !kinds.is_empty() => Ok(Predicate::HasAncestor { capture, kinds, negate }),
-                    "next-sibling?" if !kinds.is_empty() => Ok(Predicate::NextSibling { capture, kinds, negate }),
+                    "inside?" if !kinds.is_empty() => Ok(Predicate::Inside { capture, kinds: KindSet::of(&kinds), negate }),
+                    "has-ancestor?" if !kinds.is_empty() => Ok(Predicate::HasAncestor { capture, kinds: KindSet::of(&kinds), negate }),
+                    "next-sibling?" if !kinds.is_empty() => Ok(Predicate::NextSibling { capture, kinds: KindSet::of(&kinds), negate }),
                     "empty?" | "blank?" | "inside?" | "has-ancestor?" | "next-sibling?" => {
                         Err(format!("#{op} has the wrong arguments; see `gate explain` docs for rule files"))
                     }
@@ -111,7 +162,14 @@ impl Predicate {
             .collect()
     }
 
-    pub fn holds<'t>(&self, nodes: &dyn Fn(u32) -> Option<Node<'t>>) -> bool {
+    /// Whether the predicate holds for a match anchored at `anchor`, whose
+    /// ancestors (root first) are `ancestors`.
+    pub fn holds<'t>(
+        &self,
+        nodes: &dyn Fn(u32) -> Option<Node<'t>>,
+        anchor: Node<'t>,
+        ancestors: &[Node<'t>],
+    ) -> bool {
         let (capture, negate) = match self {
             Predicate::Empty { capture, negate }
             | Predicate::Blank { capture, negate }
@@ -128,53 +186,77 @@ impl Predicate {
         let Some(node) = nodes(capture) else {
             return false;
         };
+        let k = kinds();
+        let is_comment = |n: Node| n.kind_id() == k.line_comment || n.kind_id() == k.block_comment;
         let result = match self {
             Predicate::Empty { .. } => node.named_child_count() == 0,
             Predicate::Blank { .. } => {
                 let mut cursor = node.walk();
-                let blank = node
-                    .named_children(&mut cursor)
-                    .all(|c| matches!(c.kind(), "line_comment" | "block_comment"));
+                let blank = node.named_children(&mut cursor).all(is_comment);
                 blank
             }
             Predicate::Inside { kinds, .. } => {
-                let mut current = node.parent();
                 let mut found = false;
-                while let Some(n) = current {
-                    if kinds.iter().any(|k| k == n.kind()) {
+                for n in Ancestors::new(node, anchor, ancestors) {
+                    if kinds.contains(n.kind_id()) {
                         found = true;
                         break;
                     }
-                    if BODY_BOUNDARIES.contains(&n.kind()) {
+                    if is_body_boundary(n.kind_id()) {
                         break;
                     }
-                    current = n.parent();
                 }
                 found
             }
             Predicate::NextSibling { kinds, .. } => {
                 let mut next = node.next_named_sibling();
-                while let Some(n) =
-                    next.filter(|n| matches!(n.kind(), "line_comment" | "block_comment"))
-                {
+                while let Some(n) = next.filter(|n| is_comment(*n)) {
                     next = n.next_named_sibling();
                 }
-                next.is_some_and(|n| kinds.iter().any(|k| k == n.kind()))
+                next.is_some_and(|n| kinds.contains(n.kind_id()))
             }
             Predicate::HasAncestor { kinds, .. } => {
-                let mut current = node.parent();
-                let mut found = false;
-                while let Some(n) = current {
-                    if kinds.iter().any(|k| k == n.kind()) {
-                        found = true;
-                        break;
-                    }
-                    current = n.parent();
-                }
-                found
+                Ancestors::new(node, anchor, ancestors).any(|n| kinds.contains(n.kind_id()))
             }
         };
         result != negate
+    }
+}
+
+/// The ancestors of a captured node, innermost first: by `Node::parent` up to
+/// the node the match is anchored at, then from the walk's own list.
+struct Ancestors<'a, 't> {
+    below: Option<Node<'t>>,
+    anchor: Node<'t>,
+    on_walk: bool,
+    walk: std::iter::Rev<std::slice::Iter<'a, Node<'t>>>,
+}
+
+impl<'a, 't> Ancestors<'a, 't> {
+    fn new(node: Node<'t>, anchor: Node<'t>, ancestors: &'a [Node<'t>]) -> Self {
+        let on_walk = node.id() == anchor.id();
+        Ancestors {
+            below: if on_walk { None } else { node.parent() },
+            anchor,
+            on_walk,
+            walk: ancestors.iter().rev(),
+        }
+    }
+}
+
+impl<'t> Iterator for Ancestors<'_, 't> {
+    type Item = Node<'t>;
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.on_walk {
+            return self.walk.next().copied();
+        }
+        let current = self.below?;
+        if current.id() == self.anchor.id() {
+            self.on_walk = true;
+        } else {
+            self.below = current.parent();
+        }
+        Some(current)
     }
 }
 

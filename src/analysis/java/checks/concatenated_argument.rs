@@ -2,7 +2,8 @@
 //! built with `+` from a string literal and a value that is not a constant, passed
 //! straight to the method that runs it.
 
-use super::{text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct ConcatenatedArgument {
@@ -33,8 +34,9 @@ impl Check for ConcatenatedArgument {
     fn values(&self) -> &'static [&'static str] {
         &["method"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(name) = node.child_by_field_name("name") else {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         let method = text_of(name, text);
@@ -42,7 +44,7 @@ impl Check for ConcatenatedArgument {
             return;
         }
         if !self.receivers.is_empty()
-            && !node.child_by_field_name("object").is_some_and(|o| {
+            && !node.child_by_field_id(fields().object).is_some_and(|o| {
                 let o = text_of(o, text);
                 self.receivers.iter().any(|r| o.ends_with(r))
             })
@@ -50,7 +52,7 @@ impl Check for ConcatenatedArgument {
             return;
         }
         let Some(first) = node
-            .child_by_field_name("arguments")
+            .child_by_field_id(fields().arguments)
             .and_then(|a| a.named_child(0))
         else {
             return;
@@ -69,7 +71,7 @@ fn operands(expr: Node, text: &str, literal: &mut bool, dynamic: &mut bool) {
     match expr.kind() {
         "binary_expression"
             if expr
-                .child_by_field_name("operator")
+                .child_by_field_id(fields().operator)
                 .is_some_and(|o| o.kind() == "+") =>
         {
             for side in ["left", "right"] {
@@ -88,7 +90,7 @@ fn operands(expr: Node, text: &str, literal: &mut bool, dynamic: &mut bool) {
         "identifier" if is_constant_name(text_of(expr, text)) => {}
         "field_access"
             if expr
-                .child_by_field_name("field")
+                .child_by_field_id(fields().field)
                 .is_some_and(|f| is_constant_name(text_of(f, text))) => {}
         _ => *dynamic = true,
     }

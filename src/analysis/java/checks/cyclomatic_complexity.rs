@@ -3,7 +3,8 @@
 //! per `if`, loop, `catch`, `case` label, `?:`, `&&` and `||`. Lambdas count
 //! towards their method; nested and anonymous classes' methods are their own.
 
-use super::{text_of, Check, Values};
+use super::super::kinds::{fields, kinds};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct CyclomaticComplexity {
@@ -21,8 +22,9 @@ impl Check for CyclomaticComplexity {
     fn values(&self) -> &'static [&'static str] {
         &["name", "complexity", "max"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(body) = node.child_by_field_name("body") else {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let Some(body) = node.child_by_field_id(super::super::kinds::fields().body) else {
             return;
         };
         // Most methods are simple: a cheap count of the tokens that could be
@@ -34,7 +36,7 @@ impl Check for CyclomaticComplexity {
         if complexity <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         emit(
@@ -49,23 +51,79 @@ impl Check for CyclomaticComplexity {
 }
 
 /// At least as many as the decision points in `code`: counts `?`, `&&`, `||` and
-/// the starts of `if`, `for`, `while`, `do`, `case` and `catch` anywhere,
-/// identifiers and comments included.
+/// the words `if`, `for`, `while`, `do`, `case` and `catch` outside comments
+/// and string, character and text-block literals (a keyword always stands
+/// alone as a word; an unclosed literal just ends the count early).
 fn decision_tokens_upper_bound(code: &[u8]) -> i64 {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let skip_past = |from: usize, end: &[u8]| {
+        code[from.min(code.len())..]
+            .windows(end.len())
+            .position(|w| w == end)
+            .map_or(code.len(), |p| from + p + end.len())
+    };
+    // Past the closing `quote`, honouring backslash escapes.
+    let skip_literal = |mut i: usize, quote: &[u8]| {
+        while i < code.len() {
+            if code[i] == b'\\' {
+                i += 2;
+            } else if code[i..].starts_with(quote) {
+                return i + quote.len();
+            } else {
+                i += 1;
+            }
+        }
+        code.len()
+    };
     let mut count = 0;
-    for (i, &b) in code.iter().enumerate() {
+    let mut i = 0;
+    while i < code.len() {
+        let b = code[i];
         let rest = &code[i + 1..];
-        count += match b {
-            b'?' => 1,
-            b'&' if rest.first() == Some(&b'&') => 1,
-            b'|' if rest.first() == Some(&b'|') => 1,
-            b'i' if rest.first() == Some(&b'f') => 1,
-            b'd' if rest.first() == Some(&b'o') => 1,
-            b'f' if rest.starts_with(b"or") => 1,
-            b'w' if rest.starts_with(b"hile") => 1,
-            b'c' if rest.starts_with(b"ase") || rest.starts_with(b"atch") => 1,
-            _ => 0,
-        };
+        match b {
+            b'/' if rest.first() == Some(&b'/') => {
+                i = skip_past(i, b"\n");
+                continue;
+            }
+            b'/' if rest.first() == Some(&b'*') => {
+                i = skip_past(i + 2, b"*/");
+                continue;
+            }
+            b'"' if rest.starts_with(b"\"\"") => {
+                i = skip_literal(i + 3, b"\"\"\"");
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = skip_literal(i + 1, &[b]);
+                continue;
+            }
+            // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
+            // operand.
+            b'?' if !matches!(
+                code[..i].iter().rev().find(|c| !c.is_ascii_whitespace()),
+                Some(b'<' | b',')
+            ) =>
+            {
+                count += 1
+            }
+            b'&' if rest.first() == Some(&b'&') => count += 1,
+            b'|' if rest.first() == Some(&b'|') => count += 1,
+            _ if is_word(b) => {
+                let start = i;
+                while i < code.len() && is_word(code[i]) {
+                    i += 1;
+                }
+                if matches!(
+                    &code[start..i],
+                    b"if" | b"do" | b"for" | b"while" | b"case" | b"catch"
+                ) {
+                    count += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
     }
     count
 }
@@ -75,21 +133,27 @@ fn decisions(body: Node) -> i64 {
     let mut count = 0;
     let mut cursor = body.walk();
     let mut depth = 0usize;
+    let k = kinds();
+    let counted = [
+        k.if_statement,
+        k.while_statement,
+        k.do_statement,
+        k.for_statement,
+        k.enhanced_for_statement,
+        k.ternary_expression,
+        k.catch_clause,
+        k.and,
+        k.or,
+    ];
     loop {
         let node = cursor.node();
-        count += match node.kind() {
-            "if_statement"
-            | "while_statement"
-            | "do_statement"
-            | "for_statement"
-            | "enhanced_for_statement"
-            | "ternary_expression"
-            | "catch_clause" => 1,
-            "switch_label" if node.child(0).is_some_and(|k| k.kind() == "case") => 1,
-            "&&" | "||" => 1,
-            _ => 0,
-        };
-        let enter = !matches!(node.kind(), "class_body" | "enum_body" | "interface_body");
+        let kind = node.kind_id();
+        if counted.contains(&kind)
+            || (kind == k.switch_label && node.child(0).is_some_and(|c| c.kind_id() == k.case))
+        {
+            count += 1;
+        }
+        let enter = kind != k.class_body && kind != k.enum_body && kind != k.interface_body;
         if enter && cursor.goto_first_child() {
             depth += 1;
             continue;

@@ -1,7 +1,8 @@
 //! `deprecated-without-javadoc`: `@Deprecated` on a declaration whose Javadoc has
 //! no `@deprecated` tag saying why and what to use instead.
 
-use super::{text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct DeprecatedWithoutJavadoc;
@@ -28,17 +29,18 @@ impl Check for DeprecatedWithoutJavadoc {
     fn values(&self) -> &'static [&'static str] {
         &[]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         if !node
-            .child_by_field_name("name")
+            .child_by_field_id(fields().name)
             .is_some_and(|n| matches!(text_of(n, text), "Deprecated" | "java.lang.Deprecated"))
         {
             return;
         }
-        let Some(declaration) = node
-            .parent()
+        let Some(declaration) = cx
+            .ancestor(0)
             .filter(|m| m.kind() == "modifiers")
-            .and_then(|m| m.parent())
+            .and(cx.ancestor(1))
             .filter(|d| DOCUMENTED.contains(&d.kind()))
         else {
             return;

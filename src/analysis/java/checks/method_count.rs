@@ -1,7 +1,8 @@
 //! `method-count`: a class, interface, enum or record body declaring more than
 //! `max` methods (its own, not those of nested or anonymous classes).
 
-use super::{text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MethodCount {
@@ -15,7 +16,8 @@ impl Check for MethodCount {
     fn values(&self) -> &'static [&'static str] {
         &["name", "count", "max"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         let mut cursor = node.walk();
         let mut count = 0i64;
         for member in node.named_children(&mut cursor) {
@@ -36,10 +38,10 @@ impl Check for MethodCount {
             return;
         }
         // Anonymous class bodies have no name: report the `new` expression.
-        let Some(owner) = node.parent() else {
+        let Some(owner) = cx.ancestor(0) else {
             return;
         };
-        let (target, name) = match owner.child_by_field_name("name") {
+        let (target, name) = match owner.child_by_field_id(fields().name) {
             Some(name) => (name, text_of(name, text).to_string()),
             None => (owner, "this anonymous class".to_string()),
         };

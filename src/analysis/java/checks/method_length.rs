@@ -2,7 +2,8 @@
 //! lines, counted like Checkstyle's `MethodLength` (from `{` to `}` inclusive,
 //! blank and comment lines included).
 
-use super::{Check, Values};
+use super::super::kinds::fields;
+use super::{Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MethodLength {
@@ -20,15 +21,16 @@ impl Check for MethodLength {
     fn values(&self) -> &'static [&'static str] {
         &["name", "lines", "max"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(body) = node.child_by_field_name("body") else {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let Some(body) = node.child_by_field_id(fields().body) else {
             return;
         };
         let lines = (body.end_position().row - body.start_position().row + 1) as i64;
         if lines <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         emit(

@@ -2,7 +2,8 @@
 //! default Java's lowerCamelCase), skipping `@Override` methods, whose name the
 //! supertype chose.
 
-use super::{has_annotation, text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{has_annotation, text_of, Check, Cx, Values};
 use regex::Regex;
 use tree_sitter::Node;
 
@@ -17,8 +18,9 @@ impl Check for MethodNaming {
     fn values(&self) -> &'static [&'static str] {
         &["name", "format"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(name) = node.child_by_field_name("name") else {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         let name_text = text_of(name, text);

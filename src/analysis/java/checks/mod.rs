@@ -9,6 +9,7 @@ mod magic_number;
 mod method_count;
 mod method_length;
 mod method_naming;
+mod nesting_depth;
 mod parameter_count;
 mod string_identity_comparison;
 mod switch_without_default;
@@ -18,6 +19,7 @@ mod unpaired_override;
 mod unused_import;
 mod wait_notify;
 
+use super::kinds::{fields, kinds};
 use crate::rules::{Params, Rule};
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
 use cyclomatic_complexity::CyclomaticComplexity;
@@ -26,6 +28,7 @@ use magic_number::MagicNumber;
 use method_count::MethodCount;
 use method_length::MethodLength;
 use method_naming::MethodNaming;
+use nesting_depth::NestingDepth;
 use parameter_count::ParameterCount;
 use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
@@ -43,7 +46,25 @@ pub trait Check: Send + Sync {
     fn kinds(&self) -> &'static [&'static str];
     /// Names of the values it passes to `emit`, for message validation.
     fn values(&self) -> &'static [&'static str];
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values));
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values));
+}
+
+/// What a check sees besides its node: the file's text and the node's
+/// ancestors from the walk (root first), so that no check climbs with
+/// `Node::parent`, which searches down from the root at every call.
+pub struct Cx<'a, 't> {
+    pub text: &'a str,
+    pub ancestors: &'a [Node<'t>],
+}
+
+impl<'t> Cx<'_, 't> {
+    /// The `n`th ancestor of the checked node: 0 is its parent.
+    pub fn ancestor(&self, n: usize) -> Option<Node<'t>> {
+        self.ancestors
+            .len()
+            .checked_sub(n + 1)
+            .map(|i| self.ancestors[i])
+    }
 }
 
 /// Every built-in check by name, for docs and errors.
@@ -57,6 +78,7 @@ pub const NAMES: &[&str] = &[
     "method-count",
     "method-length",
     "method-naming",
+    "nesting-depth",
     "parameter-count",
     "sql-concatenation",
     "string-identity-comparison",
@@ -108,6 +130,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         "method-naming" => Box::new(MethodNaming {
             format: format("format", "^[a-z][a-zA-Z0-9]*$")?,
         }),
+        "nesting-depth" => Box::new(NestingDepth { max: int("max")? }),
         "sql-concatenation" => Box::new(ConcatenatedArgument {
             methods: SQL_METHODS,
             receivers: &[],
@@ -144,15 +167,16 @@ pub(super) fn text_of<'a>(node: Node, text: &'a str) -> &'a str {
 }
 
 pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool {
+    let (k, f) = (kinds(), fields());
     let mut cursor = declaration.walk();
     let found = declaration
         .children(&mut cursor)
-        .filter(|c| c.kind() == "modifiers")
+        .filter(|c| c.kind_id() == k.modifiers)
         .any(|m| {
             let mut mc = m.walk();
             let found = m.named_children(&mut mc).any(|a| {
-                matches!(a.kind(), "marker_annotation" | "annotation")
-                    && a.child_by_field_name("name")
+                (a.kind_id() == k.marker_annotation || a.kind_id() == k.annotation)
+                    && a.child_by_field_id(f.name)
                         .is_some_and(|n| text_of(n, text) == name)
             });
             found
@@ -160,13 +184,11 @@ pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool 
     found
 }
 
-pub(super) fn parameters(declaration: Node) -> Vec<Node> {
-    let Some(params) = declaration.child_by_field_name("parameters") else {
-        return Vec::new();
-    };
-    let mut cursor = params.walk();
-    params
-        .named_children(&mut cursor)
-        .filter(|p| matches!(p.kind(), "formal_parameter" | "spread_parameter"))
-        .collect()
+pub(super) fn parameters(declaration: Node) -> impl Iterator<Item = Node> {
+    let k = kinds();
+    let params = declaration.child_by_field_id(fields().parameters);
+    let count = params.map_or(0, |p| p.named_child_count());
+    (0..count)
+        .filter_map(move |i| params.and_then(|p| p.named_child(i as u32)))
+        .filter(move |p| p.kind_id() == k.formal_parameter || p.kind_id() == k.spread_parameter)
 }

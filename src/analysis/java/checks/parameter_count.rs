@@ -1,6 +1,7 @@
 //! `parameter-count`: methods and constructors with more parameters than `max`.
 
-use super::{has_annotation, parameters, text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{has_annotation, parameters, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// Too many parameters on a method or constructor.
@@ -16,12 +17,13 @@ impl Check for ParameterCount {
     fn values(&self) -> &'static [&'static str] {
         &["name", "count", "max"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let count = parameters(node).len() as i64;
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let count = parameters(node).count() as i64;
         if count <= self.max || (self.ignore_overrides && has_annotation(node, text, "Override")) {
             return;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         emit(

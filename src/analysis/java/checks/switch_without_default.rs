@@ -1,6 +1,7 @@
 //! `switch-without-default`: a `switch` statement with no `default` label.
 
-use super::{text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// A `switch` statement with no `default` label. Like Checkstyle's
@@ -29,14 +30,15 @@ impl Check for SwitchWithoutDefault {
     fn values(&self) -> &'static [&'static str] {
         &[]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        if !node
-            .parent()
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        if !cx
+            .ancestor(0)
             .is_some_and(|p| STATEMENT_PARENTS.contains(&p.kind()))
         {
             return;
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.child_by_field_id(fields().body) else {
             return;
         };
         let mut cursor = body.walk();

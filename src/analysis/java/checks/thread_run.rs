@@ -1,8 +1,9 @@
 //! `thread-run`: `run()` called on a `Thread`, which runs the task on the
 //! calling thread instead of starting a new one.
 
+use super::super::kinds::fields;
 use super::types::declared_type;
-use super::{text_of, Check, Values};
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct ThreadRun;
@@ -18,33 +19,31 @@ impl Check for ThreadRun {
     fn values(&self) -> &'static [&'static str] {
         &["receiver"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         if node
-            .child_by_field_name("name")
+            .child_by_field_id(fields().name)
             .is_none_or(|n| text_of(n, text) != "run")
             || node
-                .child_by_field_name("arguments")
+                .child_by_field_id(fields().arguments)
                 .is_none_or(|a| a.named_child_count() > 0)
         {
             return;
         }
-        let Some(receiver) = node.child_by_field_name("object") else {
+        let Some(receiver) = node.child_by_field_id(fields().object) else {
             return;
         };
         let is_thread = match receiver.kind() {
             "object_creation_expression" => receiver
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .is_some_and(|t| is_thread_type(text_of(t, text))),
-            "identifier" => {
-                declared_type(receiver, text_of(receiver, text), text).is_some_and(|t| {
-                    match t.kind() {
-                        "object_creation_expression" => t
-                            .child_by_field_name("type")
-                            .is_some_and(|t| is_thread_type(text_of(t, text))),
-                        _ => is_thread_type(text_of(t, text)),
-                    }
-                })
-            }
+            "identifier" => declared_type(node, cx.ancestors, text_of(receiver, text), text)
+                .is_some_and(|t| match t.kind() {
+                    "object_creation_expression" => t
+                        .child_by_field_id(fields().type_)
+                        .is_some_and(|t| is_thread_type(text_of(t, text))),
+                    _ => is_thread_type(text_of(t, text)),
+                }),
             _ => false,
         };
         if is_thread {

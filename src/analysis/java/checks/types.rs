@@ -2,6 +2,7 @@
 //! of a local, parameter or field visible at a node. No imports, no inheritance:
 //! checks that use it accept missing what they cannot see.
 
+use super::super::kinds::{fields, kinds};
 use super::text_of;
 use tree_sitter::Node;
 
@@ -9,52 +10,66 @@ pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
     matches!(text_of(ty, text), "String" | "java.lang.String")
 }
 
-/// The type node of the innermost declaration of `name` visible at `at`: locals
-/// and parameters up to the enclosing class, then that class's fields, outwards.
-/// A `var` declaration resolves to its initialiser when that is a string literal.
-pub(super) fn declared_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+/// The type node of the innermost declaration of `name` visible at `at`, whose
+/// ancestors (root first) are `ancestors`: locals and parameters up to the
+/// enclosing class, then that class's fields, outwards. A `var` declaration
+/// resolves to its initialiser when that is a string literal.
+pub(super) fn declared_type<'t>(
+    at: Node<'t>,
+    ancestors: &[Node<'t>],
+    name: &str,
+    text: &str,
+) -> Option<Node<'t>> {
+    let (k, f) = (kinds(), fields());
     let mut child = at;
-    let mut current = at.parent();
-    while let Some(scope) = current {
-        match scope.kind() {
-            "block" | "constructor_body" | "switch_block_statement_group" | "program" => {
+    for &scope in ancestors.iter().rev() {
+        let id = scope.kind_id();
+        match () {
+            _ if id == k.block
+                || id == k.constructor_body
+                || id == k.switch_block_statement_group
+                || id == k.program =>
+            {
                 let mut cursor = scope.walk();
                 for stmt in scope.named_children(&mut cursor) {
                     if stmt.start_byte() >= child.start_byte() {
                         break;
                     }
-                    if stmt.kind() == "local_variable_declaration" {
+                    if stmt.kind_id() == k.local_variable_declaration {
                         if let Some(t) = declarator_type(stmt, name, text) {
                             return Some(t);
                         }
                     }
                 }
             }
-            "method_declaration" | "constructor_declaration" | "lambda_expression" => {
-                if let Some(params) = scope.child_by_field_name("parameters") {
+            _ if id == k.method_declaration
+                || id == k.constructor_declaration
+                || id == k.lambda_expression =>
+            {
+                if let Some(params) = scope.child_by_field_id(f.parameters) {
                     if let Some(t) = parameter_type(params, name, text) {
                         return t;
                     }
                 }
             }
-            "enhanced_for_statement"
-                if scope
-                    .child_by_field_name("name")
+            _ if id == k.enhanced_for_statement
+                && scope
+                    .child_by_field_id(f.name)
                     .is_some_and(|n| text_of(n, text) == name) =>
             {
-                return scope.child_by_field_name("type");
+                return scope.child_by_field_id(f.type_);
             }
-            "for_statement" => {
+            _ if id == k.for_statement => {
                 let mut cursor = scope.walk();
                 for init in scope.children_by_field_name("init", &mut cursor) {
-                    if init.kind() == "local_variable_declaration" {
+                    if init.kind_id() == k.local_variable_declaration {
                         if let Some(t) = declarator_type(init, name, text) {
                             return Some(t);
                         }
                     }
                 }
             }
-            "class_body" | "enum_body" | "interface_body" => {
+            _ if id == k.class_body || id == k.enum_body || id == k.interface_body => {
                 if let Some(t) = members_field_type(scope, name, text) {
                     return Some(t);
                 }
@@ -62,7 +77,6 @@ pub(super) fn declared_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<
             _ => {}
         }
         child = scope;
-        current = scope.parent();
     }
     None
 }
@@ -78,10 +92,10 @@ fn parameter_type<'t>(params: Node<'t>, name: &str, text: &str) -> Option<Option
         match p.kind() {
             "formal_parameter" | "spread_parameter" => {
                 let declared = p
-                    .child_by_field_name("name")
+                    .child_by_field_id(fields().name)
                     .or_else(|| last_named_identifier(p));
                 if declared.is_some_and(|n| text_of(n, text) == name) {
-                    return Some(p.child_by_field_name("type"));
+                    return Some(p.child_by_field_id(fields().type_));
                 }
             }
             "identifier" if text_of(p, text) == name => return Some(None),
@@ -97,21 +111,21 @@ fn last_named_identifier(node: Node) -> Option<Node> {
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "variable_declarator" || c.kind() == "identifier")
         .last();
-    found.map(|c| c.child_by_field_name("name").unwrap_or(c))
+    found.map(|c| c.child_by_field_id(fields().name).unwrap_or(c))
 }
 
 /// For `T a = …, b;` declaring `name`: `T`, or the literal for `var x = "…"`.
 fn declarator_type<'t>(declaration: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-    let ty = declaration.child_by_field_name("type")?;
+    let ty = declaration.child_by_field_id(fields().type_)?;
     let mut cursor = declaration.walk();
     let declarator = declaration
         .children_by_field_name("declarator", &mut cursor)
         .find(|d| {
-            d.child_by_field_name("name")
+            d.child_by_field_id(fields().name)
                 .is_some_and(|n| text_of(n, text) == name)
         })?;
     if text_of(ty, text) == "var" {
-        return declarator.child_by_field_name("value").or(Some(ty));
+        return declarator.child_by_field_id(fields().value).or(Some(ty));
     }
     Some(ty)
 }
@@ -125,14 +139,9 @@ fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node
     found
 }
 
-/// `this.name`: the field of the enclosing class.
-pub(super) fn field_type<'t>(at: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-    let mut current = at.parent();
-    while let Some(n) = current {
-        if n.kind() == "class_body" {
-            return members_field_type(n, name, text);
-        }
-        current = n.parent();
-    }
-    None
+/// `this.name`: the field of the class whose body is the innermost of `ancestors`.
+pub(super) fn field_type<'t>(ancestors: &[Node<'t>], name: &str, text: &str) -> Option<Node<'t>> {
+    let class_body = super::super::kinds::kinds().class_body;
+    let body = ancestors.iter().rev().find(|n| n.kind_id() == class_body)?;
+    members_field_type(*body, name, text)
 }

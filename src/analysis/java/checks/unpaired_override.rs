@@ -1,7 +1,8 @@
 //! `equals-without-hashcode` and `hashcode-without-equals`: a class body that
 //! overrides one half of the `equals`/`hashCode` contract but not the other.
 
-use super::{parameters, text_of, Check, Values};
+use super::super::kinds::{fields, kinds};
+use super::{parameters, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// `equals(Object)` without `hashCode()` in the same class body, or the reverse.
@@ -20,28 +21,32 @@ impl Check for UnpairedOverride {
     fn values(&self) -> &'static [&'static str] {
         &["class"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         let mut equals = None;
         let mut hash_code = None;
+        let (k, f) = (kinds(), fields());
         let mut cursor = node.walk();
         for member in node.named_children(&mut cursor) {
-            if member.kind() != "method_declaration" {
+            if member.kind_id() != k.method_declaration {
                 continue;
             }
-            let Some(name) = member.child_by_field_name("name") else {
+            let Some(name) = member.child_by_field_id(f.name) else {
                 continue;
             };
-            let params = parameters(member);
             match text_of(name, text) {
-                "equals"
-                    if params.len() == 1
-                        && params[0]
-                            .child_by_field_name("type")
-                            .is_some_and(|t| is_object_type(t, text)) =>
-                {
-                    equals = Some(name)
+                "equals" => {
+                    let mut params = parameters(member);
+                    if let (Some(only), None) = (params.next(), params.next()) {
+                        if only
+                            .child_by_field_id(f.type_)
+                            .is_some_and(|t| is_object_type(t, text))
+                        {
+                            equals = Some(name);
+                        }
+                    }
                 }
-                "hashCode" if params.is_empty() => hash_code = Some(name),
+                "hashCode" if parameters(member).next().is_none() => hash_code = Some(name),
                 _ => {}
             }
         }
@@ -50,9 +55,9 @@ impl Check for UnpairedOverride {
             (None, Some(h), false) => h,
             _ => return,
         };
-        let class = node
-            .parent()
-            .and_then(|p| p.child_by_field_name("name"))
+        let class = cx
+            .ancestor(0)
+            .and_then(|p| p.child_by_field_id(f.name))
             .map_or_else(
                 || "this anonymous class".to_string(),
                 |n| format!("`{}`", text_of(n, text)),

@@ -2,8 +2,7 @@
 //! uses, like Checkstyle's `UnusedImports` with its defaults: a reference in a Javadoc `{@link}`, `{@linkplain}`, `{@value}`, `@see`,
 //! `@throws` or `@exception` counts as a use.
 
-use super::{text_of, Check, Values};
-use std::collections::HashSet;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct UnusedImport;
@@ -15,16 +14,18 @@ impl Check for UnusedImport {
     fn values(&self) -> &'static [&'static str] {
         &["import"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
         let mut cursor = node.walk();
         let imports: Vec<Node> = node
             .named_children(&mut cursor)
             .filter(|c| c.kind() == "import_declaration")
             .collect();
-        let Some(last) = imports.last() else {
+        let Some(code_start) = imports.last().map(|last| last.end_byte()) else {
             return;
         };
-        let used = used_words(&text[last.end_byte()..]);
+        // The simple names the imports bring in; the scan below looks for those.
+        let mut names: Vec<(Node, &str, &str)> = Vec::with_capacity(imports.len());
         for import in imports {
             let mut c = import.walk();
             let parts: Vec<Node> = import.named_children(&mut c).collect();
@@ -39,19 +40,34 @@ impl Check for UnusedImport {
             };
             let path = text_of(*path, text);
             let name = path.rsplit_once('.').map_or(path, |(_, name)| name);
-            if used.contains(name) {
-                continue;
+            names.push((import, path, name));
+        }
+        let wanted: Vec<&str> = names.iter().map(|(_, _, name)| *name).collect();
+        let used = used_words(&text[code_start..], &wanted);
+        for ((import, path, _), used) in names.into_iter().zip(used) {
+            if !used {
+                emit(import, &[("import", path.to_string())]);
             }
-            emit(import, &[("import", path.to_string())]);
         }
     }
 }
 
-/// Identifiers in code (not in strings, character literals or comments), plus
-/// those in Javadoc references.
-fn used_words(code: &str) -> HashSet<&str> {
+/// Which of `wanted` occur as identifiers in code (not in strings, character
+/// literals or comments) or in Javadoc references. One pass that stops when
+/// all are found; no set of every word.
+fn used_words(code: &str, wanted: &[&str]) -> Vec<bool> {
+    let mut found = vec![false; wanted.len()];
+    let mut missing = wanted.len();
+    let mut mark = |word: &str| {
+        for (i, w) in wanted.iter().enumerate() {
+            if !found[i] && *w == word {
+                found[i] = true;
+                missing -= 1;
+            }
+        }
+        missing == 0
+    };
     let bytes = code.as_bytes();
-    let mut words = HashSet::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -59,8 +75,8 @@ fn used_words(code: &str) -> HashSet<&str> {
             i = find(bytes, i, b"\n");
         } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
             let end = find(bytes, i + 2, b"*/");
-            if bytes.get(i + 2) == Some(&b'*') {
-                javadoc_references(&code[i..end], &mut words);
+            if bytes.get(i + 2) == Some(&b'*') && javadoc_references(&code[i..end], &mut mark) {
+                break;
             }
             i = end;
         } else if bytes[i..].starts_with(b"\"\"\"") {
@@ -72,28 +88,31 @@ fn used_words(code: &str) -> HashSet<&str> {
             while i < bytes.len() && is_word_byte(bytes[i]) {
                 i += 1;
             }
-            words.insert(&code[start..i]);
+            if mark(&code[start..i]) {
+                break;
+            }
         } else {
             i += 1;
         }
     }
-    words
+    found
 }
 
 /// Words after the Javadoc tags that refer to types, up to the end of the
 /// reference (`{@link Map.Entry#get(Object)}` gives Map, Entry, get, Object).
-fn javadoc_references<'a>(comment: &'a str, words: &mut HashSet<&'a str>) {
-    for tag in [
-        "{@link ",
-        "{@linkplain ",
-        "{@value ",
-        "@see ",
-        "@throws ",
-        "@exception ",
-    ] {
-        let mut rest = comment;
-        while let Some(at) = rest.find(tag) {
-            rest = &rest[at + tag.len()..];
+/// Returns true, stopping early, when `mark` says every name is found.
+fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str) -> bool) -> bool {
+    // One pass over the `@`s: each tag is looked for where an `@` is.
+    for (at, _) in comment.match_indices('@') {
+        let inline = at > 0 && comment.as_bytes()[at - 1] == b'{';
+        let after = &comment[at..];
+        let tag = ["@link ", "@linkplain ", "@value "]
+            .into_iter()
+            .filter(|_| inline)
+            .chain(["@see ", "@throws ", "@exception "])
+            .find(|t| after.starts_with(t));
+        if let Some(tag) = tag {
+            let rest = &after[tag.len()..];
             let reference = rest.trim_start();
             let mut end = reference
                 .find(|c: char| c.is_whitespace() || c == '}')
@@ -105,14 +124,17 @@ fn javadoc_references<'a>(comment: &'a str, words: &mut HashSet<&'a str>) {
                 }
             }
             let reference = &reference[..end];
-            reference
+            for w in reference
                 .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
                 .filter(|w| !w.is_empty())
-                .for_each(|w| {
-                    words.insert(w);
-                });
+            {
+                if mark(w) {
+                    return true;
+                }
+            }
         }
     }
+    false
 }
 
 fn is_word_start(b: u8) -> bool {

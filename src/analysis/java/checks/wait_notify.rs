@@ -2,7 +2,8 @@
 //! called where no `synchronized` block or method of the same body of code holds
 //! a monitor.
 
-use super::{text_of, Check, Values};
+use super::super::kinds::fields;
+use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct WaitNotify;
@@ -14,20 +15,21 @@ impl Check for WaitNotify {
     fn values(&self) -> &'static [&'static str] {
         &["method"]
     }
-    fn check<'t>(&self, node: Node<'t>, text: &str, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(name) = node.child_by_field_name("name") else {
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
         let method = text_of(name, text);
         let args = node
-            .child_by_field_name("arguments")
+            .child_by_field_id(fields().arguments)
             .map_or(0, |a| a.named_child_count());
         let is_monitor_call = match method {
             "wait" => args <= 2,
             "notify" | "notifyAll" => args == 0,
             _ => false,
         };
-        if !is_monitor_call || holds_monitor(node, text) {
+        if !is_monitor_call || holds_monitor(cx.ancestors, text) {
             return;
         }
         emit(node, &[("method", method.to_string())]);
@@ -36,9 +38,8 @@ impl Check for WaitNotify {
 
 /// A `synchronized` block around the call, or a `synchronized` method, within the
 /// same body of code: a lambda or a class body in between runs elsewhere.
-fn holds_monitor(call: Node, text: &str) -> bool {
-    let mut current = call.parent();
-    while let Some(n) = current {
+fn holds_monitor(ancestors: &[Node], text: &str) -> bool {
+    for &n in ancestors.iter().rev() {
         match n.kind() {
             "synchronized_statement" => return true,
             "method_declaration" => {
@@ -52,7 +53,7 @@ fn holds_monitor(call: Node, text: &str) -> bool {
                 return found;
             }
             "lambda_expression" | "class_body" | "constructor_declaration" => return false,
-            _ => current = n.parent(),
+            _ => {}
         }
     }
     false

@@ -1,0 +1,148 @@
+//! Node kind ids and field ids of tree-sitter-java, resolved once. The walk and
+//! the built-in checks compare these numbers: `Node::kind()` measures and
+//! validates a C string at every call, and `child_by_field_name` searches the
+//! field names, both costly on a walk that visits every node.
+
+use std::sync::LazyLock;
+use tree_sitter::Language;
+
+macro_rules! ids {
+    ($name:ident, $lookup:ident, { $($field:ident = $text:literal,)* }) => {
+        pub(crate) struct $name {
+            $(pub $field: u16,)*
+        }
+        impl $name {
+            fn new(language: &Language) -> Self {
+                $name { $($field: $lookup(language, $text),)* }
+            }
+            /// Every (field, name) pair, for the test that each name resolves.
+            #[cfg(test)]
+            pub fn all(&self) -> Vec<(&'static str, u16)> {
+                vec![$(($text, self.$field),)*]
+            }
+        }
+    };
+}
+
+/// A kind's id: named kinds are plain words, anonymous ones (tokens) are not.
+fn kind(language: &Language, name: &str) -> u16 {
+    let named = name.starts_with(|c: char| c.is_ascii_lowercase()) && !KEYWORDS.contains(&name);
+    language.id_for_node_kind(name, named)
+}
+
+fn field(language: &Language, name: &str) -> u16 {
+    language.field_id_for_name(name).map_or(0, |id| id.get())
+}
+
+/// Anonymous tokens spelled like words.
+const KEYWORDS: &[&str] = &["case", "default", "final", "synchronized", "static"];
+
+ids!(Kinds, kind, {
+    annotation = "annotation",
+    argument_list = "argument_list",
+    array_creation_expression = "array_creation_expression",
+    array_initializer = "array_initializer",
+    binary_expression = "binary_expression",
+    block = "block",
+    block_comment = "block_comment",
+    case = "case",
+    cast_expression = "cast_expression",
+    catch_clause = "catch_clause",
+    class_body = "class_body",
+    constant_declaration = "constant_declaration",
+    constructor_body = "constructor_body",
+    constructor_declaration = "constructor_declaration",
+    decimal_floating_point_literal = "decimal_floating_point_literal",
+    decimal_integer_literal = "decimal_integer_literal",
+    dimensions_expr = "dimensions_expr",
+    do_statement = "do_statement",
+    enhanced_for_statement = "enhanced_for_statement",
+    enum_body = "enum_body",
+    enum_constant = "enum_constant",
+    annotation_type_element_declaration = "annotation_type_element_declaration",
+    annotation_type_body = "annotation_type_body",
+    final_ = "final",
+    for_statement = "for_statement",
+    formal_parameter = "formal_parameter",
+    hex_floating_point_literal = "hex_floating_point_literal",
+    if_statement = "if_statement",
+    interface_body = "interface_body",
+    lambda_expression = "lambda_expression",
+    line_comment = "line_comment",
+    local_variable_declaration = "local_variable_declaration",
+    marker_annotation = "marker_annotation",
+    method_declaration = "method_declaration",
+    method_invocation = "method_invocation",
+    modifiers = "modifiers",
+    object_creation_expression = "object_creation_expression",
+    octal_integer_literal = "octal_integer_literal",
+    parenthesized_expression = "parenthesized_expression",
+    program = "program",
+    spread_parameter = "spread_parameter",
+    string_fragment = "string_fragment",
+    switch_block_statement_group = "switch_block_statement_group",
+    switch_expression = "switch_expression",
+    switch_label = "switch_label",
+    try_statement = "try_statement",
+    try_with_resources_statement = "try_with_resources_statement",
+    ternary_expression = "ternary_expression",
+    unary_expression = "unary_expression",
+    variable_declarator = "variable_declarator",
+    while_statement = "while_statement",
+    and = "&&",
+    or = "||",
+    minus = "-",
+    eq = "==",
+    ne = "!=",
+});
+
+ids!(Fields, field, {
+    alternative = "alternative",
+    arguments = "arguments",
+    body = "body",
+    field = "field",
+    object = "object",
+    value = "value",
+    left = "left",
+    name = "name",
+    operator = "operator",
+    parameters = "parameters",
+    right = "right",
+    type_ = "type",
+});
+
+static KINDS: LazyLock<Kinds> = LazyLock::new(|| Kinds::new(&tree_sitter_java::LANGUAGE.into()));
+static FIELDS: LazyLock<Fields> = LazyLock::new(|| Fields::new(&tree_sitter_java::LANGUAGE.into()));
+
+pub(crate) fn kinds() -> &'static Kinds {
+    &KINDS
+}
+
+pub(crate) fn fields() -> &'static Fields {
+    &FIELDS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_and_field_name_resolves_to_its_only_id() {
+        let language: Language = tree_sitter_java::LANGUAGE.into();
+        for (name, id) in kinds().all() {
+            assert_ne!(id, 0, "unknown kind {name}");
+            assert_eq!(language.node_kind_for_id(id), Some(name));
+            let same: Vec<u16> = (0..language.node_kind_count() as u16)
+                .filter(|&i| {
+                    language.node_kind_is_visible(i)
+                        && language.node_kind_for_id(i) == Some(name)
+                        && language.node_kind_is_named(i) == language.node_kind_is_named(id)
+                })
+                .collect();
+            assert_eq!(same, [id], "kind {name} has several ids");
+        }
+        for (name, id) in fields().all() {
+            assert_ne!(id, 0, "unknown field {name}");
+        }
+    }
+}
