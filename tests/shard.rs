@@ -4,76 +4,13 @@
 //! merged verdict must equal one unsharded run's; parts that do not belong together
 //! exit 2 and say why.
 
+mod support;
+
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/java-sample")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The sample on `main`, its pull request on `feature`, JaCoCo's report where Maven
-/// writes it.
-fn pull_request() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    copy_dir(&sample().join("src"), &root.join("src"));
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "base"]);
-    git(root, &["checkout", "-q", "-b", "feature"]);
-    git(
-        root,
-        &[
-            "apply",
-            sample().join("pr-change/feature.patch").to_str().unwrap(),
-        ],
-    );
-    git(root, &["commit", "-q", "-am", "feature"]);
-    let report_dir = root.join("target/site/jacoco");
-    fs::create_dir_all(&report_dir).unwrap();
-    fs::copy(
-        sample().join("pr-change/jacoco.xml"),
-        report_dir.join("jacoco.xml"),
-    )
-    .unwrap();
-    tmp
-}
+use support::{git, sample_pull_request};
 
 fn gate(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gate"))
@@ -143,7 +80,7 @@ fn merge(root: &Path, parts: &[String], extra: &[&str]) -> Output {
 
 #[test]
 fn four_shards_merged_equal_one_unsharded_run() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     let parts_dir = tempfile::tempdir().unwrap();
     // A new file with a new finding, so that `new` and the issue condition count too.
@@ -195,7 +132,7 @@ fn four_shards_merged_equal_one_unsharded_run() {
 
 #[test]
 fn coverage_only_parts_join_the_merge() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     let dir = tempfile::tempdir().unwrap();
     let want = json(&gate(
@@ -252,7 +189,7 @@ fn refused(root: &Path, parts: &[String], needles: &[&str]) {
 
 #[test]
 fn a_missing_shard_is_named() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let mut parts = shards(repo.path(), dir.path(), 4);
     parts.remove(2);
@@ -261,7 +198,7 @@ fn a_missing_shard_is_named() {
 
 #[test]
 fn a_duplicate_shard_is_named() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let mut parts = shards(repo.path(), dir.path(), 3);
     let copy = dir.path().join("copy-of-p2.json");
@@ -276,7 +213,7 @@ fn a_duplicate_shard_is_named() {
 
 #[test]
 fn shards_of_another_count_are_refused() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let mut parts = shards(repo.path(), dir.path(), 2);
     let other = dir.path().join("other.json");
@@ -294,7 +231,7 @@ fn shards_of_another_count_are_refused() {
 
 #[test]
 fn parts_of_different_commits_are_refused() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("old.json");
@@ -314,7 +251,7 @@ fn parts_of_different_commits_are_refused() {
 
 #[test]
 fn parts_of_different_configurations_are_refused() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("a.json");
@@ -338,7 +275,7 @@ fn parts_of_different_configurations_are_refused() {
 
 #[test]
 fn a_corrupt_partial_is_refused() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let parts = shards(repo.path(), dir.path(), 2);
     let text = fs::read_to_string(&parts[1]).unwrap();
@@ -374,7 +311,7 @@ fn a_corrupt_partial_is_refused() {
 
 #[test]
 fn a_partial_run_takes_no_verdict_options() {
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let out = gate(
         repo.path(),
         &[
@@ -404,7 +341,7 @@ fn a_partial_run_takes_no_verdict_options() {
 fn merge_accepts_parts_of_another_commit_with_the_same_tree() {
     // Jenkins merges a pull request into its target on every agent: the same code
     // under merge commits with different hashes.
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("a.json");
@@ -463,7 +400,7 @@ fn the_ci_examples_call_gate_as_it_is() {
         "{all:?}"
     );
     // Each partial command runs on the pull request and writes its part.
-    let repo = pull_request();
+    let repo = sample_pull_request(|_| {});
     let root = repo.path();
     for shard in 1..=4 {
         for command in example_commands(shard)
