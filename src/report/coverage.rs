@@ -35,7 +35,7 @@ pub fn text(
             .unwrap_or_default();
         writeln!(
             out,
-            "{}{name}: {:?}",
+            "{}{name}: {}",
             relative(&report.path, root),
             report.format
         )?;
