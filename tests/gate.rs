@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-use support::{copy_dir, git, sample, sample_pull_request};
+use support::{copy_dir, coverage_json, git, sample, sample_pull_request};
 
 fn gate(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gate"))
@@ -399,24 +399,7 @@ fn a_github_pull_request_event_names_the_base() {
 
 #[test]
 fn gate_coverage_prints_the_reports_figures() {
-    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args([
-            "coverage",
-            sample().to_str().unwrap(),
-            "--coverage",
-            "jacoco.xml",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = coverage_json(&sample(), "jacoco.xml");
     let totals: Value =
         serde_json::from_str(&fs::read_to_string(sample().join("jacoco.expected.json")).unwrap())
             .unwrap();

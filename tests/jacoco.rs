@@ -6,11 +6,14 @@
 //!
 //! Needs Debian's `default-jdk libjacoco-java junit4` (`.ci/run` installs them).
 
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
+use support::coverage_json;
 
 const KINDS: [&str; 5] = ["INSTRUCTION", "BRANCH", "LINE", "COMPLEXITY", "METHOD"];
 
@@ -62,29 +65,8 @@ fn from_gate(report: &Value) -> ByClass {
     out
 }
 
-fn gate_coverage(root: &Path, report: &str) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args([
-            "coverage",
-            root.to_str().unwrap(),
-            "--coverage",
-            report,
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 fn assert_matches_csv(root: &Path, xml: &str, csv: &str) {
-    let coverage = gate_coverage(root, xml);
+    let coverage = coverage_json(root, xml);
     assert!(
         coverage["unmapped"].as_array().unwrap().is_empty(),
         "{}",

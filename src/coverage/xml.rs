@@ -76,26 +76,11 @@ impl<R: BufRead> XmlReader<R> {
                 .reader
                 .read_event_into(&mut xml.buf)
                 .map_err(|e| read_error(cx, xml.reader.error_position(), e))?;
+            let empty = matches!(event, Event::Empty(_));
             match event {
-                Event::Start(e) => {
+                Event::Start(e) | Event::Empty(e) => {
                     let element = e.into_owned();
-                    return Ok((
-                        xml,
-                        Root {
-                            element,
-                            empty: false,
-                        },
-                    ));
-                }
-                Event::Empty(e) => {
-                    let element = e.into_owned();
-                    return Ok((
-                        xml,
-                        Root {
-                            element,
-                            empty: true,
-                        },
-                    ));
+                    return Ok((xml, Root { element, empty }));
                 }
                 Event::Decl(decl) => {
                     if let Some(encoding) = decl.encoding() {

@@ -95,6 +95,28 @@ pub fn sample_pull_request(extra: impl FnOnce(&Path)) -> tempfile::TempDir {
     tmp
 }
 
+/// `gate coverage ROOT --coverage REPORT --format json`, which must succeed.
+pub fn coverage_json(root: &Path, report: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args([
+            "coverage",
+            root.to_str().unwrap(),
+            "--coverage",
+            report,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 const RULES: &str = "[rules]\nonly = [\"system-out-print\", \"empty-catch-block\"]\n\n";
 
 /// A pull request: `main` has a clean class; the head adds `Noisy.java` with
