@@ -29,8 +29,8 @@ def findings(tool, path):
         return found, errors
     if tool == "gate":
         r = json.load(open(path))
-        found = [(f["rule"], f["path"], f["line"]) for f in r["findings"]]
-        errors = sum(1 for d in r.get("diagnostics", []) if d.get("path"))
+        found = [(f["rule"], f["location"]["path"], f["location"]["start_line"]) for f in r["findings"]]
+        errors = sum(1 for d in r["diagnostics"] if d.get("path"))
     elif tool == "pmd":
         pat = re.compile(r"^(.*?\.java):(\d+):\t(\w+):\t")
         for line in open(path, errors="replace"):
@@ -68,7 +68,8 @@ def timing(work, name):
             for r in json.load(open(os.path.join(work, fn)))["results"]:
                 res[r["command"]] = r
     r = res[name]
-    mem = open(os.path.join(work, "out", name + ".time")).read().split()
+    # `time` puts "Command exited with non-zero status N" first when a tool finds problems.
+    mem = open(os.path.join(work, "out", name + ".time")).read().splitlines()[-1].split()
     return {
         "median": statistics.median(r["times"]), "min": min(r["times"]), "max": max(r["times"]),
         "cpu": r["user"] + r["system"], "rss_mb": int(mem[3]) / 1024, "runs": len(r["times"]),
