@@ -222,13 +222,16 @@ impl Analyzer {
         FileResult::Done {
             findings: self.findings(file, text, report),
             diagnostics,
-            lines: text.lines().count() as u64,
+            lines: line_count(text),
         }
     }
 
     /// Turns hits into findings: character columns, suppressions, fingerprints.
     fn findings(&self, file: &SourceFile, text: &str, report: FileReport) -> Vec<Finding> {
         let mut hits = report.hits;
+        if hits.is_empty() {
+            return Vec::new();
+        }
         hits.sort_by_key(|h| (h.start, h.end, h.rule));
         hits.dedup_by_key(|h| (h.start, h.end, h.rule));
         let lines: Vec<&str> = text.lines().collect();
@@ -302,9 +305,23 @@ pub fn fingerprint(rule: &str, path: &str, normalised_line: &str, occurrence: us
     format!("{hash:016x}")
 }
 
+/// What `str::lines().count()` says, from a byte count that the compiler
+/// vectorises: the char-by-char `lines` iterator was 1-2 % of a parse-only run.
+fn line_count(text: &str) -> u64 {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count() as u64;
+    newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_count_is_what_lines_counts() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "x\n\ny"] {
+            assert_eq!(line_count(text), text.lines().count() as u64, "{text:?}");
+        }
+    }
 
     #[test]
     fn fingerprint_ignores_position_but_not_content() {
