@@ -135,7 +135,7 @@ def catalog(work):
     counts = {}
     for name, tool in (("rules-all", "gate"), ("pmd-quickstart", "pmd")):
         found, _ = findings(tool, os.path.join(work, "out", name + ".out"))
-        counts[name] = (len(set(found)), len({r for r, _, _ in found}))
+        counts[name] = (len(found), len({r for r, _, _ in found}))
     out = ["| run | wall median s | min–max s | CPU s | peak MB | ratio | findings (rules that fired) |",
            "|---|---|---|---|---|---|---|"]
     for name, label, base in rows:
@@ -160,6 +160,8 @@ def catalog(work):
 def scaling(work):
     sizes = sorted(int(m.group(1)) for fn in os.listdir(os.path.join(work, "out"))
                    if (m := re.match(r"scale-(\d+)x\.time$", fn)))
+    if len(sizes) < 2:
+        sys.exit("scaling: fewer than two corpus sizes were timed")
     out = ["| corpus | lines | wall median s | min–max s | CPU s | peak MB | ÷ previous size | lines/s |",
            "|---|---|---|---|---|---|---|---|"]
     prev, worst = None, 0.0
