@@ -57,9 +57,13 @@ def load_pmd(path, root):
 def load_checkstyle(path, root):
     pat = re.compile(r"^\[(WARN|ERROR|INFO)\] (.*?\.java):(\d+)(?::\d+)?: (.*) \[(\w+)\]$")
     out, broken = [], set()
+    # A file Checkstyle cannot parse: "[ERROR] path:1: Got an exception - …" (no rule id).
+    crash = re.compile(r"^\[ERROR\] (.*?\.java):\d+: Got an exception")
     for line in open(path, errors="replace"):
         m = pat.match(line.rstrip("\n"))
         if not m:
+            if c := crash.match(line):
+                broken.add(rel(c.group(1), root))
             continue
         if m.group(5) == "Checker" or m.group(1) == "ERROR":
             broken.add(rel(m.group(2), root))
