@@ -31,7 +31,7 @@ PAIRS = [
     ("finalize-overridden", "checkstyle", "NoFinalizer", None),
     ("magic-number", "checkstyle", "MagicNumber", None),
     ("method-too-long", "checkstyle", "MethodLength", None),
-    ("too-many-methods", "checkstyle", "MethodCount", None),
+    ("too-many-methods", "checkstyle", "MethodCount", "^Total number"),
     ("cyclomatic-complexity", "checkstyle", "CyclomaticComplexity", None),
     ("unused-import", "checkstyle", "UnusedImports", None),
     ("method-naming-convention", "checkstyle", "MethodName", None),
