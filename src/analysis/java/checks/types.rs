@@ -6,6 +6,12 @@ use super::super::kinds::{fields, kinds};
 use super::text_of;
 use tree_sitter::Node;
 
+/// Whether `node` is a type, not the initialiser `declared_type` gives for `var`.
+pub(super) fn is_type(node: Node) -> bool {
+    let kind = node.kind();
+    kind.ends_with("_type") || kind.ends_with("type_identifier")
+}
+
 pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
     matches!(text_of(ty, text), "String" | "java.lang.String")
 }
