@@ -10,8 +10,7 @@ use tree_sitter::Node;
 pub(super) struct CatchOnlyRethrows;
 
 /// Direct superclasses of common JDK exceptions, to see whether a later catch
-/// is broader. Other names ending in `Error` are taken as `Error`s and the rest
-/// as `Exception`s.
+/// is broader.
 const PARENTS: &[(&str, &str)] = &[
     ("Exception", "Throwable"),
     ("Error", "Throwable"),
@@ -129,19 +128,21 @@ fn caught_types<'a>(param: Node, text: &'a str) -> Vec<&'a str> {
     names
 }
 
-/// Whether `broader` is `caught` or one of its superclasses, as far as
-/// `PARENTS` tells.
+/// Whether `broader` may be `caught` or one of its superclasses. Up the chain
+/// that `PARENTS` knows, exactly; past it, a class may extend any class that
+/// `PARENTS` names as a parent (an `…Error` only `Error`), but not a leaf
+/// class such as `ShortBufferException`.
 fn may_be_supertype(broader: &str, caught: &str) -> bool {
     let mut current = caught;
     loop {
         if current == broader {
             return true;
         }
-        current = match PARENTS.iter().find(|(c, _)| *c == current) {
-            Some((_, parent)) => parent,
+        match PARENTS.iter().find(|(c, _)| *c == current) {
+            Some((_, parent)) => current = parent,
             None if current == "Throwable" => return false,
-            None if current.ends_with("Error") => "Error",
-            None => "Exception",
-        };
+            None if current.ends_with("Error") => return matches!(broader, "Error" | "Throwable"),
+            None => return broader != "Error" && PARENTS.iter().any(|(_, p)| *p == broader),
+        }
     }
 }

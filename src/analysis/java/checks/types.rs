@@ -12,10 +12,6 @@ pub(super) fn is_type(node: Node) -> bool {
     kind.ends_with("_type") || kind.ends_with("type_identifier")
 }
 
-pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
-    matches!(text_of(ty, text), "String" | "java.lang.String")
-}
-
 /// The type node of the innermost declaration of `name` visible at `at`, whose
 /// ancestors (root first) are `ancestors`: locals and parameters up to the
 /// enclosing class, then that class's fields, outwards. A `var` declaration
