@@ -54,7 +54,6 @@ ids!(Kinds, kind, {
     constructor_declaration = "constructor_declaration",
     decimal_floating_point_literal = "decimal_floating_point_literal",
     decimal_integer_literal = "decimal_integer_literal",
-    dimensions_expr = "dimensions_expr",
     do_statement = "do_statement",
     enhanced_for_statement = "enhanced_for_statement",
     enum_body = "enum_body",
