@@ -129,9 +129,9 @@ fn caught_types<'a>(param: Node, text: &'a str) -> Vec<&'a str> {
 }
 
 /// Whether `broader` may be `caught` or one of its superclasses. Up the chain
-/// that `PARENTS` knows, exactly; past it, a class may extend any class that
-/// `PARENTS` names as a parent (an `…Error` only `Error`), but not a leaf
-/// class such as `ShortBufferException`.
+/// that `PARENTS` knows, exactly; past it, a class may extend any exception
+/// class `PARENTS` names (an `…Error` only `Error`), but not one it does not
+/// know, such as `ShortBufferException`.
 fn may_be_supertype(broader: &str, caught: &str) -> bool {
     let mut current = caught;
     loop {
@@ -142,7 +142,10 @@ fn may_be_supertype(broader: &str, caught: &str) -> bool {
             Some((_, parent)) => current = parent,
             None if current == "Throwable" => return false,
             None if current.ends_with("Error") => return matches!(broader, "Error" | "Throwable"),
-            None => return broader != "Error" && PARENTS.iter().any(|(_, p)| *p == broader),
+            None => {
+                return broader != "Error"
+                    && PARENTS.iter().any(|(c, p)| *c == broader || *p == broader)
+            }
         }
     }
 }
