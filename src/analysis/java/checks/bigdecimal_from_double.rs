@@ -11,9 +11,32 @@ pub(super) struct BigDecimalFromDouble;
 
 /// `Math`/`StrictMath` methods that return a `double` whatever their arguments.
 const MATH_DOUBLES: &[&str] = &[
-    "sqrt", "cbrt", "pow", "exp", "expm1", "log", "log10", "log1p", "random", "sin", "cos",
-    "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "hypot", "floor", "ceil",
-    "rint", "toRadians", "toDegrees", "IEEEremainder",
+    "sqrt",
+    "cbrt",
+    "pow",
+    "exp",
+    "expm1",
+    "log",
+    "log10",
+    "log1p",
+    "random",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "hypot",
+    "floor",
+    "ceil",
+    "rint",
+    "toRadians",
+    "toDegrees",
+    "IEEEremainder",
 ];
 
 impl Check for BigDecimalFromDouble {
@@ -60,9 +83,7 @@ fn is_floating<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str, dept
     let floating = |e: Option<Node<'t>>| e.is_some_and(|e| is_floating(e, at, text, depth));
     let declared = |ty: Option<Node<'t>>| match ty {
         // `var x = …`: the initialiser stands for the type.
-        Some(t) if is_type(t) => {
-            is_floating_type(text_of(t, text))
-        }
+        Some(t) if is_type(t) => is_floating_type(text_of(t, text)),
         Some(init) => depth < 4 && is_floating(init, at, text, depth + 1),
         None => false,
     };
@@ -102,9 +123,10 @@ fn is_floating<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str, dept
             "field_access" => {
                 expr.child_by_field_id(f.object)
                     .is_some_and(|o| o.kind() == "this")
-                    && declared(expr.child_by_field_id(f.field).and_then(|n| {
-                        field_type(at.1, text_of(n, text), text)
-                    }))
+                    && declared(
+                        expr.child_by_field_id(f.field)
+                            .and_then(|n| field_type(at.1, text_of(n, text), text)),
+                    )
             }
             _ => false,
         },

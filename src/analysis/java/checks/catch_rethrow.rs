@@ -24,8 +24,14 @@ const PARENTS: &[(&str, &str)] = &[
     ("SecurityException", "RuntimeException"),
     ("UnsupportedOperationException", "RuntimeException"),
     ("IndexOutOfBoundsException", "RuntimeException"),
-    ("ArrayIndexOutOfBoundsException", "IndexOutOfBoundsException"),
-    ("StringIndexOutOfBoundsException", "IndexOutOfBoundsException"),
+    (
+        "ArrayIndexOutOfBoundsException",
+        "IndexOutOfBoundsException",
+    ),
+    (
+        "StringIndexOutOfBoundsException",
+        "IndexOutOfBoundsException",
+    ),
     ("NoSuchElementException", "RuntimeException"),
     ("ConcurrentModificationException", "RuntimeException"),
     ("UncheckedIOException", "RuntimeException"),

@@ -33,12 +33,17 @@ impl Check for CyclomaticComplexity {
             (node.named_child(0), None)
         } else if node.kind_id() == k.block {
             // Only an instance initialiser: a block right in a class body.
-            if cx.ancestor(0).is_none_or(|p| p.kind_id() != k.class_body && p.kind_id() != k.enum_body_declarations) {
+            if cx.ancestor(0).is_none_or(|p| {
+                p.kind_id() != k.class_body && p.kind_id() != k.enum_body_declarations
+            }) {
                 return;
             }
             (Some(node), None)
         } else {
-            (node.child_by_field_id(fields().body), node.child_by_field_id(fields().name))
+            (
+                node.child_by_field_id(fields().body),
+                node.child_by_field_id(fields().name),
+            )
         };
         let Some(body) = body else {
             return;

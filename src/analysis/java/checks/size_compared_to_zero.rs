@@ -12,18 +12,62 @@ pub(super) struct SizeComparedToZero;
 
 /// `java.util` (and `java.util.concurrent`) types that have `isEmpty()`.
 const COLLECTIONS: &[&str] = &[
-    "Collection", "List", "Set", "Map", "Queue", "Deque", "SortedSet", "NavigableSet",
-    "SortedMap", "NavigableMap", "SequencedCollection", "SequencedSet", "SequencedMap",
-    "ArrayList", "LinkedList", "HashSet", "LinkedHashSet", "TreeSet", "HashMap",
-    "LinkedHashMap", "TreeMap", "Hashtable", "Properties", "Vector", "Stack", "ArrayDeque",
-    "PriorityQueue", "EnumSet", "EnumMap", "IdentityHashMap", "WeakHashMap",
-    "AbstractCollection", "AbstractList", "AbstractSequentialList", "AbstractSet",
-    "AbstractMap", "AbstractQueue", "ConcurrentMap", "ConcurrentNavigableMap",
-    "ConcurrentHashMap", "ConcurrentSkipListMap", "ConcurrentSkipListSet",
-    "CopyOnWriteArrayList", "CopyOnWriteArraySet", "BlockingQueue", "BlockingDeque",
-    "TransferQueue", "ArrayBlockingQueue", "LinkedBlockingQueue", "LinkedBlockingDeque",
-    "LinkedTransferQueue", "PriorityBlockingQueue", "DelayQueue", "SynchronousQueue",
-    "ConcurrentLinkedQueue", "ConcurrentLinkedDeque",
+    "Collection",
+    "List",
+    "Set",
+    "Map",
+    "Queue",
+    "Deque",
+    "SortedSet",
+    "NavigableSet",
+    "SortedMap",
+    "NavigableMap",
+    "SequencedCollection",
+    "SequencedSet",
+    "SequencedMap",
+    "ArrayList",
+    "LinkedList",
+    "HashSet",
+    "LinkedHashSet",
+    "TreeSet",
+    "HashMap",
+    "LinkedHashMap",
+    "TreeMap",
+    "Hashtable",
+    "Properties",
+    "Vector",
+    "Stack",
+    "ArrayDeque",
+    "PriorityQueue",
+    "EnumSet",
+    "EnumMap",
+    "IdentityHashMap",
+    "WeakHashMap",
+    "AbstractCollection",
+    "AbstractList",
+    "AbstractSequentialList",
+    "AbstractSet",
+    "AbstractMap",
+    "AbstractQueue",
+    "ConcurrentMap",
+    "ConcurrentNavigableMap",
+    "ConcurrentHashMap",
+    "ConcurrentSkipListMap",
+    "ConcurrentSkipListSet",
+    "CopyOnWriteArrayList",
+    "CopyOnWriteArraySet",
+    "BlockingQueue",
+    "BlockingDeque",
+    "TransferQueue",
+    "ArrayBlockingQueue",
+    "LinkedBlockingQueue",
+    "LinkedBlockingDeque",
+    "LinkedTransferQueue",
+    "PriorityBlockingQueue",
+    "DelayQueue",
+    "SynchronousQueue",
+    "ConcurrentLinkedQueue",
+    "ConcurrentLinkedDeque",
 ];
 
 impl Check for SizeComparedToZero {
@@ -58,10 +102,11 @@ impl Check for SizeComparedToZero {
         } else {
             return;
         };
-        let means_empty = match (op, n.kind_id() == k.decimal_integer_literal, text_of(n, text)) {
-            ("==" | "!=" | ">" | "<=", true, "0") | ("<" | ">=", true, "1") => true,
-            _ => false,
-        };
+        let means_empty = n.kind_id() == k.decimal_integer_literal
+            && matches!(
+                (op, text_of(n, text)),
+                ("==" | "!=" | ">" | "<=", "0") | ("<" | ">=", "1")
+            );
         if !means_empty
             || call
                 .child_by_field_id(f.name)

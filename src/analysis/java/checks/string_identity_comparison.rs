@@ -127,9 +127,8 @@ fn evidence<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str, depth: 
         Some(init) if depth < 4 => evidence(init, at, text, depth + 1),
         _ => Evidence::Unknown,
     };
-    let is_string = |e: Option<Node<'t>>| {
-        e.is_some_and(|e| evidence(e, at, text, depth) == Evidence::String)
-    };
+    let is_string =
+        |e: Option<Node<'t>>| e.is_some_and(|e| evidence(e, at, text, depth) == Evidence::String);
     match expr.kind() {
         "string_literal" => Evidence::String,
         "parenthesized_expression" => expr
@@ -150,19 +149,25 @@ fn evidence<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str, depth: 
             )
         }
         // `names[i]`: the element type of an array declared in the file.
-        "array_access" => match expr.child_by_field_name("array").filter(|a| a.kind() == "identifier")
+        "array_access" => match expr
+            .child_by_field_name("array")
+            .filter(|a| a.kind() == "identifier")
         {
             Some(array) => match declared_type(at.0, at.1, text_of(array, text), text) {
                 Some(t) if is_type(t) => {
                     let ty = text_of(t, text);
-                    ty.strip_suffix("[]").map_or(Evidence::Unknown, |e| of_type(e.trim_end()))
+                    ty.strip_suffix("[]")
+                        .map_or(Evidence::Unknown, |e| of_type(e.trim_end()))
                 }
                 _ => Evidence::Unknown,
             },
             None => Evidence::Unknown,
         },
         "method_invocation" => {
-            let Some(name) = expr.child_by_field_id(fields().name).map(|n| text_of(n, text)) else {
+            let Some(name) = expr
+                .child_by_field_id(fields().name)
+                .map(|n| text_of(n, text))
+            else {
                 return Evidence::Unknown;
             };
             let object = expr.child_by_field_id(fields().object);

@@ -131,20 +131,28 @@ fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str) -> bool) -> bool
             continue;
         };
         // The reference may start on the next line, after its leading `*`.
-        let reference = after[tag.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+        let reference =
+            after[tag.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == '*');
         // Inline: up to the `}`; block: up to the end of a parameter list, or a space.
         let end = if inline {
             reference.find('}')
-        } else if reference.split_whitespace().next().is_some_and(|w| w.contains('(')) {
+        } else if reference
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.contains('('))
+        {
             reference.find(')').map(|close| close + 1)
         } else {
             reference.find(char::is_whitespace)
         };
         let reference = &reference[..end.unwrap_or(reference.len())];
         let first = reference.split(|c: char| !is_name(c)).next();
-        let arguments = reference
-            .match_indices(['(', ','])
-            .filter_map(|(i, _)| reference[i + 1..].trim_start().split(|c: char| !is_name(c)).next());
+        let arguments = reference.match_indices(['(', ',']).filter_map(|(i, _)| {
+            reference[i + 1..]
+                .trim_start()
+                .split(|c: char| !is_name(c))
+                .next()
+        });
         for name in first.into_iter().chain(arguments).filter(|n| !n.is_empty()) {
             if mark(name) {
                 return true;
