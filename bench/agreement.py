@@ -31,7 +31,7 @@ PAIRS = [
     ("finalize-overridden", "checkstyle", "NoFinalizer", None),
     ("magic-number", "checkstyle", "MagicNumber", None),
     ("method-too-long", "checkstyle", "MethodLength", None),
-    ("too-many-methods", "checkstyle", "MethodCount", None),
+    ("too-many-methods", "checkstyle", "MethodCount", "^Total number"),
     ("cyclomatic-complexity", "checkstyle", "CyclomaticComplexity", None),
     ("unused-import", "checkstyle", "UnusedImports", None),
     ("method-naming-convention", "checkstyle", "MethodName", None),
@@ -57,9 +57,13 @@ def load_pmd(path, root):
 def load_checkstyle(path, root):
     pat = re.compile(r"^\[(WARN|ERROR|INFO)\] (.*?\.java):(\d+)(?::\d+)?: (.*) \[(\w+)\]$")
     out, broken = [], set()
+    # A file Checkstyle cannot parse: "[ERROR] path:1: Got an exception - …" (no rule id).
+    crash = re.compile(r"^\[ERROR\] (.*?\.java):\d+: Got an exception")
     for line in open(path, errors="replace"):
         m = pat.match(line.rstrip("\n"))
         if not m:
+            if c := crash.match(line):
+                broken.add(rel(c.group(1), root))
             continue
         if m.group(5) == "Checker" or m.group(1) == "ERROR":
             broken.add(rel(m.group(2), root))

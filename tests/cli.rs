@@ -605,7 +605,7 @@ fn explain_prints_the_rule_file_as_documentation() {
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     for needle in [
-        "# return-in-finally: return or throw inside a finally block",
+        "# return-in-finally: return inside a finally block",
         "Severity: critical",
         "SonarQube `java:S1143`",
         "## Why it matters",

@@ -1,7 +1,8 @@
-//! `cyclomatic-complexity`: methods and constructors with more than `max`
-//! decision points, counted like Checkstyle's `CyclomaticComplexity`: 1, plus one
-//! per `if`, loop, `catch`, `case` label, `?:`, `&&` and `||`. Lambdas count
-//! towards their method; nested and anonymous classes' methods are their own.
+//! `cyclomatic-complexity`: methods, constructors and initialiser blocks with
+//! more than `max` decision points, counted like Checkstyle's
+//! `CyclomaticComplexity`: 1, plus one per `if`, loop, `catch`, `case` label,
+//! `?:`, `&&` and `||`. Lambdas count towards their method; nested and
+//! anonymous classes' methods are their own.
 
 use super::super::kinds::{fields, kinds};
 use super::{text_of, Check, Cx, Values};
@@ -17,6 +18,8 @@ impl Check for CyclomaticComplexity {
             "method_declaration",
             "constructor_declaration",
             "compact_constructor_declaration",
+            "static_initializer",
+            "block",
         ]
     }
     fn values(&self) -> &'static [&'static str] {
@@ -24,7 +27,25 @@ impl Check for CyclomaticComplexity {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(body) = node.child_by_field_id(super::super::kinds::fields().body) else {
+        let k = kinds();
+        // An initialiser is reported at its start, a method at its name.
+        let (body, name) = if node.kind_id() == k.static_initializer {
+            (node.named_child(0), None)
+        } else if node.kind_id() == k.block {
+            // Only an instance initialiser: a block right in a class body.
+            if cx.ancestor(0).is_none_or(|p| {
+                p.kind_id() != k.class_body && p.kind_id() != k.enum_body_declarations
+            }) {
+                return;
+            }
+            (Some(node), None)
+        } else {
+            (
+                node.child_by_field_id(fields().body),
+                node.child_by_field_id(fields().name),
+            )
+        };
+        let Some(body) = body else {
             return;
         };
         // Most methods are simple: a cheap count of the tokens that could be
@@ -36,13 +57,15 @@ impl Check for CyclomaticComplexity {
         if complexity <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_id(fields().name) else {
-            return;
+        let (target, name) = match name {
+            Some(name) => (name, text_of(name, text)),
+            None if node.kind_id() == k.block => (node, "instance initializer"),
+            None => (node, "static initializer"),
         };
         emit(
-            name,
+            target,
             &[
-                ("name", text_of(name, text).to_string()),
+                ("name", name.to_string()),
                 ("complexity", complexity.to_string()),
                 ("max", self.max.to_string()),
             ],

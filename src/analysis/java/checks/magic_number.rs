@@ -7,24 +7,32 @@ use tree_sitter::Node;
 
 pub(super) struct MagicNumber;
 
-/// Parents through which a literal still belongs to the constant it initialises
-/// (Checkstyle's `constantWaiverParentToken`): arithmetic, casts, calls, arrays.
-fn is_waiver_parent(id: u16) -> bool {
-    let k = kinds();
-    [
-        k.binary_expression,
-        k.unary_expression,
-        k.parenthesized_expression,
-        k.cast_expression,
-        k.argument_list,
-        k.method_invocation,
-        k.array_initializer,
-        k.array_creation_expression,
-        k.dimensions_expr,
-        k.object_creation_expression,
-        k.ternary_expression,
-    ]
-    .contains(&id)
+/// Whether a literal under `child` still belongs to the constant that `parent`
+/// is part of: Checkstyle's default `constantWaiverParentToken` (casts, `+ - * /`,
+/// unary `-`/`+`, call and `new` arguments, array initialisers; parentheses
+/// are no node there). Shifts, `%`, bit operators, `?:`, array sizes and call
+/// receivers are not among them.
+fn is_waiver_parent(parent: Node, child: Node) -> bool {
+    let (k, f) = (kinds(), fields());
+    let id = parent.kind_id();
+    let operator = || parent.child_by_field_id(f.operator).map(|o| o.kind());
+    if id == k.parenthesized_expression
+        || id == k.cast_expression
+        || id == k.argument_list
+        || id == k.array_initializer
+    {
+        true
+    } else if id == k.binary_expression {
+        matches!(operator(), Some("+" | "-" | "*" | "/"))
+    } else if id == k.unary_expression {
+        matches!(operator(), Some("+" | "-"))
+    } else if id == k.method_invocation || id == k.object_creation_expression {
+        child.kind_id() == k.argument_list
+    } else if id == k.array_creation_expression {
+        child.kind_id() == k.array_initializer
+    } else {
+        false
+    }
 }
 
 impl Check for MagicNumber {
@@ -58,7 +66,11 @@ impl Check for MagicNumber {
             }
             _ => (node, value, cx.ancestors),
         };
-        if [-1.0, 0.0, 1.0, 2.0].contains(&value) || is_in_constant(above) {
+        // Compared bit by bit, as Checkstyle's binary search does: `-0.0` is no 0.
+        let ignored = [-1.0f64, 0.0, 1.0, 2.0]
+            .iter()
+            .any(|i| i.to_bits() == value.to_bits());
+        if ignored || is_in_constant(target, above) {
             return;
         }
         emit(target, &[("number", text_of(target, text).to_string())]);
@@ -67,11 +79,12 @@ impl Check for MagicNumber {
 
 /// Like Checkstyle: a literal in the initialiser of a `final` variable or field,
 /// an interface constant, an enum constant's arguments or an annotation
-/// element's default, reached only through expression parents. `ancestors` are
-/// the literal's, root first.
-fn is_in_constant(ancestors: &[Node]) -> bool {
+/// element's default, reached only through waiver parents. `ancestors` are
+/// those of `literal` (the number, or its minus sign), root first.
+fn is_in_constant(literal: Node, ancestors: &[Node]) -> bool {
     let k = kinds();
-    for (i, n) in ancestors.iter().enumerate().rev() {
+    let mut child = literal;
+    for (i, &n) in ancestors.iter().enumerate().rev() {
         match n.kind_id() {
             id if id == k.variable_declarator => {
                 return i.checked_sub(1).is_some_and(|d| {
@@ -85,7 +98,7 @@ fn is_in_constant(ancestors: &[Node]) -> bool {
             id if id == k.enum_constant || id == k.annotation_type_element_declaration => {
                 return true
             }
-            id if is_waiver_parent(id) => {}
+            _ if is_waiver_parent(n, child) => child = n,
             _ => return false,
         }
     }
@@ -100,12 +113,11 @@ fn has_final(modifiers: Node) -> bool {
     found
 }
 
-/// The literal's value; `None` for what cannot be read (it is then not flagged).
+/// The literal's value as Java reads it: an `int` in hex, octal or binary is
+/// 32-bit two's complement (`0xFFFFFFFF` is -1), a `long` 64-bit; `None` for
+/// what cannot be read (it is then not flagged).
 fn parse_number(kind: u16, literal: &str) -> Option<f64> {
     let k = kinds();
-    if kind == k.hex_floating_point_literal {
-        return None;
-    }
     // Most literals are short plain decimals: read them without allocating.
     if kind == k.decimal_integer_literal && literal.len() < 10 {
         if let Ok(v) = literal.parse::<u32>() {
@@ -114,25 +126,44 @@ fn parse_number(kind: u16, literal: &str) -> Option<f64> {
     }
     let clean: String = literal.chars().filter(|&c| c != '_').collect();
     let lower = clean.to_ascii_lowercase();
-    match kind {
-        _ if kind == k.decimal_floating_point_literal => {
-            lower.trim_end_matches(['f', 'd']).parse().ok()
-        }
-        _ => {
-            let digits = lower.trim_end_matches('l');
-            let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
-                (16, h)
-            } else if let Some(b) = digits.strip_prefix("0b") {
-                (2, b)
-            } else if kind == k.octal_integer_literal {
-                (8, digits.trim_start_matches('0'))
-            } else {
-                (10, digits)
-            };
-            if body.is_empty() {
-                return Some(0.0);
-            }
-            u128::from_str_radix(body, radix).ok().map(|v| v as f64)
-        }
+    if kind == k.decimal_floating_point_literal {
+        return lower.trim_end_matches(['f', 'd']).parse().ok();
     }
+    if kind == k.hex_floating_point_literal {
+        return parse_hex_float(&lower);
+    }
+    let long = lower.ends_with('l');
+    let digits = lower.trim_end_matches('l');
+    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
+        (16, h)
+    } else if let Some(b) = digits.strip_prefix("0b") {
+        (2, b)
+    } else if kind == k.octal_integer_literal {
+        (8, digits.trim_start_matches('0'))
+    } else {
+        // Decimal literals are never negative by themselves (`-1` is a minus sign).
+        return digits.parse::<u64>().ok().map(|v| v as f64);
+    };
+    if body.is_empty() {
+        return Some(0.0);
+    }
+    let v = u64::from_str_radix(body, radix).ok()?;
+    Some(if long {
+        v as i64 as f64
+    } else {
+        v as u32 as i32 as f64
+    })
+}
+
+/// `0x1.8p3` (lower case, underscores removed): hex digits times a power of two.
+fn parse_hex_float(literal: &str) -> Option<f64> {
+    let body = literal.strip_prefix("0x")?.trim_end_matches(['f', 'd']);
+    let (mantissa, exponent) = body.split_once('p')?;
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut value = 0f64;
+    for c in whole.chars().chain(fraction.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let exponent: i32 = exponent.parse().ok()?;
+    Some(value * 2f64.powi(exponent) / 16f64.powi(fraction.len() as i32))
 }

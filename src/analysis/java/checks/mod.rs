@@ -2,6 +2,8 @@
 //! the declared type of a name). Each subscribes to node kinds and runs inside the
 //! engine's one walk; a rule file names it with `[match] builtin = "..."`.
 
+mod bigdecimal_from_double;
+mod catch_rethrow;
 mod concatenated_argument;
 mod cyclomatic_complexity;
 mod deprecated_javadoc;
@@ -11,6 +13,7 @@ mod method_length;
 mod method_naming;
 mod nesting_depth;
 mod parameter_count;
+mod size_compared_to_zero;
 mod string_identity_comparison;
 mod switch_without_default;
 mod thread_run;
@@ -21,6 +24,8 @@ mod wait_notify;
 
 use super::kinds::{fields, kinds};
 use crate::rules::{Params, Rule};
+use bigdecimal_from_double::BigDecimalFromDouble;
+use catch_rethrow::CatchOnlyRethrows;
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
 use cyclomatic_complexity::CyclomaticComplexity;
 use deprecated_javadoc::DeprecatedWithoutJavadoc;
@@ -30,6 +35,7 @@ use method_length::MethodLength;
 use method_naming::MethodNaming;
 use nesting_depth::NestingDepth;
 use parameter_count::ParameterCount;
+use size_compared_to_zero::SizeComparedToZero;
 use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
 use thread_run::ThreadRun;
@@ -69,6 +75,8 @@ impl<'t> Cx<'_, 't> {
 
 /// Every built-in check by name, for docs and errors.
 pub const NAMES: &[&str] = &[
+    "bigdecimal-from-double",
+    "catch-only-rethrows",
     "command-concatenation",
     "cyclomatic-complexity",
     "deprecated-without-javadoc",
@@ -80,6 +88,7 @@ pub const NAMES: &[&str] = &[
     "method-naming",
     "nesting-depth",
     "parameter-count",
+    "size-compared-to-zero",
     "sql-concatenation",
     "string-identity-comparison",
     "switch-without-default",
@@ -118,6 +127,8 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         })
     };
     Ok(match name {
+        "bigdecimal-from-double" => Box::new(BigDecimalFromDouble),
+        "catch-only-rethrows" => Box::new(CatchOnlyRethrows),
         "command-concatenation" => Box::new(ConcatenatedArgument {
             methods: &["exec"],
             receivers: &["getRuntime()", "runtime", "Runtime"],
@@ -131,6 +142,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
             format: format("format", "^[a-z][a-zA-Z0-9]*$")?,
         }),
         "nesting-depth" => Box::new(NestingDepth { max: int("max")? }),
+        "size-compared-to-zero" => Box::new(SizeComparedToZero),
         "sql-concatenation" => Box::new(ConcatenatedArgument {
             methods: SQL_METHODS,
             receivers: &[],

@@ -3,15 +3,19 @@
 use super::super::kinds::{fields, kinds};
 use super::{
     text_of,
-    types::{declared_type, field_type, is_string_type},
+    types::{declared_type, field_type, is_type},
     Check, Cx, Values,
 };
 use tree_sitter::Node;
 
 /// `==`/`!=` where an operand is a `String` by what the file itself says: a string
 /// literal or text block, a name declared `String` in scope (local, parameter,
-/// field, `var` with a string initialiser), or a call of a `String` method that
-/// returns a new string. Comparisons with `null` and `intern()`ed values are fine.
+/// field, `var` with a string initialiser), a cast to `String`, or a call of a
+/// `String` method that returns a new string; or where both operands are calls
+/// of JDK getters that return strings (`a.getName() == b.getName()`). An
+/// operand the file shows is not a `String` (declared or cast as another type:
+/// `(Object) s == t`) makes the comparison a deliberate identity check, as do
+/// `null` and `intern()`ed values.
 pub(super) struct StringIdentityComparison;
 
 const STRING_RETURNING: &[&str] = &[
@@ -31,6 +35,37 @@ const STRING_RETURNING: &[&str] = &[
     "stripLeading",
     "stripTrailing",
 ];
+
+/// Getters that return a `String` on the JDK classes that have them (`Class`,
+/// `Method`, `Field`, `Thread`, `File`, `URL`…), whatever the receiver; on a
+/// project's own class the name may mean something else, so they count only
+/// when both sides are strings.
+const STRING_GETTERS: &[&str] = &[
+    "getName",
+    "getSimpleName",
+    "getCanonicalName",
+    "getTypeName",
+    "getPackageName",
+    "getProtocol",
+    "getHost",
+    "getFile",
+    "getPath",
+    "getAuthority",
+    "getQuery",
+    "getRef",
+    "getUserInfo",
+];
+
+/// What the file says about the type of an operand.
+#[derive(Clone, Copy, PartialEq)]
+enum Evidence {
+    String,
+    /// A call of one of `STRING_GETTERS`.
+    Getter,
+    /// Declared or cast as something else.
+    Other,
+    Unknown,
+}
 
 impl Check for StringIdentityComparison {
     fn kinds(&self) -> &'static [&'static str] {
@@ -66,41 +101,94 @@ impl Check for StringIdentityComparison {
         }
         // Names are resolved from the comparison itself: between it and its
         // operands there is no scope (only parentheses and call receivers).
-        let is_string = |side| is_string(side, (node, cx.ancestors), text);
-        if is_string(left) || is_string(right) {
+        let at = (node, cx.ancestors);
+        let sides = [evidence(left, at, text, 0), evidence(right, at, text, 0)];
+        let flagged = !sides.contains(&Evidence::Other)
+            && (sides.contains(&Evidence::String) || sides == [Evidence::Getter; 2]);
+        if flagged {
             emit(node, &[("operator", operator.to_string())]);
         }
     }
 }
 
-/// `at`: the comparison and its ancestors (root first).
-fn is_string<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str) -> bool {
-    match expr.kind() {
-        "string_literal" => true,
-        "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_string(e, at, text)),
-        "identifier" => declared_type(at.0, at.1, text_of(expr, text), text)
-            .is_some_and(|t| is_string_type(t, text)),
-        "field_access" => {
-            expr.child_by_field_id(fields().object)
-                .is_some_and(|o| o.kind() == "this")
-                && expr.child_by_field_id(fields().field).is_some_and(|f| {
-                    field_type(at.1, text_of(f, text), text)
-                        .is_some_and(|t| is_string_type(t, text))
-                })
+/// `at`: the comparison and its ancestors (root first); `depth` bounds the
+/// walk through `var` initialisers.
+fn evidence<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str, depth: u8) -> Evidence {
+    let of_type = |ty: &str| {
+        if matches!(ty, "String" | "java.lang.String") {
+            Evidence::String
+        } else {
+            Evidence::Other
         }
-        "method_invocation" => expr.child_by_field_id(fields().name).is_some_and(|n| {
-            let name = text_of(n, text);
-            STRING_RETURNING.contains(&name)
+    };
+    let declared = |ty: Option<Node<'t>>| match ty {
+        Some(t) if is_type(t) => of_type(text_of(t, text)),
+        // `var x = …`: the initialiser stands for the type.
+        Some(init) if depth < 4 => evidence(init, at, text, depth + 1),
+        _ => Evidence::Unknown,
+    };
+    let is_string =
+        |e: Option<Node<'t>>| e.is_some_and(|e| evidence(e, at, text, depth) == Evidence::String);
+    match expr.kind() {
+        "string_literal" => Evidence::String,
+        "parenthesized_expression" => expr
+            .named_child(0)
+            .map_or(Evidence::Unknown, |e| evidence(e, at, text, depth)),
+        "cast_expression" => expr
+            .child_by_field_id(fields().type_)
+            .map_or(Evidence::Unknown, |t| of_type(text_of(t, text))),
+        "identifier" => declared(declared_type(at.0, at.1, text_of(expr, text), text)),
+        "field_access"
+            if expr
+                .child_by_field_id(fields().object)
+                .is_some_and(|o| o.kind() == "this") =>
+        {
+            declared(
+                expr.child_by_field_id(fields().field)
+                    .and_then(|f| field_type(at.1, text_of(f, text), text)),
+            )
+        }
+        // `names[i]`: the element type of an array declared in the file.
+        "array_access" => match expr
+            .child_by_field_name("array")
+            .filter(|a| a.kind() == "identifier")
+        {
+            Some(array) => match declared_type(at.0, at.1, text_of(array, text), text) {
+                Some(t) if is_type(t) => {
+                    let ty = text_of(t, text);
+                    ty.strip_suffix("[]")
+                        .map_or(Evidence::Unknown, |e| of_type(e.trim_end()))
+                }
+                _ => Evidence::Unknown,
+            },
+            None => Evidence::Unknown,
+        },
+        "method_invocation" => {
+            let Some(name) = expr
+                .child_by_field_id(fields().name)
+                .map(|n| text_of(n, text))
+            else {
+                return Evidence::Unknown;
+            };
+            let object = expr.child_by_field_id(fields().object);
+            let returns_string = STRING_RETURNING.contains(&name)
                 && match name {
                     // `String.valueOf(x)`/`String.format(...)` are static: check the receiver.
-                    "valueOf" | "format" => expr
-                        .child_by_field_id(fields().object)
-                        .is_some_and(|o| text_of(o, text) == "String"),
-                    _ => expr
-                        .child_by_field_id(fields().object)
-                        .is_some_and(|o| is_string(o, at, text)),
-                }
-        }),
-        _ => false,
+                    "valueOf" | "format" => object.is_some_and(|o| text_of(o, text) == "String"),
+                    _ => is_string(object),
+                };
+            if returns_string {
+                Evidence::String
+            } else if STRING_GETTERS.contains(&name)
+                && expr
+                    .child_by_field_id(fields().arguments)
+                    .is_some_and(|a| a.named_child_count() == 0)
+            {
+                Evidence::Getter
+            } else {
+                Evidence::Unknown
+            }
+        }
+        _ => Evidence::Unknown,
     }
 }

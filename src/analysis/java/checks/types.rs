@@ -6,8 +6,10 @@ use super::super::kinds::{fields, kinds};
 use super::text_of;
 use tree_sitter::Node;
 
-pub(super) fn is_string_type(ty: Node, text: &str) -> bool {
-    matches!(text_of(ty, text), "String" | "java.lang.String")
+/// Whether `node` is a type, not the initialiser `declared_type` gives for `var`.
+pub(super) fn is_type(node: Node) -> bool {
+    let kind = node.kind();
+    kind.ends_with("_type") || kind.ends_with("type_identifier")
 }
 
 /// The type node of the innermost declaration of `name` visible at `at`, whose

@@ -1,6 +1,9 @@
 //! `unused-import`: single-type and static imports whose name the file never
-//! uses, like Checkstyle's `UnusedImports` with its defaults: a reference in a Javadoc `{@link}`, `{@linkplain}`, `{@value}`, `@see`,
-//! `@throws` or `@exception` counts as a use.
+//! uses, and imports of `java.lang` classes, like Checkstyle's `UnusedImports`
+//! with its defaults: a Javadoc `{@link}`, `{@linkplain}`, `{@value}`, `@see`,
+//! `@throws` or `@exception` whose reference starts with the name (`Map` in
+//! `{@link Map.Entry}`, not in `{@link java.util.Map}`) or names it as a
+//! parameter type counts as a use.
 
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
@@ -21,11 +24,17 @@ impl Check for UnusedImport {
             .named_children(&mut cursor)
             .filter(|c| c.kind() == "import_declaration")
             .collect();
-        let Some(code_start) = imports.last().map(|last| last.end_byte()) else {
+        let (Some(first), Some(last)) = (imports.first(), imports.last()) else {
             return;
         };
+        // Javadoc before the package declaration (in `package-info.java`) counts.
+        let header = node
+            .named_child(0)
+            .filter(|c| c.kind() == "package_declaration")
+            .unwrap_or(*first);
+        let regions = [&text[..header.start_byte()], &text[last.end_byte()..]];
         // The simple names the imports bring in; the scan below looks for those.
-        let mut names: Vec<(Node, &str, &str)> = Vec::with_capacity(imports.len());
+        let mut names: Vec<(Node, &str, &str, bool)> = Vec::with_capacity(imports.len());
         for import in imports {
             let mut c = import.walk();
             let parts: Vec<Node> = import.named_children(&mut c).collect();
@@ -39,25 +48,28 @@ impl Check for UnusedImport {
                 continue;
             };
             let path = text_of(*path, text);
-            let name = path.rsplit_once('.').map_or(path, |(_, name)| name);
-            names.push((import, path, name));
+            let (package, name) = path.rsplit_once('.').unwrap_or(("", path));
+            names.push((import, path, name, package == "java.lang"));
         }
-        let wanted: Vec<&str> = names.iter().map(|(_, _, name)| *name).collect();
-        let used = used_words(&text[code_start..], &wanted);
-        for ((import, path, _), used) in names.into_iter().zip(used) {
-            if !used {
+        let wanted: Vec<&str> = names.iter().map(|(_, _, name, _)| *name).collect();
+        let mut used = vec![false; wanted.len()];
+        for region in regions {
+            used_words(region, &wanted, &mut used);
+        }
+        for ((import, path, _, java_lang), used) in names.into_iter().zip(used) {
+            // A `java.lang` class needs no import: Checkstyle reports it as unused.
+            if !used || java_lang {
                 emit(import, &[("import", path.to_string())]);
             }
         }
     }
 }
 
-/// Which of `wanted` occur as identifiers in code (not in strings, character
-/// literals or comments) or in Javadoc references. One pass that stops when
-/// all are found; no set of every word.
-fn used_words(code: &str, wanted: &[&str]) -> Vec<bool> {
-    let mut found = vec![false; wanted.len()];
-    let mut missing = wanted.len();
+/// Marks in `found` which of `wanted` occur as identifiers in code (not in
+/// strings, character literals or comments) or in Javadoc references. One pass
+/// that stops when all are found; no set of every word.
+fn used_words(code: &str, wanted: &[&str], found: &mut [bool]) {
+    let mut missing = found.iter().filter(|f| !**f).count();
     let mut mark = |word: &str| {
         for (i, w) in wanted.iter().enumerate() {
             if !found[i] && *w == word {
@@ -95,42 +107,55 @@ fn used_words(code: &str, wanted: &[&str]) -> Vec<bool> {
             i += 1;
         }
     }
-    found
 }
 
-/// Words after the Javadoc tags that refer to types, up to the end of the
-/// reference (`{@link Map.Entry#get(Object)}` gives Map, Entry, get, Object).
-/// Returns true, stopping early, when `mark` says every name is found.
+/// The names a Javadoc reference uses, as Checkstyle reads it: the first
+/// segment of the class name it starts with and of each parameter type
+/// (`{@link Map.Entry#get(Object)}` gives Map and Object; a qualified
+/// `{@link java.util.Map}` gives only `java`). Returns true, stopping early, when
+/// `mark` says every name is found.
 fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str) -> bool) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     // One pass over the `@`s: each tag is looked for where an `@` is.
     for (at, _) in comment.match_indices('@') {
         let inline = at > 0 && comment.as_bytes()[at - 1] == b'{';
         let after = &comment[at..];
-        let tag = ["@link ", "@linkplain ", "@value "]
+        let tag = ["@linkplain", "@link", "@value"]
             .into_iter()
             .filter(|_| inline)
-            .chain(["@see ", "@throws ", "@exception "])
-            .find(|t| after.starts_with(t));
-        if let Some(tag) = tag {
-            let rest = &after[tag.len()..];
-            let reference = rest.trim_start();
-            let mut end = reference
-                .find(|c: char| c.is_whitespace() || c == '}')
-                .unwrap_or(reference.len());
-            // A method's parameter list may contain spaces: take it whole.
-            if reference[..end].contains('(') && !reference[..end].contains(')') {
-                if let Some(close) = reference.find(')') {
-                    end = close + 1;
-                }
-            }
-            let reference = &reference[..end];
-            for w in reference
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-                .filter(|w| !w.is_empty())
-            {
-                if mark(w) {
-                    return true;
-                }
+            .chain(["@see", "@throws", "@exception"])
+            .find(|t| {
+                after.starts_with(t) && after[t.len()..].starts_with(|c: char| c.is_whitespace())
+            });
+        let Some(tag) = tag else {
+            continue;
+        };
+        // The reference may start on the next line, after its leading `*`.
+        let reference =
+            after[tag.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+        // Inline: up to the `}`; block: up to the end of a parameter list, or a space.
+        let end = if inline {
+            reference.find('}')
+        } else if reference
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.contains('('))
+        {
+            reference.find(')').map(|close| close + 1)
+        } else {
+            reference.find(char::is_whitespace)
+        };
+        let reference = &reference[..end.unwrap_or(reference.len())];
+        let first = reference.split(|c: char| !is_name(c)).next();
+        let arguments = reference.match_indices(['(', ',']).filter_map(|(i, _)| {
+            reference[i + 1..]
+                .trim_start()
+                .split(|c: char| !is_name(c))
+                .next()
+        });
+        for name in first.into_iter().chain(arguments).filter(|n| !n.is_empty()) {
+            if mark(name) {
+                return true;
             }
         }
     }
