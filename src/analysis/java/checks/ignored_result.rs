@@ -1,0 +1,163 @@
+//! `ignored-result`: a statement that calls a method of an immutable type for
+//! its result and drops the result (`s.trim();`, `total.add(x);`).
+
+use super::super::kinds::{fields, kinds};
+use super::{identity_comparison::is_string, text_of, types::declared_type_name, Check, Cx, Values};
+use tree_sitter::Node;
+
+pub(super) struct IgnoredResult;
+
+/// `String` methods that return a changed copy.
+const STRING: &[&str] = &[
+    "concat",
+    "formatted",
+    "indent",
+    "repeat",
+    "replace",
+    "replaceAll",
+    "replaceFirst",
+    "strip",
+    "stripIndent",
+    "stripLeading",
+    "stripTrailing",
+    "substring",
+    "toLowerCase",
+    "toUpperCase",
+    "translateEscapes",
+    "trim",
+];
+
+/// `BigDecimal` and `BigInteger` arithmetic, which returns a new number.
+const NUMBER: &[&str] = &[
+    "abs",
+    "add",
+    "and",
+    "andNot",
+    "clearBit",
+    "divide",
+    "divideToIntegralValue",
+    "flipBit",
+    "gcd",
+    "max",
+    "min",
+    "mod",
+    "modInverse",
+    "modPow",
+    "movePointLeft",
+    "movePointRight",
+    "multiply",
+    "negate",
+    "not",
+    "or",
+    "plus",
+    "pow",
+    "remainder",
+    "round",
+    "scaleByPowerOfTen",
+    "setBit",
+    "setScale",
+    "shiftLeft",
+    "shiftRight",
+    "sqrt",
+    "stripTrailingZeros",
+    "subtract",
+    "xor",
+];
+
+/// `java.time` value types: their `plus…`, `minus…`, `with…` methods return a
+/// changed copy.
+const TIME: &[&str] = &[
+    "Duration",
+    "Instant",
+    "LocalDate",
+    "LocalDateTime",
+    "LocalTime",
+    "MonthDay",
+    "OffsetDateTime",
+    "OffsetTime",
+    "Period",
+    "Year",
+    "YearMonth",
+    "ZonedDateTime",
+];
+
+impl Check for IgnoredResult {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["expression_statement"]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["method", "type"]
+    }
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let (k, f, text) = (kinds(), fields(), cx.text);
+        let Some(call) = node
+            .named_child(0)
+            .filter(|c| c.kind_id() == k.method_invocation)
+        else {
+            return;
+        };
+        let (Some(name), Some(object)) = (
+            call.child_by_field_id(f.name),
+            call.child_by_field_id(f.object),
+        ) else {
+            return;
+        };
+        let method = text_of(name, text);
+        // Most calls are not of a method of these types: look up the
+        // receiver's type only for a method name that could be one.
+        if !(STRING.contains(&method) || NUMBER.contains(&method) || time_copy(method)) {
+            return;
+        }
+        let ty = immutable_type(object, (node, cx.ancestors), text);
+        if ty.is_some_and(|ty| returns_copy(ty, method)) {
+            emit(
+                call,
+                &[
+                    ("method", method.to_string()),
+                    ("type", ty.unwrap_or_default().to_string()),
+                ],
+            );
+        }
+    }
+}
+
+fn time_copy(method: &str) -> bool {
+    ["plus", "minus", "with"]
+        .iter()
+        .any(|p| method.starts_with(p))
+        || matches!(
+            method,
+            "truncatedTo" | "negated" | "abs" | "multipliedBy" | "dividedBy"
+        )
+}
+
+/// Whether `method` of the immutable type `ty` returns a new value.
+fn returns_copy(ty: &str, method: &str) -> bool {
+    match ty {
+        "String" => STRING.contains(&method),
+        "BigDecimal" | "BigInteger" => NUMBER.contains(&method),
+        _ => time_copy(method),
+    }
+}
+
+/// The immutable type of `expr` by what the file says: a string expression, a
+/// name declared with one of the types, a static call on the type
+/// (`BigDecimal.valueOf(2)`, `LocalDate.now()`) or a copying method of one.
+fn immutable_type<'a>(expr: Node, at: (Node, &[Node]), text: &'a str) -> Option<&'a str> {
+    if is_string(expr, at, text) {
+        return Some("String");
+    }
+    let known = |ty: &'a str| {
+        (matches!(ty, "BigDecimal" | "BigInteger") || TIME.contains(&ty)).then_some(ty)
+    };
+    if expr.kind_id() != kinds().method_invocation {
+        return declared_type_name(expr, at, text).and_then(known);
+    }
+    let f = fields();
+    let object = expr.child_by_field_id(f.object)?;
+    if let Some(ty) = known(text_of(object, text)) {
+        return Some(ty);
+    }
+    let method = text_of(expr.child_by_field_id(f.name)?, text);
+    immutable_type(object, at, text).filter(|ty| returns_copy(ty, method))
+}
