@@ -27,6 +27,9 @@ const STRING: &[&str] = &[
     "trim",
 ];
 
+/// Static `String` methods that make a string.
+const STRING_STATIC: &[&str] = &["format", "valueOf", "join", "copyValueOf"];
+
 /// `BigDecimal` and `BigInteger` arithmetic, which returns a new number.
 const NUMBER: &[&str] = &[
     "abs",
@@ -64,7 +67,8 @@ const NUMBER: &[&str] = &[
     "xor",
 ];
 
-/// `java.time` value types: their `plus…`, `minus…`, `with…` methods return a
+/// `java.time` value types (and `Temporal`, whose implementations should be
+/// immutable, its documentation says): their `plus…`, `minus…`, `with…` methods return a
 /// changed copy.
 const TIME: &[&str] = &[
     "Duration",
@@ -76,6 +80,7 @@ const TIME: &[&str] = &[
     "OffsetDateTime",
     "OffsetTime",
     "Period",
+    "Temporal",
     "Year",
     "YearMonth",
     "ZonedDateTime",
@@ -96,6 +101,13 @@ impl Check for IgnoredResult {
         else {
             return;
         };
+        // `case … -> s.trim();` of a switch used as a value is the switch's value.
+        if cx.ancestor(0).is_some_and(|r| r.kind_id() == k.switch_rule)
+            && cx.ancestor(2).is_some_and(|s| s.kind_id() == k.switch_expression)
+            && cx.ancestor(3).is_some_and(|p| !holds_statements(p))
+        {
+            return;
+        }
         let (Some(name), Some(object)) = (
             call.child_by_field_id(f.name),
             call.child_by_field_id(f.object),
@@ -103,22 +115,42 @@ impl Check for IgnoredResult {
             return;
         };
         let method = text_of(name, text);
-        // Most calls are not of a method of these types: look up the
-        // receiver's type only for a method name that could be one.
-        if !(STRING.contains(&method) || NUMBER.contains(&method) || time_copy(method)) {
-            return;
-        }
-        let ty = immutable_type(object, (node, cx.ancestors), text);
-        if ty.is_some_and(|ty| returns_copy(ty, method)) {
+        let ty = if matches!(text_of(object, text), "String" | "java.lang.String") {
+            // `String.format(…);`: the static methods only make a string.
+            STRING_STATIC.contains(&method).then_some("String")
+        } else if STRING.contains(&method) || NUMBER.contains(&method) || time_copy(method) {
+            // Most calls are not of a method of these types: look up the
+            // receiver's type only for a method name that could be one.
+            immutable_type(object, (node, cx.ancestors), text)
+                .filter(|ty| returns_copy(ty, method))
+        } else {
+            None
+        };
+        if let Some(ty) = ty {
             emit(
                 call,
-                &[
-                    ("method", method.to_string()),
-                    ("type", ty.unwrap_or_default().to_string()),
-                ],
+                &[("method", method.to_string()), ("type", ty.to_string())],
             );
         }
     }
+}
+
+/// Whether `node` takes statements as children: a `switch` there is a statement.
+fn holds_statements(node: Node) -> bool {
+    let k = kinds();
+    [
+        k.block,
+        k.constructor_body,
+        k.switch_block_statement_group,
+        k.program,
+        k.labeled_statement,
+        k.if_statement,
+        k.while_statement,
+        k.for_statement,
+        k.enhanced_for_statement,
+        k.do_statement,
+    ]
+    .contains(&node.kind_id())
 }
 
 fn time_copy(method: &str) -> bool {

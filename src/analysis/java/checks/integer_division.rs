@@ -26,18 +26,11 @@ impl Check for IntegerDivision {
         {
             return;
         }
-        // Where the quotient goes, through parentheses.
-        let mut value = node;
-        let mut up = cx.ancestors.iter().rev();
-        let Some(&target) = up.find(|a| {
-            let outer = a.kind_id() != k.parenthesized_expression;
-            if !outer {
-                value = **a;
-            }
-            outer
-        }) else {
+        let Some((value, at)) = destination(node, cx.ancestors) else {
             return;
         };
+        let target = cx.ancestors[at];
+        let mut up = cx.ancestors[..at].iter().rev();
         let id = target.kind_id();
         let ty = if id == k.variable_declarator {
             // declarator → declaration, whose type it has.
@@ -67,6 +60,35 @@ impl Check for IntegerDivision {
         };
         if is_integer_operands(node, (node, cx.ancestors), text) {
             emit(node, &[("type", ty.to_string())]);
+        }
+    }
+}
+
+/// Where the value of `expr` goes: the node it is last the value of and the
+/// index in `ancestors` of the node that takes it, through parentheses, the
+/// branches of `?:` and the arms of a switch expression.
+fn destination<'t>(expr: Node<'t>, ancestors: &[Node<'t>]) -> Option<(Node<'t>, usize)> {
+    let (k, f) = (kinds(), fields());
+    let mut value = expr;
+    let mut i = ancestors.len();
+    loop {
+        i = i.checked_sub(1)?;
+        let a = ancestors[i];
+        let id = a.kind_id();
+        if id == k.parenthesized_expression
+            || (id == k.ternary_expression && a.child_by_field_id(f.condition) != Some(value))
+        {
+            value = a;
+        } else if id == k.expression_statement
+            && i >= 3
+            && ancestors[i - 1].kind_id() == k.switch_rule
+            && ancestors[i - 3].kind_id() == k.switch_expression
+        {
+            // `case … -> a / b;`: the switch expression's value.
+            i -= 3;
+            value = ancestors[i];
+        } else {
+            return Some((value, i));
         }
     }
 }

@@ -19,8 +19,8 @@ pub(super) const BOXED: &[&str] = &[
 ];
 
 /// The type a name (or `this.name`, parenthesised or not) is declared with in
-/// the file, without the package of `java.lang`, `java.math`, `java.time` or
-/// `java.util` types; `String` for `var` initialised with a string literal.
+/// the file, without the package of a JDK type (`java.math.BigDecimal` →
+/// `BigDecimal`); `String` for `var` initialised with a string literal.
 /// `at`: the node where the expression is read and its ancestors (root first).
 pub(super) fn declared_type_name<'a, 't>(
     expr: Node<'t>,
@@ -44,12 +44,10 @@ pub(super) fn declared_type_name<'a, 't>(
         return Some("String");
     }
     let name = text_of(ty, text);
-    Some(
-        ["java.lang.", "java.math.", "java.time.", "java.util."]
-            .iter()
-            .find_map(|p| name.strip_prefix(p))
-            .unwrap_or(name),
-    )
+    Some(match name.rsplit_once('.') {
+        Some((_, simple)) if name.starts_with("java.") && !name.contains('<') => simple,
+        _ => name,
+    })
 }
 
 /// The type node of the innermost declaration of `name` visible at `at`, whose
