@@ -82,6 +82,8 @@ impl Check for IdentityComparison {
                 }
                 "String"
             }
+            // Resolve names only when both sides could be boxed at all.
+            IdentityComparison::Boxed if !(may_be_boxed(left) && may_be_boxed(right)) => return,
             IdentityComparison::Boxed => match boxed(left, at, text) {
                 Some(ty) if boxed(right, at, text).is_some() => ty,
                 _ => return,
@@ -92,6 +94,18 @@ impl Check for IdentityComparison {
             &[("operator", operator.to_string()), ("type", ty.to_string())],
         );
     }
+}
+
+/// Whether `expr` has a form `boxed` can resolve.
+fn may_be_boxed(expr: Node) -> bool {
+    let k = kinds();
+    [
+        k.identifier,
+        k.field_access,
+        k.parenthesized_expression,
+        k.method_invocation,
+    ]
+    .contains(&expr.kind_id())
 }
 
 /// The boxed type of `expr`: a name declared with it or `Integer.valueOf(…)`.
@@ -108,7 +122,7 @@ fn boxed<'a>(expr: Node, at: (Node, &[Node]), text: &'a str) -> Option<&'a str> 
 }
 
 /// `at`: the comparison and its ancestors (root first).
-pub(super) fn is_string<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str) -> bool {
+fn is_string<'t>(expr: Node<'t>, at: (Node<'t>, &[Node<'t>]), text: &str) -> bool {
     match expr.kind() {
         "string_literal" => true,
         "parenthesized_expression" => expr.named_child(0).is_some_and(|e| is_string(e, at, text)),

@@ -2,7 +2,7 @@
 //! its result and drops the result (`s.trim();`, `total.add(x);`).
 
 use super::super::kinds::{fields, kinds};
-use super::{identity_comparison::is_string, text_of, types::declared_type_name, Check, Cx, Values};
+use super::{text_of, types::declared_type_name, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct IgnoredResult;
@@ -103,7 +103,9 @@ impl Check for IgnoredResult {
         };
         // `case … -> s.trim();` of a switch used as a value is the switch's value.
         if cx.ancestor(0).is_some_and(|r| r.kind_id() == k.switch_rule)
-            && cx.ancestor(2).is_some_and(|s| s.kind_id() == k.switch_expression)
+            && cx
+                .ancestor(2)
+                .is_some_and(|s| s.kind_id() == k.switch_expression)
             && cx.ancestor(3).is_some_and(|p| !holds_statements(p))
         {
             return;
@@ -121,8 +123,7 @@ impl Check for IgnoredResult {
         } else if STRING.contains(&method) || NUMBER.contains(&method) || time_copy(method) {
             // Most calls are not of a method of these types: look up the
             // receiver's type only for a method name that could be one.
-            immutable_type(object, (node, cx.ancestors), text)
-                .filter(|ty| returns_copy(ty, method))
+            immutable_type(object, (node, cx.ancestors), text).filter(|ty| returns_copy(ty, method))
         } else {
             None
         };
@@ -172,22 +173,30 @@ fn returns_copy(ty: &str, method: &str) -> bool {
     }
 }
 
-/// The immutable type of `expr` by what the file says: a string expression, a
+/// The immutable type of `expr` by what the file says: a string literal, a
 /// name declared with one of the types, a static call on the type
-/// (`BigDecimal.valueOf(2)`, `LocalDate.now()`) or a copying method of one.
+/// (`String.valueOf(x)`, `BigDecimal.valueOf(2)`, `LocalDate.now()`) or a
+/// copying method of one (`s.trim()`).
 fn immutable_type<'a>(expr: Node, at: (Node, &[Node]), text: &'a str) -> Option<&'a str> {
-    if is_string(expr, at, text) {
+    let k = kinds();
+    let known = |ty: &'a str| {
+        (matches!(ty, "String" | "BigDecimal" | "BigInteger") || TIME.contains(&ty)).then_some(ty)
+    };
+    let id = expr.kind_id();
+    if id == k.string_literal {
         return Some("String");
     }
-    let known = |ty: &'a str| {
-        (matches!(ty, "BigDecimal" | "BigInteger") || TIME.contains(&ty)).then_some(ty)
-    };
-    if expr.kind_id() != kinds().method_invocation {
+    if id != k.method_invocation {
         return declared_type_name(expr, at, text).and_then(known);
     }
     let f = fields();
     let object = expr.child_by_field_id(f.object)?;
-    if let Some(ty) = known(text_of(object, text)) {
+    let object_text = text_of(object, text);
+    if let Some(ty) = known(
+        object_text
+            .strip_prefix("java.lang.")
+            .unwrap_or(object_text),
+    ) {
         return Some(ty);
     }
     let method = text_of(expr.child_by_field_id(f.name)?, text);

@@ -10,8 +10,21 @@ pub(super) struct InsecureRandom;
 
 /// Words of a name that make it security-related.
 const SECRET_WORDS: &[&str] = &[
-    "token", "tokens", "salt", "nonce", "password", "passwd", "secret", "key", "keys", "otp",
-    "session", "sessionid", "iv", "csrf", "xsrf",
+    "token",
+    "tokens",
+    "salt",
+    "nonce",
+    "password",
+    "passwd",
+    "secret",
+    "key",
+    "keys",
+    "otp",
+    "session",
+    "sessionid",
+    "iv",
+    "csrf",
+    "xsrf",
 ];
 
 /// The generators' methods that return random values.
@@ -156,7 +169,9 @@ fn name_of<'a>(expr: Node, text: &'a str) -> Option<&'a str> {
 
 /// Whether a word of `name` (camelCase, snake_case or UPPER_CASE) is a secret word.
 fn is_secret(name: &str) -> bool {
-    words(name).into_iter().any(|w| SECRET_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w)))
+    words(name)
+        .into_iter()
+        .any(|w| SECRET_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w)))
 }
 
 /// `generateCSRFToken` → `generate`, `CSRF`, `Token`; `SESSION_KEY` → `SESSION`, `KEY`.

@@ -118,7 +118,10 @@ fn is_integer(expr: Node, at: (Node, &[Node]), text: &str) -> bool {
             .is_some_and(|e| is_integer(e, at, text))
     } else if id == k.binary_expression {
         expr.child_by_field_id(f.operator).is_some_and(|op| {
-            matches!(op.kind(), "+" | "-" | "*" | "/" | "%" | "<<" | ">>" | ">>>" | "&" | "|" | "^")
+            matches!(
+                op.kind(),
+                "+" | "-" | "*" | "/" | "%" | "<<" | ">>" | ">>>" | "&" | "|" | "^"
+            )
         }) && is_integer_operands(expr, at, text)
     } else {
         false

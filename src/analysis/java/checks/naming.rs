@@ -79,7 +79,10 @@ impl Check for FieldNaming {
             (is_static, is_final) = (true, true);
         }
         let mut cursor = node.walk();
-        if let Some(modifiers) = node.children(&mut cursor).find(|c| c.kind_id() == k.modifiers) {
+        if let Some(modifiers) = node
+            .children(&mut cursor)
+            .find(|c| c.kind_id() == k.modifiers)
+        {
             let mut mc = modifiers.walk();
             for m in modifiers.children(&mut mc) {
                 is_static |= m.kind_id() == k.static_;
