@@ -7,14 +7,18 @@ mod catch_rethrow;
 mod concatenated_argument;
 mod cyclomatic_complexity;
 mod deprecated_javadoc;
+mod identity_comparison;
+mod ignored_result;
+mod insecure_cookie;
+mod insecure_random;
+mod integer_division;
 mod magic_number;
 mod method_count;
 mod method_length;
-mod method_naming;
+mod naming;
 mod nesting_depth;
 mod parameter_count;
 mod size_compared_to_zero;
-mod string_identity_comparison;
 mod switch_without_default;
 mod thread_run;
 mod types;
@@ -29,14 +33,18 @@ use catch_rethrow::CatchOnlyRethrows;
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
 use cyclomatic_complexity::CyclomaticComplexity;
 use deprecated_javadoc::DeprecatedWithoutJavadoc;
+use identity_comparison::IdentityComparison;
+use ignored_result::IgnoredResult;
+use insecure_cookie::InsecureCookie;
+use insecure_random::InsecureRandom;
+use integer_division::IntegerDivision;
 use magic_number::MagicNumber;
 use method_count::MethodCount;
 use method_length::MethodLength;
-use method_naming::MethodNaming;
+use naming::{FieldNaming, MethodNaming};
 use nesting_depth::NestingDepth;
 use parameter_count::ParameterCount;
 use size_compared_to_zero::SizeComparedToZero;
-use string_identity_comparison::StringIdentityComparison;
 use switch_without_default::SwitchWithoutDefault;
 use thread_run::ThreadRun;
 use tree_sitter::Node;
@@ -77,11 +85,17 @@ impl<'t> Cx<'_, 't> {
 pub const NAMES: &[&str] = &[
     "bigdecimal-from-double",
     "catch-only-rethrows",
+    "boxed-identity-comparison",
     "command-concatenation",
     "cyclomatic-complexity",
     "deprecated-without-javadoc",
     "equals-without-hashcode",
+    "field-naming",
     "hashcode-without-equals",
+    "ignored-result",
+    "insecure-cookie",
+    "insecure-random",
+    "integer-division",
     "magic-number",
     "method-count",
     "method-length",
@@ -129,6 +143,16 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
     Ok(match name {
         "bigdecimal-from-double" => Box::new(BigDecimalFromDouble),
         "catch-only-rethrows" => Box::new(CatchOnlyRethrows),
+        "boxed-identity-comparison" => Box::new(IdentityComparison::Boxed),
+        "field-naming" => Box::new(FieldNaming {
+            member: format("member_format", "^[a-z][a-zA-Z0-9]*$")?,
+            static_: format("static_format", "^[a-z][a-zA-Z0-9]*$")?,
+            constant: format("constant_format", "^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")?,
+        }),
+        "ignored-result" => Box::new(IgnoredResult),
+        "insecure-cookie" => Box::new(InsecureCookie),
+        "insecure-random" => Box::new(InsecureRandom),
+        "integer-division" => Box::new(IntegerDivision),
         "command-concatenation" => Box::new(ConcatenatedArgument {
             methods: &["exec"],
             receivers: &["getRuntime()", "runtime", "Runtime"],
@@ -160,7 +184,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         "hashcode-without-equals" => Box::new(UnpairedOverride {
             equals_present: false,
         }),
-        "string-identity-comparison" => Box::new(StringIdentityComparison),
+        "string-identity-comparison" => Box::new(IdentityComparison::Strings),
         "switch-without-default" => Box::new(SwitchWithoutDefault),
         other => {
             let hint = crate::rules::did_you_mean(other, NAMES.iter().copied())

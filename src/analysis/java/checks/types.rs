@@ -12,9 +12,53 @@ pub(super) fn is_type(node: Node) -> bool {
     kind.ends_with("_type") || kind.ends_with("type_identifier")
 }
 
+/// The boxed primitive types, which `==` compares by reference.
+pub(super) const BOXED: &[&str] = &[
+    "Integer",
+    "Long",
+    "Short",
+    "Byte",
+    "Character",
+    "Boolean",
+    "Double",
+    "Float",
+];
+
+/// The type a name (or `this.name`, parenthesised or not) is declared with in
+/// the file, without the package of a JDK type (`java.math.BigDecimal` →
+/// `BigDecimal`); `String` for `var` initialised with a string literal.
+/// `at`: the node where the expression is read and its ancestors (root first).
+pub(super) fn declared_type_name<'a, 't>(
+    expr: Node<'t>,
+    at: (Node<'t>, &[Node<'t>]),
+    text: &'a str,
+) -> Option<&'a str> {
+    let (k, f) = (kinds(), fields());
+    let id = expr.kind_id();
+    let ty = if id == k.identifier {
+        declared_type(at.0, at.1, text_of(expr, text), text)?
+    } else if id == k.field_access {
+        expr.child_by_field_id(f.object)
+            .filter(|o| o.kind_id() == k.this)?;
+        field_type(at.1, text_of(expr.child_by_field_id(f.field)?, text), text)?
+    } else if id == k.parenthesized_expression {
+        return declared_type_name(expr.named_child(0)?, at, text);
+    } else {
+        return None;
+    };
+    if ty.kind_id() == k.string_literal {
+        return Some("String");
+    }
+    let name = text_of(ty, text);
+    Some(match name.rsplit_once('.') {
+        Some((_, simple)) if name.starts_with("java.") && !name.contains('<') => simple,
+        _ => name,
+    })
+}
+
 /// The type node of the innermost declaration of `name` visible at `at`, whose
 /// ancestors (root first) are `ancestors`: locals and parameters up to the
-/// enclosing class, then that class's fields, outwards. A `var` declaration
+/// enclosing class, then that class's fields (and a record's components), outwards. A `var` declaration
 /// resolves to its initialiser when that is a string literal.
 pub(super) fn declared_type<'t>(
     at: Node<'t>,
@@ -46,7 +90,8 @@ pub(super) fn declared_type<'t>(
             }
             _ if id == k.method_declaration
                 || id == k.constructor_declaration
-                || id == k.lambda_expression =>
+                || id == k.lambda_expression
+                || id == k.record_declaration =>
             {
                 if let Some(params) = scope.child_by_field_id(f.parameters) {
                     if let Some(t) = parameter_type(params, name, text) {

@@ -1,22 +1,29 @@
-//! `string-identity-comparison`: `==`/`!=` between strings.
+//! `string-identity-comparison` and `boxed-identity-comparison`: `==`/`!=`
+//! between objects that have a value, where `equals` was meant.
 
 use super::super::kinds::{fields, kinds};
 use super::{
     text_of,
-    types::{declared_type, field_type, is_type},
+    types::{declared_type, declared_type_name, field_type, is_type, BOXED},
     Check, Cx, Values,
 };
 use tree_sitter::Node;
 
-/// `==`/`!=` where an operand is a `String` by what the file itself says: a string
-/// literal or text block, a name declared `String` in scope (local, parameter,
-/// field, `var` with a string initialiser), a cast to `String`, or a call of a
-/// `String` method that returns a new string; or where both operands are calls
-/// of JDK getters that return strings (`a.getName() == b.getName()`). An
-/// operand the file shows is not a `String` (declared or cast as another type:
-/// `(Object) s == t`) makes the comparison a deliberate identity check, as do
-/// `null` and `intern()`ed values.
-pub(super) struct StringIdentityComparison;
+/// `==`/`!=` between values of a type by what the file itself says: a name
+/// declared so in scope (local, parameter, field, `var` with a literal
+/// initialiser) or an expression known to make one.
+pub(super) enum IdentityComparison {
+    /// An operand is a `String`: also a string literal or text block, a cast to
+    /// `String`, or a call of a `String` method that returns a new string; or
+    /// both operands are calls of JDK getters that return strings
+    /// (`a.getName() == b.getName()`). An operand the file shows is not a
+    /// `String` (declared or cast as another type: `(Object) s == t`) makes the
+    /// comparison a deliberate identity check, as do `null` and `intern()`ed values.
+    Strings,
+    /// Both operands are boxed (`Integer`, `Long` …): also `Integer.valueOf(…)`.
+    /// A boxed value compared with a primitive unboxes, which is fine.
+    Boxed,
+}
 
 const STRING_RETURNING: &[&str] = &[
     "toString",
@@ -67,12 +74,12 @@ enum Evidence {
     Unknown,
 }
 
-impl Check for StringIdentityComparison {
+impl Check for IdentityComparison {
     fn kinds(&self) -> &'static [&'static str] {
         &["binary_expression"]
     }
     fn values(&self) -> &'static [&'static str] {
-        &["operator"]
+        &["operator", "type"]
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
@@ -90,25 +97,65 @@ impl Check for StringIdentityComparison {
         ) else {
             return;
         };
-        let is_null_or_interned = |n: Node| {
-            n.kind() == "null_literal"
-                || (n.kind() == "method_invocation"
-                    && n.child_by_field_id(fields().name)
-                        .is_some_and(|m| text_of(m, text) == "intern"))
-        };
-        if is_null_or_interned(left) || is_null_or_interned(right) {
-            return;
-        }
         // Names are resolved from the comparison itself: between it and its
         // operands there is no scope (only parentheses and call receivers).
         let at = (node, cx.ancestors);
-        let sides = [evidence(left, at, text, 0), evidence(right, at, text, 0)];
-        let flagged = !sides.contains(&Evidence::Other)
-            && (sides.contains(&Evidence::String) || sides == [Evidence::Getter; 2]);
-        if flagged {
-            emit(node, &[("operator", operator.to_string())]);
-        }
+        let ty = match self {
+            IdentityComparison::Strings => {
+                let is_null_or_interned = |n: Node| {
+                    n.kind() == "null_literal"
+                        || (n.kind() == "method_invocation"
+                            && n.child_by_field_id(f.name)
+                                .is_some_and(|m| text_of(m, text) == "intern"))
+                };
+                if is_null_or_interned(left) || is_null_or_interned(right) {
+                    return;
+                }
+                let sides = [evidence(left, at, text, 0), evidence(right, at, text, 0)];
+                if sides.contains(&Evidence::Other)
+                    || !(sides.contains(&Evidence::String) || sides == [Evidence::Getter; 2])
+                {
+                    return;
+                }
+                "String"
+            }
+            // Resolve names only when both sides could be boxed at all.
+            IdentityComparison::Boxed if !(may_be_boxed(left) && may_be_boxed(right)) => return,
+            IdentityComparison::Boxed => match boxed(left, at, text) {
+                Some(ty) if boxed(right, at, text).is_some() => ty,
+                _ => return,
+            },
+        };
+        emit(
+            node,
+            &[("operator", operator.to_string()), ("type", ty.to_string())],
+        );
     }
+}
+
+/// Whether `expr` has a form `boxed` can resolve.
+fn may_be_boxed(expr: Node) -> bool {
+    let k = kinds();
+    [
+        k.identifier,
+        k.field_access,
+        k.parenthesized_expression,
+        k.method_invocation,
+    ]
+    .contains(&expr.kind_id())
+}
+
+/// The boxed type of `expr`: a name declared with it or `Integer.valueOf(…)`.
+fn boxed<'a>(expr: Node, at: (Node, &[Node]), text: &'a str) -> Option<&'a str> {
+    let ty = if expr.kind_id() == kinds().method_invocation {
+        let f = fields();
+        expr.child_by_field_id(f.name)
+            .filter(|n| text_of(*n, text) == "valueOf")?;
+        text_of(expr.child_by_field_id(f.object)?, text)
+    } else {
+        declared_type_name(expr, at, text)?
+    };
+    BOXED.iter().find(|b| **b == ty).copied()
 }
 
 /// `at`: the comparison and its ancestors (root first); `depth` bounds the
