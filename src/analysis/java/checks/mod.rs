@@ -2,9 +2,12 @@
 //! the declared type of a name). Each subscribes to node kinds and runs inside the
 //! engine's one walk; a rule file names it with `[match] builtin = "..."`.
 
+mod cognitive_complexity;
 mod concatenated_argument;
+mod concatenation_in_loop;
 mod cyclomatic_complexity;
 mod deprecated_javadoc;
+mod lexer;
 mod magic_number;
 mod method_count;
 mod method_length;
@@ -17,11 +20,16 @@ mod thread_run;
 mod types;
 mod unpaired_override;
 mod unused_import;
+mod unused_local;
+mod unused_private;
+mod uses;
 mod wait_notify;
 
 use super::kinds::{fields, kinds};
 use crate::rules::{Params, Rule};
+use cognitive_complexity::CognitiveComplexity;
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
+use concatenation_in_loop::ConcatenationInLoop;
 use cyclomatic_complexity::CyclomaticComplexity;
 use deprecated_javadoc::DeprecatedWithoutJavadoc;
 use magic_number::MagicNumber;
@@ -36,6 +44,8 @@ use thread_run::ThreadRun;
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;
+use unused_local::UnusedLocalVariable;
+use unused_private::{UnusedPrivateField, UnusedPrivateMethod};
 use wait_notify::WaitNotify;
 
 /// Named values a check offers to its rule's message (`{name}`).
@@ -69,6 +79,7 @@ impl<'t> Cx<'_, 't> {
 
 /// Every built-in check by name, for docs and errors.
 pub const NAMES: &[&str] = &[
+    "cognitive-complexity",
     "command-concatenation",
     "cyclomatic-complexity",
     "deprecated-without-javadoc",
@@ -81,10 +92,14 @@ pub const NAMES: &[&str] = &[
     "nesting-depth",
     "parameter-count",
     "sql-concatenation",
+    "string-concatenation-in-loop",
     "string-identity-comparison",
     "switch-without-default",
     "thread-run",
     "unused-import",
+    "unused-local-variable",
+    "unused-private-field",
+    "unused-private-method",
     "wait-notify-outside-synchronized",
 ];
 
@@ -118,6 +133,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         })
     };
     Ok(match name {
+        "cognitive-complexity" => Box::new(CognitiveComplexity { max: int("max")? }),
         "command-concatenation" => Box::new(ConcatenatedArgument {
             methods: &["exec"],
             receivers: &["getRuntime()", "runtime", "Runtime"],
@@ -137,6 +153,10 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         }),
         "thread-run" => Box::new(ThreadRun),
         "unused-import" => Box::new(UnusedImport),
+        "unused-local-variable" => Box::new(UnusedLocalVariable),
+        "unused-private-field" => Box::new(UnusedPrivateField),
+        "unused-private-method" => Box::new(UnusedPrivateMethod),
+        "string-concatenation-in-loop" => Box::new(ConcatenationInLoop),
         "wait-notify-outside-synchronized" => Box::new(WaitNotify),
         "parameter-count" => Box::new(ParameterCount {
             max: int("max")?,

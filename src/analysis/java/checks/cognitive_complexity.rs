@@ -1,0 +1,205 @@
+//! `cognitive-complexity`: methods and constructors whose Cognitive Complexity
+//! (G. Ann Campbell, SonarSource, 2017) is above `max`. Structures (`if`,
+//! `?:`, `switch`, loops, `catch`) cost 1 plus their nesting level; `else if`,
+//! `else`, each run of like `&&`/`||` operators and a labelled `break` or
+//! `continue` cost 1; the bodies of structures, `else` and lambdas nest one
+//! level deeper. Recursion, which the paper also counts, needs to know which
+//! method a call resolves to and is left out. Methods of nested and anonymous
+//! classes are measured on their own.
+
+use super::super::kinds::{fields, kinds};
+use super::lexer::{scan, Token};
+use super::{text_of, Check, Cx, Values};
+use tree_sitter::Node;
+
+pub(super) struct CognitiveComplexity {
+    pub max: i64,
+}
+
+impl Check for CognitiveComplexity {
+    fn kinds(&self) -> &'static [&'static str] {
+        &[
+            "method_declaration",
+            "constructor_declaration",
+            "compact_constructor_declaration",
+        ]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["name", "complexity", "max"]
+    }
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let text = cx.text;
+        let Some(body) = node.child_by_field_id(fields().body) else {
+            return;
+        };
+        // Most methods are simple: a bound from their tokens spares the walk.
+        if upper_bound(text_of(body, text).as_bytes()) <= self.max {
+            return;
+        }
+        let complexity = complexity(body);
+        if complexity <= self.max {
+            return;
+        }
+        let Some(name) = node.child_by_field_id(fields().name) else {
+            return;
+        };
+        emit(
+            name,
+            &[
+                ("name", text_of(name, text).to_string()),
+                ("complexity", complexity.to_string()),
+                ("max", self.max.to_string()),
+            ],
+        );
+    }
+}
+
+/// At least the Cognitive Complexity of `code`. With `n` structures that pay
+/// for nesting, `l` nesting-only tokens (`else`, `->`) and `f` flat
+/// increments, each structure's nesting level counts the other structures,
+/// `else`s and lambdas around it, so the sum of the levels is at most
+/// `n(n-1)/2 + l·n`.
+fn upper_bound(code: &[u8]) -> i64 {
+    let (mut n, mut l, mut f) = (0i64, 0i64, 0i64);
+    scan(code, |i, token| match token {
+        Token::Word(b"if" | b"for" | b"while" | b"do" | b"switch" | b"catch") => n += 1,
+        Token::Word(b"else") => {
+            l += 1;
+            f += 1;
+        }
+        Token::Word(b"break" | b"continue") => f += 1,
+        Token::Byte(b'?') => n += 1,
+        Token::Byte(b'-') if code.get(i + 1) == Some(&b'>') => l += 1,
+        Token::Byte(b @ (b'&' | b'|')) if code.get(i + 1) == Some(&b) => f += 1,
+        _ => {}
+    });
+    n + f + n * (n - 1) / 2 + l * n
+}
+
+/// The Cognitive Complexity of a method body: one walk of its tree that keeps
+/// the nesting level of the current node, not entering class bodies.
+fn complexity(body: Node) -> i64 {
+    let k = kinds();
+    let mut total = 0;
+    let mut cursor = body.walk();
+    // The nodes from `body` down to the current node's parent, with their levels.
+    let mut path: Vec<(Node, i64)> = Vec::new();
+    let mut level = 0;
+    loop {
+        let node = cursor.node();
+        let id = node.kind_id();
+        total += increment(node, path.last().map(|&(p, _)| p), cursor.field_id(), level);
+        let enter = id != k.class_body && id != k.enum_body && id != k.interface_body;
+        if enter && cursor.goto_first_child() {
+            path.push((node, level));
+            level = child_level(node, cursor.node(), cursor.field_id(), level);
+            continue;
+        }
+        loop {
+            let Some(&(parent, parent_level)) = path.last() else {
+                return total;
+            };
+            if cursor.goto_next_sibling() {
+                level = child_level(parent, cursor.node(), cursor.field_id(), parent_level);
+                break;
+            }
+            cursor.goto_parent();
+            path.pop();
+        }
+    }
+}
+
+/// What `node` adds, at nesting `level`, as the `field` child of `parent`.
+fn increment(node: Node, parent: Option<Node>, field: Option<std::num::NonZeroU16>, level: i64) -> i64 {
+    let (k, f) = (kinds(), fields());
+    let id = node.kind_id();
+    if id == k.if_statement {
+        let else_if = parent.is_some_and(|p| p.kind_id() == k.if_statement)
+            && field.is_some_and(|x| x.get() == f.alternative);
+        let has_else = node
+            .child_by_field_id(f.alternative)
+            .is_some_and(|a| a.kind_id() != k.if_statement);
+        return if else_if { 1 } else { 1 + level } + i64::from(has_else);
+    }
+    if [
+        k.for_statement,
+        k.enhanced_for_statement,
+        k.while_statement,
+        k.do_statement,
+        k.switch_expression,
+        k.catch_clause,
+        k.ternary_expression,
+    ]
+    .contains(&id)
+    {
+        return 1 + level;
+    }
+    if id == k.break_statement || id == k.continue_statement {
+        return i64::from(node.named_child(0).is_some_and(|c| c.kind_id() == k.identifier));
+    }
+    if is_logical(node) && !parent.is_some_and(is_logical) {
+        return operator_runs(node);
+    }
+    0
+}
+
+/// The nesting level of `child`, the `field` child of `parent` at `level`.
+fn child_level(parent: Node, child: Node, field: Option<std::num::NonZeroU16>, level: i64) -> i64 {
+    let (k, f) = (kinds(), fields());
+    let id = parent.kind_id();
+    let field = field.map_or(0, |x| x.get());
+    let nests = match () {
+        _ if id == k.if_statement => {
+            field == f.consequence
+                || (field == f.alternative && child.kind_id() != k.if_statement)
+        }
+        _ if id == k.ternary_expression || id == k.lambda_expression => true,
+        _ => {
+            field == f.body
+                && [
+                    k.for_statement,
+                    k.enhanced_for_statement,
+                    k.while_statement,
+                    k.do_statement,
+                    k.switch_expression,
+                    k.catch_clause,
+                ]
+                .contains(&id)
+        }
+    };
+    level + i64::from(nests)
+}
+
+fn is_logical(node: Node) -> bool {
+    let k = kinds();
+    node.kind_id() == k.binary_expression
+        && node
+            .child_by_field_id(fields().operator)
+            .is_some_and(|o| o.kind_id() == k.and || o.kind_id() == k.or)
+}
+
+/// One per run of like operators in a tree of `&&` and `||`, read in source
+/// order: `a && b && c || d` is two runs. Parentheses start a new tree.
+fn operator_runs(root: Node) -> i64 {
+    let f = fields();
+    let mut operators: Vec<(usize, u16)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if let Some(op) = node.child_by_field_id(f.operator) {
+            operators.push((op.start_byte(), op.kind_id()));
+        }
+        for side in [f.left, f.right] {
+            stack.extend(node.child_by_field_id(side).filter(|&n| is_logical(n)));
+        }
+    }
+    operators.sort_unstable();
+    let mut runs = 0;
+    let mut previous = None;
+    for (_, op) in operators {
+        if previous != Some(op) {
+            runs += 1;
+        }
+        previous = Some(op);
+    }
+    runs
+}

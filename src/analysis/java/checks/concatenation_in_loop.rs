@@ -1,0 +1,96 @@
+//! `string-concatenation-in-loop`: `s += …` or `s = s + …` in the body of a
+//! loop, where `s` is declared `String` outside that loop (a variable declared
+//! inside starts afresh each time round). A lambda or a class body inside the
+//! loop ends the search: its code runs when called, not necessarily in the loop.
+
+use super::super::kinds::{fields, kinds};
+use super::types::{declared_type, is_string_type};
+use super::{text_of, Check, Cx, Values};
+use tree_sitter::Node;
+
+pub(super) struct ConcatenationInLoop;
+
+impl Check for ConcatenationInLoop {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["assignment_expression"]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["name"]
+    }
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let (k, f) = (kinds(), fields());
+        let text = cx.text;
+        let (Some(left), Some(op), Some(right)) = (
+            node.child_by_field_id(f.left),
+            node.child_by_field_id(f.operator),
+            node.child_by_field_id(f.right),
+        ) else {
+            return;
+        };
+        if left.kind_id() != k.identifier {
+            return;
+        }
+        let name = text_of(left, text);
+        let appends = op.kind_id() == k.plus_assign
+            || (op.kind_id() == k.assign && leftmost_operand(right, text) == Some(name));
+        if !appends {
+            return;
+        }
+        let Some(looped) = innermost_loop(cx) else {
+            return;
+        };
+        let Some(ty) = declared_type(node, cx.ancestors, name, text) else {
+            return;
+        };
+        let string = is_string_type(ty, text) || ty.kind() == "string_literal";
+        let fresh_each_time = looped
+            .child_by_field_id(f.body)
+            .is_some_and(|b| b.byte_range().contains(&ty.start_byte()));
+        if string && !fresh_each_time {
+            emit(node, &[("name", name.to_string())]);
+        }
+    }
+}
+
+/// `s` in `s + a + b` (a chain of `+` groups to the left).
+fn leftmost_operand<'a>(mut expr: Node, text: &'a str) -> Option<&'a str> {
+    let (k, f) = (kinds(), fields());
+    while expr.kind_id() == k.binary_expression {
+        if expr.child_by_field_id(f.operator)?.kind_id() != k.plus {
+            return None;
+        }
+        expr = expr.child_by_field_id(f.left)?;
+    }
+    (expr.kind_id() == k.identifier).then(|| text_of(expr, text))
+}
+
+/// The innermost loop around the checked node in the same body of code.
+fn innermost_loop<'t>(cx: &Cx<'_, 't>) -> Option<Node<'t>> {
+    let k = kinds();
+    for &n in cx.ancestors.iter().rev() {
+        let id = n.kind_id();
+        if [
+            k.for_statement,
+            k.enhanced_for_statement,
+            k.while_statement,
+            k.do_statement,
+        ]
+        .contains(&id)
+        {
+            return Some(n);
+        }
+        if [
+            k.lambda_expression,
+            k.class_body,
+            k.enum_body,
+            k.interface_body,
+            k.method_declaration,
+            k.constructor_declaration,
+        ]
+        .contains(&id)
+        {
+            return None;
+        }
+    }
+    None
+}

@@ -1,0 +1,153 @@
+//! `unused-private-field` and `unused-private-method`: private members that no
+//! code of the file's top-level type (which holds every place allowed to use
+//! them, nested classes included) reads or calls. Syntax alone cannot tell
+//! which declaration a name refers to, so any read of the name counts: a local
+//! or a parameter of the same name hides an unused field, and a call of one
+//! overload counts for all of them.
+
+use super::super::kinds::{fields, kinds};
+use super::types::declared_type;
+use super::uses::{any_use, is_child, is_declaration, is_plain_write};
+use super::{text_of, Check, Cx, Values};
+use tree_sitter::Node;
+
+pub(super) struct UnusedPrivateField;
+
+pub(super) struct UnusedPrivateMethod;
+
+/// Fields the serialization machinery reads by name.
+const SERIAL_FIELDS: &[&str] = &["serialVersionUID", "serialPersistentFields"];
+
+/// Methods the serialization machinery calls by name.
+const SERIAL_METHODS: &[&str] = &[
+    "writeObject",
+    "readObject",
+    "readObjectNoData",
+    "writeReplace",
+    "readResolve",
+];
+
+impl Check for UnusedPrivateField {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["field_declaration"]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["name"]
+    }
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let (k, f) = (kinds(), fields());
+        // Annotations on the field or its class often mean a framework (injection,
+        // Lombok, serialization) uses the field by reflection.
+        if !is_private_unannotated(node, cx.text)
+            || declaring_type(cx).is_some_and(|t| modifiers(t, cx.text).1)
+        {
+            return;
+        }
+        let scope = top_level_type(node, cx);
+        let field_type = node.child_by_field_id(f.type_);
+        let mut cursor = node.walk();
+        for declarator in node.children_by_field_name("declarator", &mut cursor) {
+            let Some(name) = declarator.child_by_field_id(f.name) else {
+                continue;
+            };
+            let text = text_of(name, cx.text);
+            if SERIAL_FIELDS.contains(&text) {
+                continue;
+            }
+            let read = |path: &[Node<'t>]| {
+                let [ancestors @ .., leaf] = path else {
+                    return false;
+                };
+                // A bare name may be a local, a parameter or another class's
+                // field declared closer to it.
+                let is_this_field = || {
+                    is_child(path, k.field_access, f.field)
+                        || declared_type(*leaf, ancestors, text, cx.text)
+                            .is_none_or(|t| Some(t.id()) == field_type.map(|t| t.id()))
+                };
+                leaf.id() != name.id()
+                    && !is_declaration(path)
+                    && !is_child(path, k.method_invocation, f.name)
+                    && !is_plain_write(path)
+                    && is_this_field()
+            };
+            if !any_use(scope, scope.start_byte(), scope.end_byte(), text, cx.text, read) {
+                emit(name, &[("name", text.to_string())]);
+            }
+        }
+    }
+}
+
+impl Check for UnusedPrivateMethod {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["method_declaration"]
+    }
+    fn values(&self) -> &'static [&'static str] {
+        &["name"]
+    }
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let k = kinds();
+        if !is_private_unannotated(node, cx.text) {
+            return;
+        }
+        let Some(name) = node.child_by_field_id(fields().name) else {
+            return;
+        };
+        let text = text_of(name, cx.text);
+        if SERIAL_METHODS.contains(&text) {
+            return;
+        }
+        // A call from the method's own body (recursion) does not make it used.
+        let own = node.byte_range();
+        let call = |path: &[Node]| {
+            path.last().is_some_and(|n| !own.contains(&n.start_byte()))
+                && (is_child(path, k.method_invocation, fields().name)
+                    || path
+                        .get(path.len().wrapping_sub(2))
+                        .is_some_and(|p| p.kind_id() == k.method_reference))
+        };
+        let scope = top_level_type(node, cx);
+        if !any_use(scope, scope.start_byte(), scope.end_byte(), text, cx.text, call) {
+            emit(name, &[("name", text.to_string())]);
+        }
+    }
+}
+
+/// `(private, annotated)` from a declaration's modifiers.
+fn modifiers(declaration: Node, text: &str) -> (bool, bool) {
+    let k = kinds();
+    let mut cursor = declaration.walk();
+    let Some(modifiers) = declaration
+        .children(&mut cursor)
+        .find(|c| c.kind_id() == k.modifiers)
+    else {
+        return (false, false);
+    };
+    let mut cursor = modifiers.walk();
+    let mut found = (false, false);
+    for m in modifiers.children(&mut cursor) {
+        if m.kind_id() == k.annotation || m.kind_id() == k.marker_annotation {
+            found.1 = true;
+        } else if text_of(m, text) == "private" {
+            found.0 = true;
+        }
+    }
+    found
+}
+
+fn is_private_unannotated(declaration: Node, text: &str) -> bool {
+    modifiers(declaration, text) == (true, false)
+}
+
+/// The class, enum or record whose body declares the checked member.
+fn declaring_type<'t>(cx: &Cx<'_, 't>) -> Option<Node<'t>> {
+    let k = kinds();
+    let body = cx.ancestor(0)?;
+    cx.ancestor(if body.kind_id() == k.enum_body_declarations { 2 } else { 1 })
+}
+
+/// The outermost type around the checked node: private members are visible
+/// throughout it.
+fn top_level_type<'t>(node: Node<'t>, cx: &Cx<'_, 't>) -> Node<'t> {
+    cx.ancestors.get(1).copied().unwrap_or(node)
+}
