@@ -36,6 +36,10 @@ PAIRS = [
     ("unused-import", "checkstyle", "UnusedImports", None),
     ("method-naming-convention", "checkstyle", "MethodName", None),
     ("deprecated-without-javadoc", "checkstyle", "MissingDeprecated", "annotation"),
+    ("unused-private-field", "pmd", "UnusedPrivateField", None),
+    ("unused-private-method", "pmd", "UnusedPrivateMethod", None),
+    ("unused-local-variable", "pmd", "UnusedLocalVariable", None),
+    ("cognitive-complexity", "pmd", "CognitiveComplexity", r"complexity of (1[6-9]|[2-9]\d|\d{3,}),"),
 ]
 
 

@@ -3,13 +3,14 @@
 //! `?:`, `switch`, loops, `catch`) cost 1 plus their nesting level; `else if`,
 //! `else`, each run of like `&&`/`||` operators and a labelled `break` or
 //! `continue` cost 1; the bodies of structures, `else` and lambdas nest one
-//! level deeper. Recursion, which the paper also counts, needs to know which
-//! method a call resolves to and is left out. Methods of nested and anonymous
-//! classes are measured on their own.
+//! level deeper, and so are the methods of local and anonymous classes (which
+//! are also measured on their own). Recursion, which the paper also counts,
+//! needs to know which method a call resolves to and is left out.
 
 use super::super::kinds::{fields, kinds};
 use super::lexer::{scan, Token};
 use super::{text_of, Check, Cx, Values};
+use std::num::NonZeroU16;
 use tree_sitter::Node;
 
 pub(super) struct CognitiveComplexity {
@@ -55,8 +56,8 @@ impl Check for CognitiveComplexity {
 }
 
 /// At least the Cognitive Complexity of `code`. With `n` structures that pay
-/// for nesting, `l` nesting-only tokens (`else`, `->`) and `f` flat
-/// increments, each structure's nesting level counts the other structures,
+/// for nesting, `l` nesting-only tokens (`else`, `->`, and `new` and `class`
+/// for the bodies of local and anonymous classes) and `f` flat increments, each structure's nesting level counts the other structures,
 /// `else`s and lambdas around it, so the sum of the levels is at most
 /// `n(n-1)/2 + l·n`.
 fn upper_bound(code: &[u8]) -> i64 {
@@ -67,6 +68,7 @@ fn upper_bound(code: &[u8]) -> i64 {
             l += 1;
             f += 1;
         }
+        Token::Word(b"new" | b"class") => l += 1,
         Token::Word(b"break" | b"continue") => f += 1,
         Token::Byte(b'?') => n += 1,
         Token::Byte(b'-') if code.get(i + 1) == Some(&b'>') => l += 1,
@@ -77,9 +79,8 @@ fn upper_bound(code: &[u8]) -> i64 {
 }
 
 /// The Cognitive Complexity of a method body: one walk of its tree that keeps
-/// the nesting level of the current node, not entering class bodies.
+/// the nesting level of the current node.
 fn complexity(body: Node) -> i64 {
-    let k = kinds();
     let mut total = 0;
     let mut cursor = body.walk();
     // The nodes from `body` down to the current node's parent, with their levels.
@@ -87,10 +88,8 @@ fn complexity(body: Node) -> i64 {
     let mut level = 0;
     loop {
         let node = cursor.node();
-        let id = node.kind_id();
-        total += increment(node, path.last().map(|&(p, _)| p), cursor.field_id(), level);
-        let enter = id != k.class_body && id != k.enum_body && id != k.interface_body;
-        if enter && cursor.goto_first_child() {
+        total += increment(node, &path, cursor.field_id(), level);
+        if cursor.goto_first_child() {
             path.push((node, level));
             level = child_level(node, cursor.node(), cursor.field_id(), level);
             continue;
@@ -109,10 +108,12 @@ fn complexity(body: Node) -> i64 {
     }
 }
 
-/// What `node` adds, at nesting `level`, as the `field` child of `parent`.
-fn increment(node: Node, parent: Option<Node>, field: Option<std::num::NonZeroU16>, level: i64) -> i64 {
+/// What `node` adds, at nesting `level`, as the `field` child of the last
+/// node of `path`.
+fn increment(node: Node, path: &[(Node, i64)], field: Option<NonZeroU16>, level: i64) -> i64 {
     let (k, f) = (kinds(), fields());
     let id = node.kind_id();
+    let parent = path.last().map(|&(p, _)| p);
     if id == k.if_statement {
         let else_if = parent.is_some_and(|p| p.kind_id() == k.if_statement)
             && field.is_some_and(|x| x.get() == f.alternative);
@@ -137,14 +138,22 @@ fn increment(node: Node, parent: Option<Node>, field: Option<std::num::NonZeroU1
     if id == k.break_statement || id == k.continue_statement {
         return i64::from(node.named_child(0).is_some_and(|c| c.kind_id() == k.identifier));
     }
-    if is_logical(node) && !parent.is_some_and(is_logical) {
-        return operator_runs(node);
+    if is_logical(node) {
+        // The root of a tree of `&&` and `||` (parentheses included) counts for it.
+        let outer = path
+            .iter()
+            .rev()
+            .map(|&(p, _)| p)
+            .find(|p| p.kind_id() != k.parenthesized_expression);
+        if !outer.is_some_and(is_logical) {
+            return operator_runs(node);
+        }
     }
     0
 }
 
 /// The nesting level of `child`, the `field` child of `parent` at `level`.
-fn child_level(parent: Node, child: Node, field: Option<std::num::NonZeroU16>, level: i64) -> i64 {
+fn child_level(parent: Node, child: Node, field: Option<NonZeroU16>, level: i64) -> i64 {
     let (k, f) = (kinds(), fields());
     let id = parent.kind_id();
     let field = field.map_or(0, |x| x.get());
@@ -153,7 +162,16 @@ fn child_level(parent: Node, child: Node, field: Option<std::num::NonZeroU16>, l
             field == f.consequence
                 || (field == f.alternative && child.kind_id() != k.if_statement)
         }
-        _ if id == k.ternary_expression || id == k.lambda_expression => true,
+        // A lambda and the methods of a local or anonymous class are nested
+        // code.
+        _ if id == k.ternary_expression
+            || id == k.lambda_expression
+            || id == k.class_body
+            || id == k.enum_body
+            || id == k.interface_body =>
+        {
+            true
+        }
         _ => {
             field == f.body
                 && [
@@ -179,9 +197,10 @@ fn is_logical(node: Node) -> bool {
 }
 
 /// One per run of like operators in a tree of `&&` and `||`, read in source
-/// order: `a && b && c || d` is two runs. Parentheses start a new tree.
+/// order through parentheses: `a && (b && c) || d` is two runs; a `!` or a
+/// call starts a tree of its own.
 fn operator_runs(root: Node) -> i64 {
-    let f = fields();
+    let (k, f) = (kinds(), fields());
     let mut operators: Vec<(usize, u16)> = Vec::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
@@ -189,17 +208,77 @@ fn operator_runs(root: Node) -> i64 {
             operators.push((op.start_byte(), op.kind_id()));
         }
         for side in [f.left, f.right] {
-            stack.extend(node.child_by_field_id(side).filter(|&n| is_logical(n)));
+            let mut operand = node.child_by_field_id(side);
+            while let Some(inner) = operand.filter(|o| o.kind_id() == k.parenthesized_expression) {
+                operand = inner.named_child(0);
+            }
+            stack.extend(operand.filter(|&n| is_logical(n)));
         }
     }
     operators.sort_unstable();
-    let mut runs = 0;
-    let mut previous = None;
-    for (_, op) in operators {
-        if previous != Some(op) {
-            runs += 1;
-        }
-        previous = Some(op);
+    let changes = operators.windows(2).filter(|w| w[0].1 != w[1].1).count();
+    1 + changes as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The complexity of the first method in `code`, and its token bound.
+    fn score(code: &str) -> (i64, i64) {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_java::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(code, None).unwrap();
+        let class_body = tree.root_node().child(0).unwrap().child_by_field_id(fields().body).unwrap();
+        let body = class_body.named_child(0).unwrap().child_by_field_id(fields().body).unwrap();
+        (complexity(body), upper_bound(text_of(body, code).as_bytes()))
     }
-    runs
+
+    #[test]
+    fn scores_the_white_papers_examples_and_never_exceeds_the_bound() {
+        let cases = [
+            // sumOfPrimes and getWords (section "An illustration of the problem").
+            (
+                "class A { int sumOfPrimes(int max) { int total = 0;
+                   OUT: for (int i = 1; i <= max; ++i) {
+                     for (int j = 2; j < i; ++j) { if (i % j == 0) { continue OUT; } }
+                     total += i; }
+                   return total; } }",
+                7,
+            ),
+            (
+                "class A { String getWords(int n) { switch (n) {
+                   case 1: return \"one\"; case 2: return \"a couple\";
+                   case 3: return \"a few\"; default: return \"lots\"; } } }",
+                1,
+            ),
+            // Sequences of logical operators: `a && b && c || d || e && f` is 3
+            // (+1 for the if), `a && !(b && c)` is 2 (+1).
+            ("class A { void f() { if (a && b && c || d || e && f) { } } }", 4),
+            ("class A { void f() { if (a && !(b && c)) { } } }", 3),
+            // Nesting: the paper's myMethod: try; if +1; for +2; while +3 (in
+            // a catch +2); catch +1; else if and else +1 each, no nesting.
+            (
+                "class A { void myMethod() { try {
+                   if (c1) { for (int i = 0; i < 10; i++) { while (c2) { } } }
+                 } catch (ExcepType1 | ExcepType2 e) { if (c2) { } } } }",
+                9,
+            ),
+            ("class A { void f() { if (a) { } else if (b) { } else { if (c) { } } } }", 5),
+            // Through parentheses, source order: && || && || is 4 runs.
+            ("class A { void f() { if (a && (b || c) && (c || d)) { } } }", 5),
+            ("class A { void f() { if (a && (b && c)) { } } }", 2),
+            // A lambda nests its body, and so do anonymous and local classes.
+            ("class A { void f() { run(() -> { if (a) { } }); new B() { void g() { if (b) { } } }; } }", 4),
+            ("class A { void f() { class L { void m() { if (a) { } } } } }", 2),
+            ("class A { int f() { return a ? b ? 1 : 2 : 3; } }", 3),
+        ];
+        for (code, expected) in cases {
+            let (score, bound) = score(code);
+            assert_eq!(score, expected, "{code}");
+            assert!(score <= bound, "bound {bound} below {score}: {code}");
+        }
+    }
 }

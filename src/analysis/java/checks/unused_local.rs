@@ -5,7 +5,7 @@
 //! pattern variables, parameters and catch parameters are not locals here.
 
 use super::super::kinds::{fields, kinds};
-use super::uses::{any_use, is_child, is_declaration, is_plain_write};
+use super::uses::{any_use, is_child, is_declaration, is_write, modifiers};
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -38,6 +38,9 @@ impl Check for UnusedLocalVariable {
         if scope.kind_id() == k.switch_block_statement_group {
             scope = cx.ancestor(1).unwrap_or(scope);
         }
+        if modifiers(node, cx.text).kept {
+            return;
+        }
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
             if let Some(name) = declarator.child_by_field_id(f.name) {
@@ -63,7 +66,7 @@ fn check_name<'t>(
         !is_declaration(path)
             && !is_child(path, k.field_access, f.field)
             && !is_child(path, k.method_invocation, f.name)
-            && !is_plain_write(path)
+            && !is_write(path)
     };
     if !any_use(scope, from, scope.end_byte(), word, text, read) {
         emit(name, &[("name", word.to_string())]);

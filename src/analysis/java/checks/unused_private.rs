@@ -7,7 +7,7 @@
 
 use super::super::kinds::{fields, kinds};
 use super::types::declared_type;
-use super::uses::{any_use, is_child, is_declaration, is_plain_write};
+use super::uses::{any_use, is_child, is_declaration, is_write, modifiers};
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -39,7 +39,7 @@ impl Check for UnusedPrivateField {
         // Annotations on the field or its class often mean a framework (injection,
         // Lombok, serialization) uses the field by reflection.
         if !is_private_unannotated(node, cx.text)
-            || declaring_type(cx).is_some_and(|t| modifiers(t, cx.text).1)
+            || declaring_type(cx).is_some_and(|t| modifiers(t, cx.text).kept)
         {
             return;
         }
@@ -68,7 +68,7 @@ impl Check for UnusedPrivateField {
                 leaf.id() != name.id()
                     && !is_declaration(path)
                     && !is_child(path, k.method_invocation, f.name)
-                    && !is_plain_write(path)
+                    && !is_write(path)
                     && is_this_field()
             };
             if !any_use(scope, scope.start_byte(), scope.end_byte(), text, cx.text, read) {
@@ -113,30 +113,9 @@ impl Check for UnusedPrivateMethod {
     }
 }
 
-/// `(private, annotated)` from a declaration's modifiers.
-fn modifiers(declaration: Node, text: &str) -> (bool, bool) {
-    let k = kinds();
-    let mut cursor = declaration.walk();
-    let Some(modifiers) = declaration
-        .children(&mut cursor)
-        .find(|c| c.kind_id() == k.modifiers)
-    else {
-        return (false, false);
-    };
-    let mut cursor = modifiers.walk();
-    let mut found = (false, false);
-    for m in modifiers.children(&mut cursor) {
-        if m.kind_id() == k.annotation || m.kind_id() == k.marker_annotation {
-            found.1 = true;
-        } else if text_of(m, text) == "private" {
-            found.0 = true;
-        }
-    }
-    found
-}
-
 fn is_private_unannotated(declaration: Node, text: &str) -> bool {
-    modifiers(declaration, text) == (true, false)
+    let m = modifiers(declaration, text);
+    m.private && !m.kept
 }
 
 /// The class, enum or record whose body declares the checked member.

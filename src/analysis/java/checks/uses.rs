@@ -5,6 +5,7 @@
 //! table of every identifier in the file is built.
 
 use super::super::kinds::{fields, kinds};
+use super::text_of;
 use tree_sitter::Node;
 
 /// Whether an identifier `name` in `scope`'s bytes `from..to` satisfies
@@ -74,17 +75,60 @@ pub(super) fn is_declaration(path: &[Node]) -> bool {
 }
 
 /// The identifier at the end of `path` (alone, or as `this.name`) is only
-/// assigned with `=`: written, not read. `+=` and `++` read it too.
-pub(super) fn is_plain_write(path: &[Node]) -> bool {
+/// written, its value never looked at, like PMD counts: the target of `=`,
+/// or of `+=` and the like, `++` and `--` in a statement of their own
+/// (`count++;`); `return count++` reads it.
+pub(super) fn is_write(path: &[Node]) -> bool {
     let (k, f) = (kinds(), fields());
     let target = if is_child(path, k.field_access, f.field) {
         &path[..path.len() - 1]
     } else {
         path
     };
-    is_child(target, k.assignment_expression, f.left)
-        && target
-            .get(target.len().wrapping_sub(2))
-            .and_then(|a| a.child_by_field_id(f.operator))
-            .is_some_and(|o| o.kind_id() == k.assign)
+    let [.., outer, parent, _] = target else {
+        return false;
+    };
+    let statement = outer.kind_id() == k.expression_statement;
+    if is_child(target, k.assignment_expression, f.left) {
+        return statement
+            || parent
+                .child_by_field_id(f.operator)
+                .is_some_and(|o| o.kind_id() == k.assign);
+    }
+    parent.kind_id() == k.update_expression && statement
+}
+
+/// What a declaration's modifiers say to the unused-* checks.
+pub(super) struct Modifiers {
+    pub private: bool,
+    /// An annotation keeps the declaration even if unused: any annotation but
+    /// `@SuppressWarnings`, which keeps it only when it names `"unused"`.
+    /// Frameworks use annotated members by reflection.
+    pub kept: bool,
+}
+
+pub(super) fn modifiers(declaration: Node, text: &str) -> Modifiers {
+    let (k, f) = (kinds(), fields());
+    let mut found = Modifiers {
+        private: false,
+        kept: false,
+    };
+    let mut cursor = declaration.walk();
+    let Some(modifiers) = declaration
+        .children(&mut cursor)
+        .find(|c| c.kind_id() == k.modifiers)
+    else {
+        return found;
+    };
+    let mut cursor = modifiers.walk();
+    for m in modifiers.children(&mut cursor) {
+        if m.kind_id() == k.annotation || m.kind_id() == k.marker_annotation {
+            let name = m.child_by_field_id(f.name).map_or("", |n| text_of(n, text));
+            let suppress = name == "SuppressWarnings" || name == "java.lang.SuppressWarnings";
+            found.kept |= !suppress || text_of(m, text).contains("\"unused\"");
+        } else if text_of(m, text) == "private" {
+            found.private = true;
+        }
+    }
+    found
 }
