@@ -8,7 +8,7 @@
 use super::super::kinds::{fields, kinds};
 use super::types::declared_type;
 use super::uses::{any_use, is_child, is_declaration, is_write, modifiers};
-use super::{text_of, Check, Cx, Values};
+use super::{parameters, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct UnusedPrivateField;
@@ -44,6 +44,7 @@ impl Check for UnusedPrivateField {
             return;
         }
         let scope = top_level_type(node, cx);
+        let owner = owner_name(cx);
         let field_type = node.child_by_field_id(f.type_);
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
@@ -58,12 +59,15 @@ impl Check for UnusedPrivateField {
                 let [ancestors @ .., leaf] = path else {
                     return false;
                 };
-                // A bare name may be a local, a parameter or another class's
-                // field declared closer to it.
+                // `x.name` is this field when `x` may be of its class; a bare
+                // name may be a local, a parameter or another class's field
+                // declared closer to it.
                 let is_this_field = || {
-                    is_child(path, k.field_access, f.field)
-                        || declared_type(*leaf, ancestors, text, cx.text)
-                            .is_none_or(|t| Some(t.id()) == field_type.map(|t| t.id()))
+                    if is_child(path, k.field_access, f.field) {
+                        return receiver_may_be(ancestors, owner, cx.text);
+                    }
+                    declared_type(*leaf, ancestors, text, cx.text)
+                        .is_none_or(|t| Some(t.id()) == field_type.map(|t| t.id()))
                 };
                 leaf.id() != name.id()
                     && !is_declaration(path)
@@ -97,14 +101,33 @@ impl Check for UnusedPrivateMethod {
         if SERIAL_METHODS.contains(&text) {
             return;
         }
+        // Overloads are told apart by their number of parameters (the types
+        // would need resolution).
+        let (mut count, mut varargs) = (0, false);
+        for p in parameters(node) {
+            count += 1;
+            varargs |= p.kind_id() == k.spread_parameter;
+        }
+        let arity_fits = |n: usize| n == count || (varargs && n + 1 >= count);
+        let owner = owner_name(cx);
         // A call from the method's own body (recursion) does not make it used.
         let own = node.byte_range();
         let call = |path: &[Node]| {
-            path.last().is_some_and(|n| !own.contains(&n.start_byte()))
-                && (is_child(path, k.method_invocation, fields().name)
-                    || path
-                        .get(path.len().wrapping_sub(2))
-                        .is_some_and(|p| p.kind_id() == k.method_reference))
+            let [ancestors @ .., leaf] = path else {
+                return false;
+            };
+            if own.contains(&leaf.start_byte()) {
+                return false;
+            }
+            if ancestors.last().is_some_and(|p| p.kind_id() == k.method_reference) {
+                return true;
+            }
+            is_child(path, k.method_invocation, fields().name)
+                && ancestors
+                    .last()
+                    .and_then(|call| call.child_by_field_id(fields().arguments))
+                    .is_some_and(|args| arity_fits(arguments(args)))
+                && receiver_may_be(ancestors, owner, cx.text)
         };
         let scope = top_level_type(node, cx);
         if !any_use(scope, scope.start_byte(), scope.end_byte(), text, cx.text, call) {
@@ -116,6 +139,58 @@ impl Check for UnusedPrivateMethod {
 fn is_private_unannotated(declaration: Node, text: &str) -> bool {
     let m = modifiers(declaration, text);
     m.private && !m.kept
+}
+
+/// The name of the class, enum, record or interface whose body declares the
+/// checked member (`None` for an anonymous class).
+fn owner_name<'a>(cx: &Cx<'a, '_>) -> Option<&'a str> {
+    let name = declaring_type(cx)?.child_by_field_id(fields().name)?;
+    Some(text_of(name, cx.text))
+}
+
+/// Whether the object of the member access or call that ends `ancestors` may
+/// be the class `owner` or one of its instances: no object, `this`,
+/// `Owner.this`, `Owner`, a variable declared `Owner`, or anything the file
+/// cannot tell. A variable declared with another type, or another type's
+/// name, is another class: `entry.getKey()` does not call a private `getKey`.
+fn receiver_may_be(ancestors: &[Node], owner: Option<&str>, text: &str) -> bool {
+    let receiver = ancestors
+        .last()
+        .and_then(|a| a.child_by_field_id(fields().object));
+    let (Some(owner), Some(receiver)) = (owner, receiver) else {
+        return true;
+    };
+    if receiver.kind_id() != kinds().identifier {
+        return true;
+    }
+    let word = text_of(receiver, text);
+    if word == owner {
+        return true;
+    }
+    match declared_type(receiver, ancestors, word, text) {
+        Some(ty)
+            if matches!(
+                ty.kind(),
+                "type_identifier" | "generic_type" | "scoped_type_identifier"
+            ) =>
+        {
+            let raw = text_of(ty, text).split('<').next().unwrap_or("");
+            raw.rsplit('.').next().is_some_and(|simple| simple.trim() == owner)
+        }
+        Some(_) => true,
+        None => !word.starts_with(|c: char| c.is_ascii_uppercase()),
+    }
+}
+
+/// The number of arguments in an argument list.
+fn arguments(list: Node) -> usize {
+    let k = kinds();
+    let mut cursor = list.walk();
+    let count = list
+        .named_children(&mut cursor)
+        .filter(|a| a.kind_id() != k.line_comment && a.kind_id() != k.block_comment)
+        .count();
+    count
 }
 
 /// The class, enum or record whose body declares the checked member.
