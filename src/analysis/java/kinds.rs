@@ -112,6 +112,7 @@ ids!(Fields, field, {
     alternative = "alternative",
     arguments = "arguments",
     body = "body",
+    condition = "condition",
     consequence = "consequence",
     field = "field",
     object = "object",

@@ -55,27 +55,75 @@ impl Check for CognitiveComplexity {
     }
 }
 
-/// At least the Cognitive Complexity of `code`. With `n` structures that pay
-/// for nesting, `l` nesting-only tokens (`else`, `->`, and `new` and `class`
-/// for the bodies of local and anonymous classes) and `f` flat increments, each structure's nesting level counts the other structures,
-/// `else`s and lambdas around it, so the sum of the levels is at most
-/// `n(n-1)/2 + l·n`.
+/// At least the Cognitive Complexity of `code`, a method body, from its
+/// tokens: each structure costs at most 1 plus the constructs around it. Those
+/// with braces are counted by the brace depth; those without (`if (a) x();`,
+/// `x -> y`, `?:` branches, `else`) can only reach to the end of their
+/// statement, so each statement keeps a count of them, which a nested block
+/// inherits.
 fn upper_bound(code: &[u8]) -> i64 {
-    let (mut n, mut l, mut f) = (0i64, 0i64, 0i64);
-    scan(code, |i, token| match token {
-        Token::Word(b"if" | b"for" | b"while" | b"do" | b"switch" | b"catch") => n += 1,
-        Token::Word(b"else") => {
-            l += 1;
-            f += 1;
+    #[derive(Clone, Copy, Default)]
+    struct Window {
+        structures: i64,
+        nesting_only: i64,
+    }
+    let mut total = 0;
+    let mut depth: i64 = -1; // the body's own braces are no nesting
+    let mut parens = 0;
+    let mut window = Window::default();
+    // The window each open brace inherited, innermost last.
+    let mut carried: Vec<Window> = Vec::new();
+    // After `break` or `continue`: a word next is a label, which costs 1.
+    let mut jump = false;
+    scan(code, |i, token| {
+        let next = code.get(i + 1).copied();
+        let after_jump = std::mem::take(&mut jump);
+        match token {
+            Token::Byte(b) if b.is_ascii_whitespace() => jump = after_jump,
+            Token::Word(b"break" | b"continue") => jump = true,
+            Token::Word(_) if after_jump => total += 1,
+            Token::Word(b"if" | b"for" | b"while" | b"do" | b"switch" | b"catch") => {
+                total += 1 + depth.max(0) + window.structures + window.nesting_only;
+                window.structures += 1;
+            }
+            Token::Word(b"else") => {
+                total += 1;
+                window.nesting_only += 1;
+            }
+            // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
+            // operand.
+            Token::Byte(b'?')
+                if !matches!(
+                    code[..i].iter().rev().find(|c| !c.is_ascii_whitespace()),
+                    Some(b'<' | b',')
+                ) =>
+            {
+                total += 1 + depth.max(0) + window.structures + window.nesting_only;
+                window.structures += 1;
+            }
+            Token::Byte(b'-') if next == Some(b'>') => window.nesting_only += 1,
+            Token::Byte(b @ (b'&' | b'|')) if next == Some(b) => total += 1,
+            Token::Byte(b'(') => parens += 1,
+            Token::Byte(b')') => parens = (parens - 1).max(0),
+            Token::Byte(b'{') => {
+                depth += 1;
+                carried.push(window);
+            }
+            Token::Byte(b'}') => {
+                depth -= 1;
+                window = carried.pop().unwrap_or_default();
+                // A block at statement level ends its statement.
+                if parens == 0 {
+                    window = carried.last().copied().unwrap_or_default();
+                }
+            }
+            Token::Byte(b';') if parens == 0 => {
+                window = carried.last().copied().unwrap_or_default();
+            }
+            _ => {}
         }
-        Token::Word(b"new" | b"class") => l += 1,
-        Token::Word(b"break" | b"continue") => f += 1,
-        Token::Byte(b'?') => n += 1,
-        Token::Byte(b'-') if code.get(i + 1) == Some(&b'>') => l += 1,
-        Token::Byte(b @ (b'&' | b'|')) if code.get(i + 1) == Some(&b) => f += 1,
-        _ => {}
     });
-    n + f + n * (n - 1) / 2 + l * n
+    total
 }
 
 /// The Cognitive Complexity of a method body: one walk of its tree that keeps
@@ -164,8 +212,9 @@ fn child_level(parent: Node, child: Node, field: Option<NonZeroU16>, level: i64)
         }
         // A lambda and the methods of a local or anonymous class are nested
         // code.
-        _ if id == k.ternary_expression
-            || id == k.lambda_expression
+        // A ternary's branches are nested, not its condition.
+        _ if id == k.ternary_expression => field != f.condition,
+        _ if id == k.lambda_expression
             || id == k.class_body
             || id == k.enum_body
             || id == k.interface_body =>
@@ -274,6 +323,14 @@ mod tests {
             ("class A { void f() { run(() -> { if (a) { } }); new B() { void g() { if (b) { } } }; } }", 4),
             ("class A { void f() { class L { void m() { if (a) { } } } } }", 2),
             ("class A { int f() { return a ? b ? 1 : 2 : 3; } }", 3),
+            // A ternary's condition is not nested in it.
+            ("class A { int f() { return (a ? b : c) ? 1 : 2; } }", 2),
+            // Constructs without braces nest to the end of their statement;
+            // the bound must still hold.
+            ("class A { void f() { if (a) for (;;) if (b) while (c) x(); } }", 10),
+            ("class A { void f() { if (a) r = () -> { foo(); if (c) { } }; } }", 4),
+            ("class A { void f() { if (a) x(); else y = z -> z ? 1 : 2; } }", 5),
+            ("class A { void f() { do if (a) x(); while (b && c); } }", 4),
         ];
         for (code, expected) in cases {
             let (score, bound) = score(code);

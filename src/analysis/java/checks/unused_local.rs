@@ -68,7 +68,7 @@ fn check_name<'t>(
             && !is_child(path, k.method_invocation, f.name)
             && !is_write(path)
     };
-    if !any_use(scope, from, scope.end_byte(), word, text, read) {
+    if !any_use(scope, (from, scope.end_byte()), false, word, text, read) {
         emit(name, &[("name", word.to_string())]);
     }
 }

@@ -75,7 +75,10 @@ impl Check for UnusedPrivateField {
                     && !is_write(path)
                     && is_this_field()
             };
-            if !any_use(scope, scope.start_byte(), scope.end_byte(), text, cx.text, read) {
+            // Fields are mostly used below their declaration.
+            let used = any_use(scope, (node.end_byte(), scope.end_byte()), false, text, cx.text, read)
+                || any_use(scope, (scope.start_byte(), node.start_byte()), false, text, cx.text, read);
+            if !used {
                 emit(name, &[("name", text.to_string())]);
             }
         }
@@ -110,15 +113,13 @@ impl Check for UnusedPrivateMethod {
         }
         let arity_fits = |n: usize| n == count || (varargs && n + 1 >= count);
         let owner = owner_name(cx);
-        // A call from the method's own body (recursion) does not make it used.
+        // A call from the method's own body (recursion) does not make it used:
+        // the search skips it.
         let own = node.byte_range();
         let call = |path: &[Node]| {
-            let [ancestors @ .., leaf] = path else {
+            let [ancestors @ .., _] = path else {
                 return false;
             };
-            if own.contains(&leaf.start_byte()) {
-                return false;
-            }
             if ancestors.last().is_some_and(|p| p.kind_id() == k.method_reference) {
                 return true;
             }
@@ -130,7 +131,10 @@ impl Check for UnusedPrivateMethod {
                 && receiver_may_be(ancestors, owner, cx.text)
         };
         let scope = top_level_type(node, cx);
-        if !any_use(scope, scope.start_byte(), scope.end_byte(), text, cx.text, call) {
+        // Private helpers are mostly called from just above them.
+        let used = any_use(scope, (scope.start_byte(), own.start), true, text, cx.text, call)
+            || any_use(scope, (own.end, scope.end_byte()), false, text, cx.text, call);
+        if !used {
             emit(name, &[("name", text.to_string())]);
         }
     }

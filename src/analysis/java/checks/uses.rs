@@ -10,11 +10,12 @@ use tree_sitter::Node;
 
 /// Whether an identifier `name` in `scope`'s bytes `from..to` satisfies
 /// `is_use`, which sees the path from `scope` down to the identifier
-/// (the identifier last).
+/// (the identifier last). `backwards` searches from `to` down: the nearest
+/// occurrences first when the uses are likely above.
 pub(super) fn any_use<'t>(
     scope: Node<'t>,
-    from: usize,
-    to: usize,
+    (from, to): (usize, usize),
+    backwards: bool,
     name: &str,
     text: &str,
     mut is_use: impl FnMut(&[Node<'t>]) -> bool,
@@ -26,7 +27,12 @@ pub(super) fn any_use<'t>(
     };
     let mut cursor = scope.walk();
     let mut path = Vec::with_capacity(32);
-    for (offset, _) in region.match_indices(name) {
+    let offsets: Box<dyn Iterator<Item = usize>> = if backwards {
+        Box::new(region.rmatch_indices(name).map(|(o, _)| o))
+    } else {
+        Box::new(region.match_indices(name).map(|(o, _)| o))
+    };
+    for offset in offsets {
         let start = from + offset;
         let end = start + name.len();
         if start.checked_sub(1).and_then(|i| bytes.get(i)).is_some_and(is_word)
