@@ -39,7 +39,8 @@ PAIRS = [
     ("unused-private-field", "pmd", "UnusedPrivateField", None),
     ("unused-private-method", "pmd", "UnusedPrivateMethod", None),
     ("unused-local-variable", "pmd", "UnusedLocalVariable", None),
-    ("cognitive-complexity", "pmd", "CognitiveComplexity", r"complexity of (1[6-9]|[2-9]\d|\d{3,}),"),
+    ("cognitive-complexity", "pmd", "CognitiveComplexity", None),
+    ("string-concatenation-in-loop", "pmd", "UseStringBufferForStringAppends", None),
 ]
 
 

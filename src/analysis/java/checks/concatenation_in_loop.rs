@@ -1,5 +1,5 @@
-//! `string-concatenation-in-loop`: `s += …` or `s = s + …` in the body of a
-//! loop, where `s` is declared `String` outside that loop (a variable declared
+//! `string-concatenation-in-loop`: `s += …`, `s = s + …` or `s = … + s` in
+//! the body of a loop, where `s` is declared `String` outside that loop (a variable declared
 //! inside starts afresh each time round). A lambda or a class body inside the
 //! loop ends the search: its code runs when called, not necessarily in the loop.
 
@@ -32,7 +32,7 @@ impl Check for ConcatenationInLoop {
         }
         let name = text_of(left, text);
         let appends = op.kind_id() == k.plus_assign
-            || (op.kind_id() == k.assign && leftmost_operand(right, text) == Some(name));
+            || (op.kind_id() == k.assign && concatenates(right, name, text));
         if !appends {
             return;
         }
@@ -52,16 +52,25 @@ impl Check for ConcatenationInLoop {
     }
 }
 
-/// `s` in `s + a + b` (a chain of `+` groups to the left).
-fn leftmost_operand<'a>(mut expr: Node, text: &'a str) -> Option<&'a str> {
+/// `name` is an operand of the `+` chain `expr`: `s + a`, `a + s + b`
+/// (prepending copies the string as much as appending).
+fn concatenates(mut expr: Node, name: &str, text: &str) -> bool {
     let (k, f) = (kinds(), fields());
-    while expr.kind_id() == k.binary_expression {
-        if expr.child_by_field_id(f.operator)?.kind_id() != k.plus {
-            return None;
+    let is_name = |n: Node| n.kind_id() == k.identifier && text_of(n, text) == name;
+    while expr.kind_id() == k.binary_expression
+        && expr
+            .child_by_field_id(f.operator)
+            .is_some_and(|o| o.kind_id() == k.plus)
+    {
+        if expr.child_by_field_id(f.right).is_some_and(is_name) {
+            return true;
         }
-        expr = expr.child_by_field_id(f.left)?;
+        let Some(left) = expr.child_by_field_id(f.left) else {
+            return false;
+        };
+        expr = left;
     }
-    (expr.kind_id() == k.identifier).then(|| text_of(expr, text))
+    is_name(expr)
 }
 
 /// The innermost loop around the checked node in the same body of code.
