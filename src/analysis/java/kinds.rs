@@ -35,7 +35,7 @@ fn field(language: &Language, name: &str) -> u16 {
 }
 
 /// Anonymous tokens spelled like words.
-const KEYWORDS: &[&str] = &["case", "default", "final", "synchronized", "static"];
+const KEYWORDS: &[&str] = &["case", "default", "final", "private", "synchronized", "static"];
 
 ids!(Kinds, kind, {
     annotation = "annotation",
@@ -85,6 +85,7 @@ ids!(Kinds, kind, {
     object_creation_expression = "object_creation_expression",
     octal_integer_literal = "octal_integer_literal",
     parenthesized_expression = "parenthesized_expression",
+    private = "private",
     program = "program",
     spread_parameter = "spread_parameter",
     string_fragment = "string_fragment",

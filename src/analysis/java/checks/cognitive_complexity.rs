@@ -134,12 +134,14 @@ fn complexity(body: Node) -> i64 {
     // The nodes from `body` down to the current node's parent, with their levels.
     let mut path: Vec<(Node, i64)> = Vec::new();
     let mut level = 0;
+    let mut field = None;
     loop {
         let node = cursor.node();
-        total += increment(node, &path, cursor.field_id(), level);
+        total += increment(node, &path, field, level);
         if cursor.goto_first_child() {
             path.push((node, level));
-            level = child_level(node, cursor.node(), cursor.field_id(), level);
+            field = field_of(node, &cursor);
+            level = child_level(node, cursor.node(), field, level);
             continue;
         }
         loop {
@@ -147,13 +149,34 @@ fn complexity(body: Node) -> i64 {
                 return total;
             };
             if cursor.goto_next_sibling() {
-                level = child_level(parent, cursor.node(), cursor.field_id(), parent_level);
+                field = field_of(parent, &cursor);
+                level = child_level(parent, cursor.node(), field, parent_level);
                 break;
             }
             cursor.goto_parent();
             path.pop();
         }
     }
+}
+
+/// The cursor's field in `parent`, asked only where it matters (the lookup
+/// is not free, and the walk visits every node).
+fn field_of(parent: Node, cursor: &tree_sitter::TreeCursor) -> Option<NonZeroU16> {
+    let k = kinds();
+    let id = parent.kind_id();
+    [
+        k.if_statement,
+        k.ternary_expression,
+        k.for_statement,
+        k.enhanced_for_statement,
+        k.while_statement,
+        k.do_statement,
+        k.switch_expression,
+        k.catch_clause,
+    ]
+    .contains(&id)
+    .then(|| cursor.field_id())
+    .flatten()
 }
 
 /// What `node` adds, at nesting `level`, as the `field` child of the last

@@ -45,7 +45,7 @@ impl Check for UnusedPrivateField {
         }
         let scope = top_level_type(node, cx);
         let owner = owner_name(cx);
-        let field_type = node.child_by_field_id(f.type_);
+        let body = cx.ancestor(0);
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
             let Some(name) = declarator.child_by_field_id(f.name) else {
@@ -60,14 +60,18 @@ impl Check for UnusedPrivateField {
                     return false;
                 };
                 // `x.name` is this field when `x` may be of its class; a bare
-                // name may be a local, a parameter or another class's field
-                // declared closer to it.
+                // name is when used in the field's class and no local,
+                // parameter or inner class's field declared closer hides it.
                 let is_this_field = || {
                     if is_child(path, k.field_access, f.field) {
                         return receiver_may_be(ancestors, owner, cx.text);
                     }
-                    declared_type(*leaf, ancestors, text, cx.text)
-                        .is_none_or(|t| Some(t.id()) == field_type.map(|t| t.id()))
+                    ancestors
+                        .iter()
+                        .position(|a| Some(a.id()) == body.map(|b| b.id()))
+                        .is_some_and(|i| {
+                            declared_type(*leaf, &ancestors[i + 1..], text, cx.text).is_none()
+                        })
                 };
                 leaf.id() != name.id()
                     && !is_declaration(path)

@@ -128,11 +128,12 @@ pub(super) fn modifiers(declaration: Node, text: &str) -> Modifiers {
     };
     let mut cursor = modifiers.walk();
     for m in modifiers.children(&mut cursor) {
-        if m.kind_id() == k.annotation || m.kind_id() == k.marker_annotation {
+        let id = m.kind_id();
+        if id == k.annotation || id == k.marker_annotation {
             let name = m.child_by_field_id(f.name).map_or("", |n| text_of(n, text));
             let suppress = name == "SuppressWarnings" || name == "java.lang.SuppressWarnings";
             found.kept |= !suppress || text_of(m, text).contains("\"unused\"");
-        } else if text_of(m, text) == "private" {
+        } else if id == k.private {
             found.private = true;
         }
     }
