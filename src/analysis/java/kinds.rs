@@ -35,7 +35,14 @@ fn field(language: &Language, name: &str) -> u16 {
 }
 
 /// Anonymous tokens spelled like words.
-const KEYWORDS: &[&str] = &["case", "default", "final", "private", "synchronized", "static"];
+const KEYWORDS: &[&str] = &[
+    "case",
+    "default",
+    "final",
+    "private",
+    "synchronized",
+    "static",
+];
 
 ids!(Kinds, kind, {
     annotation = "annotation",

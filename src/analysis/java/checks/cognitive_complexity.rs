@@ -207,7 +207,10 @@ fn increment(node: Node, path: &[(Node, i64)], field: Option<NonZeroU16>, level:
         return 1 + level;
     }
     if id == k.break_statement || id == k.continue_statement {
-        return i64::from(node.named_child(0).is_some_and(|c| c.kind_id() == k.identifier));
+        return i64::from(
+            node.named_child(0)
+                .is_some_and(|c| c.kind_id() == k.identifier),
+        );
     }
     if is_logical(node) {
         // The root of a tree of `&&` and `||` (parentheses included) counts for it.
@@ -230,8 +233,7 @@ fn child_level(parent: Node, child: Node, field: Option<NonZeroU16>, level: i64)
     let field = field.map_or(0, |x| x.get());
     let nests = match () {
         _ if id == k.if_statement => {
-            field == f.consequence
-                || (field == f.alternative && child.kind_id() != k.if_statement)
+            field == f.consequence || (field == f.alternative && child.kind_id() != k.if_statement)
         }
         // A lambda and the methods of a local or anonymous class are nested
         // code.
@@ -303,9 +305,21 @@ mod tests {
             .set_language(&tree_sitter_java::LANGUAGE.into())
             .unwrap();
         let tree = parser.parse(code, None).unwrap();
-        let class_body = tree.root_node().child(0).unwrap().child_by_field_id(fields().body).unwrap();
-        let body = class_body.named_child(0).unwrap().child_by_field_id(fields().body).unwrap();
-        (complexity(body), upper_bound(text_of(body, code).as_bytes()))
+        let class_body = tree
+            .root_node()
+            .child(0)
+            .unwrap()
+            .child_by_field_id(fields().body)
+            .unwrap();
+        let body = class_body
+            .named_child(0)
+            .unwrap()
+            .child_by_field_id(fields().body)
+            .unwrap();
+        (
+            complexity(body),
+            upper_bound(text_of(body, code).as_bytes()),
+        )
     }
 
     #[test]

@@ -80,8 +80,21 @@ impl Check for UnusedPrivateField {
                     && is_this_field()
             };
             // Fields are mostly used below their declaration.
-            let used = any_use(scope, (node.end_byte(), scope.end_byte()), false, text, cx.text, read)
-                || any_use(scope, (scope.start_byte(), node.start_byte()), false, text, cx.text, read);
+            let used = any_use(
+                scope,
+                (node.end_byte(), scope.end_byte()),
+                false,
+                text,
+                cx.text,
+                read,
+            ) || any_use(
+                scope,
+                (scope.start_byte(), node.start_byte()),
+                false,
+                text,
+                cx.text,
+                read,
+            );
             if !used {
                 emit(name, &[("name", text.to_string())]);
             }
@@ -124,7 +137,10 @@ impl Check for UnusedPrivateMethod {
             let [ancestors @ .., _] = path else {
                 return false;
             };
-            if ancestors.last().is_some_and(|p| p.kind_id() == k.method_reference) {
+            if ancestors
+                .last()
+                .is_some_and(|p| p.kind_id() == k.method_reference)
+            {
                 return true;
             }
             is_child(path, k.method_invocation, fields().name)
@@ -136,8 +152,21 @@ impl Check for UnusedPrivateMethod {
         };
         let scope = top_level_type(node, cx);
         // Private helpers are mostly called from just above them.
-        let used = any_use(scope, (scope.start_byte(), own.start), true, text, cx.text, call)
-            || any_use(scope, (own.end, scope.end_byte()), false, text, cx.text, call);
+        let used = any_use(
+            scope,
+            (scope.start_byte(), own.start),
+            true,
+            text,
+            cx.text,
+            call,
+        ) || any_use(
+            scope,
+            (own.end, scope.end_byte()),
+            false,
+            text,
+            cx.text,
+            call,
+        );
         if !used {
             emit(name, &[("name", text.to_string())]);
         }
@@ -183,7 +212,9 @@ fn receiver_may_be(ancestors: &[Node], owner: Option<&str>, text: &str) -> bool 
             ) =>
         {
             let raw = text_of(ty, text).split('<').next().unwrap_or("");
-            raw.rsplit('.').next().is_some_and(|simple| simple.trim() == owner)
+            raw.rsplit('.')
+                .next()
+                .is_some_and(|simple| simple.trim() == owner)
         }
         Some(_) => true,
         None => !word.starts_with(|c: char| c.is_ascii_uppercase()),
@@ -205,7 +236,11 @@ fn arguments(list: Node) -> usize {
 fn declaring_type<'t>(cx: &Cx<'_, 't>) -> Option<Node<'t>> {
     let k = kinds();
     let body = cx.ancestor(0)?;
-    cx.ancestor(if body.kind_id() == k.enum_body_declarations { 2 } else { 1 })
+    cx.ancestor(if body.kind_id() == k.enum_body_declarations {
+        2
+    } else {
+        1
+    })
 }
 
 /// The outermost type around the checked node: private members are visible

@@ -35,7 +35,10 @@ pub(super) fn any_use<'t>(
     for offset in offsets {
         let start = from + offset;
         let end = start + name.len();
-        if start.checked_sub(1).and_then(|i| bytes.get(i)).is_some_and(is_word)
+        if start
+            .checked_sub(1)
+            .and_then(|i| bytes.get(i))
+            .is_some_and(is_word)
             || bytes.get(end).is_some_and(is_word)
         {
             continue;
@@ -68,16 +71,23 @@ pub(super) fn is_child(path: &[Node], kind: u16, field: u16) -> bool {
     let [.., parent, leaf] = path else {
         return false;
     };
-    parent.kind_id() == kind && parent.child_by_field_id(field).is_some_and(|c| c.id() == leaf.id())
+    parent.kind_id() == kind
+        && parent
+            .child_by_field_id(field)
+            .is_some_and(|c| c.id() == leaf.id())
 }
 
 /// The identifier at the end of `path` names a declaration (a variable,
 /// parameter or method), not a use.
 pub(super) fn is_declaration(path: &[Node]) -> bool {
     let (k, f) = (kinds(), fields());
-    [k.variable_declarator, k.formal_parameter, k.method_declaration]
-        .into_iter()
-        .any(|kind| is_child(path, kind, f.name))
+    [
+        k.variable_declarator,
+        k.formal_parameter,
+        k.method_declaration,
+    ]
+    .into_iter()
+    .any(|kind| is_child(path, kind, f.name))
 }
 
 /// The identifier at the end of `path` (alone, or as `this.name`) is only
