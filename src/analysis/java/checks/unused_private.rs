@@ -1,9 +1,9 @@
 //! `unused-private-field` and `unused-private-method`: private members that no
 //! code of the file's top-level type (which holds every place allowed to use
-//! them, nested classes included) reads or calls. Syntax alone cannot tell
-//! which declaration a name refers to, so any read of the name counts: a local
-//! or a parameter of the same name hides an unused field, and a call of one
-//! overload counts for all of them.
+//! them, nested classes included) reads or calls. Names are resolved from the
+//! file alone: a bare name to the closest declaration around it, `x.name` by
+//! the declared type of `x`, overloads by their number of parameters; what the
+//! file cannot tell counts as a use, so that every finding is sure.
 
 use super::super::kinds::{fields, kinds};
 use super::types::declared_type;
