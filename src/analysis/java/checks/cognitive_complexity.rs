@@ -60,12 +60,22 @@ impl Check for CognitiveComplexity {
 /// with braces are counted by the brace depth; those without (`if (a) x();`,
 /// `x -> y`, `?:` branches, `else`) can only reach to the end of their
 /// statement, so each statement keeps a count of them, which a nested block
-/// inherits.
+/// inherits (a construct's own body inherits the count from before it).
 fn upper_bound(code: &[u8]) -> i64 {
     #[derive(Clone, Copy, Default)]
     struct Window {
         structures: i64,
         nesting_only: i64,
+    }
+    /// Whose body the next `{` may open: a construct's own braces count its
+    /// nesting, so its body inherits the window from before its keyword.
+    #[derive(Clone, Copy)]
+    enum Owner {
+        None,
+        /// `if (`…`)`: the header's parentheses open at this depth.
+        Header(i64, Window),
+        /// Right after `)` of a header, `else`, `do` or `->`.
+        Ready(Window),
     }
     let mut total = 0;
     let mut depth: i64 = -1; // the body's own braces are no nesting
@@ -73,22 +83,34 @@ fn upper_bound(code: &[u8]) -> i64 {
     let mut window = Window::default();
     // The window each open brace inherited, innermost last.
     let mut carried: Vec<Window> = Vec::new();
+    let mut owner = Owner::None;
     // After `break` or `continue`: a word next is a label, which costs 1.
     let mut jump = false;
     scan(code, |i, token| {
         let next = code.get(i + 1).copied();
         let after_jump = std::mem::take(&mut jump);
+        let before = window;
+        let mut next_owner = Owner::None;
         match token {
-            Token::Byte(b) if b.is_ascii_whitespace() => jump = after_jump,
+            Token::Byte(b) if b.is_ascii_whitespace() => {
+                jump = after_jump;
+                next_owner = owner;
+            }
             Token::Word(b"break" | b"continue") => jump = true,
             Token::Word(_) if after_jump => total += 1,
-            Token::Word(b"if" | b"for" | b"while" | b"do" | b"switch" | b"catch") => {
+            Token::Word(w @ (b"if" | b"for" | b"while" | b"do" | b"switch" | b"catch")) => {
                 total += 1 + depth.max(0) + window.structures + window.nesting_only;
                 window.structures += 1;
+                next_owner = if w == b"do" {
+                    Owner::Ready(before)
+                } else {
+                    Owner::Header(parens, before)
+                };
             }
             Token::Word(b"else") => {
                 total += 1;
                 window.nesting_only += 1;
+                next_owner = Owner::Ready(before);
             }
             // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
             // operand.
@@ -101,12 +123,28 @@ fn upper_bound(code: &[u8]) -> i64 {
                 total += 1 + depth.max(0) + window.structures + window.nesting_only;
                 window.structures += 1;
             }
-            Token::Byte(b'-') if next == Some(b'>') => window.nesting_only += 1,
+            Token::Byte(b'-') if next == Some(b'>') => {
+                window.nesting_only += 1;
+                next_owner = Owner::Ready(before);
+            }
+            Token::Byte(b'>') if i > 0 && code[i - 1] == b'-' => next_owner = owner,
             Token::Byte(b @ (b'&' | b'|')) if next == Some(b) => total += 1,
-            Token::Byte(b'(') => parens += 1,
-            Token::Byte(b')') => parens = (parens - 1).max(0),
+            Token::Byte(b'(') => {
+                parens += 1;
+                next_owner = owner;
+            }
+            Token::Byte(b')') => {
+                parens = (parens - 1).max(0);
+                next_owner = match owner {
+                    Owner::Header(at, w) if at == parens => Owner::Ready(w),
+                    other => other,
+                };
+            }
             Token::Byte(b'{') => {
                 depth += 1;
+                if let Owner::Ready(w) = owner {
+                    window = w;
+                }
                 carried.push(window);
             }
             Token::Byte(b'}') => {
@@ -122,6 +160,11 @@ fn upper_bound(code: &[u8]) -> i64 {
             }
             _ => {}
         }
+        // Inside a header's parentheses the header goes on.
+        owner = match (owner, next_owner) {
+            (Owner::Header(at, w), Owner::None) if parens > at => Owner::Header(at, w),
+            (_, next) => next,
+        };
     });
     total
 }
@@ -368,6 +411,8 @@ mod tests {
             ("class A { void f() { if (a) r = () -> { foo(); if (c) { } }; } }", 4),
             ("class A { void f() { if (a) x(); else y = z -> z ? 1 : 2; } }", 5),
             ("class A { void f() { do if (a) x(); while (b && c); } }", 4),
+            ("class A { void f() { if (a) x = new B() { int f = c ? 1 : 2; }; } }", 4),
+            ("class A { void f() { if (xs.any(x -> x > 0)) { if (b) { } } else { } } }", 4),
         ];
         for (code, expected) in cases {
             let (score, bound) = score(code);
