@@ -45,7 +45,11 @@ impl Check for UnusedPrivateField {
         }
         let scope = top_level_type(node, cx);
         let owner = owner_name(cx);
-        let body = cx.ancestor(0);
+        // An enum's fields are visible in its constants' bodies too.
+        let body = cx
+            .ancestor(0)
+            .filter(|b| b.kind_id() != k.enum_body_declarations)
+            .or_else(|| cx.ancestor(1));
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
             let Some(name) = declarator.child_by_field_id(f.name) else {
