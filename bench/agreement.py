@@ -40,6 +40,11 @@ PAIRS = [
     ("field-naming-convention", "checkstyle", "StaticVariableName", None),
     ("field-naming-convention", "checkstyle", "MemberName", None),
     ("ignored-return-value", "pmd", "UselessOperationOnImmutable", None),
+    ("unused-private-field", "pmd", "UnusedPrivateField", None),
+    ("unused-private-method", "pmd", "UnusedPrivateMethod", None),
+    ("unused-local-variable", "pmd", "UnusedLocalVariable", None),
+    ("cognitive-complexity", "pmd", "CognitiveComplexity", None),
+    ("string-concatenation-in-loop", "pmd", "UseStringBufferForStringAppends", None),
 ]
 
 # (gate rule, peer rule): filter on gate's message, for a gate rule that spans

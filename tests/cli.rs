@@ -95,6 +95,8 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
     let p = "src/main/java/com/example/orders/Suppressed.java";
     let expected: Vec<(&str, &str, u64, bool)> = vec![
         ("catch-generic-exception", b, 5, false),
+        // `int x = ;`: the declaration survives the syntax error, unused.
+        ("unused-local-variable", b, 9, false),
         ("system-out-print", b, 13, false),
         ("equals-without-hashcode", k, 11, false),
         ("switch-without-default", k, 16, false),
@@ -118,7 +120,7 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
         .map(|(r, f, l, s)| (r.to_string(), f.to_string(), l, s))
         .collect();
     assert_eq!(got, expected);
-    assert_eq!(report["summary"]["findings"], 14);
+    assert_eq!(report["summary"]["findings"], 15);
     assert_eq!(report["summary"]["suppressed"], 4);
     assert_eq!(report["summary"]["by_severity"]["major"], 6);
     assert_eq!(
@@ -130,11 +132,11 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
         serde_json::json!(["target/"])
     );
     assert_eq!(report["verdict"]["status"], "failed");
-    let suppressed = &report["findings"][11]["suppressed"];
+    let suppressed = &report["findings"][12]["suppressed"];
     assert_eq!(suppressed["kind"], "comment");
     assert_eq!(suppressed["reason"], "closing is best effort");
-    assert_eq!(report["findings"][14]["suppressed"]["kind"], "nosonar");
-    assert_eq!(report["findings"][15]["suppressed"]["kind"], "annotation");
+    assert_eq!(report["findings"][15]["suppressed"]["kind"], "nosonar");
+    assert_eq!(report["findings"][16]["suppressed"]["kind"], "annotation");
     // The file with a syntax error is reported, and still analysed.
     let diagnostics = report["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics.len(), 1);
@@ -160,7 +162,7 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     assert!(!text.contains("ReportGen"), "{text}");
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("passed: 10 findings (10 minor) in 8 files (277 lines, 48 rules, "),
+        last.starts_with("passed: 10 findings (10 minor) in 8 files (277 lines, 53 rules, "),
         "{last}"
     );
     assert!(
@@ -552,12 +554,12 @@ fn output_file_gets_the_report_and_stderr_a_summary() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
     assert!(
-        stderr(&out).contains("gate: failed: 14 finding(s) in 4 file(s)"),
+        stderr(&out).contains("gate: failed: 15 finding(s) in 4 file(s)"),
         "{}",
         stderr(&out)
     );
     let written: Value = serde_json::from_str(&fs::read_to_string(report).unwrap()).unwrap();
-    assert_eq!(written["summary"]["findings"], 14);
+    assert_eq!(written["summary"]["findings"], 15);
 }
 
 #[test]

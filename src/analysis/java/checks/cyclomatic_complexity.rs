@@ -5,6 +5,7 @@
 //! anonymous classes' methods are their own.
 
 use super::super::kinds::{fields, kinds};
+use super::lexer::{scan, Token};
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -75,79 +76,24 @@ impl Check for CyclomaticComplexity {
 
 /// At least as many as the decision points in `code`: counts `?`, `&&`, `||` and
 /// the words `if`, `for`, `while`, `do`, `case` and `catch` outside comments
-/// and string, character and text-block literals (a keyword always stands
-/// alone as a word; an unclosed literal just ends the count early).
+/// and literals (a keyword always stands alone as a word).
 fn decision_tokens_upper_bound(code: &[u8]) -> i64 {
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-    let skip_past = |from: usize, end: &[u8]| {
-        code[from.min(code.len())..]
-            .windows(end.len())
-            .position(|w| w == end)
-            .map_or(code.len(), |p| from + p + end.len())
-    };
-    // Past the closing `quote`, honouring backslash escapes.
-    let skip_literal = |mut i: usize, quote: &[u8]| {
-        while i < code.len() {
-            if code[i] == b'\\' {
-                i += 2;
-            } else if code[i..].starts_with(quote) {
-                return i + quote.len();
-            } else {
-                i += 1;
-            }
-        }
-        code.len()
-    };
     let mut count = 0;
-    let mut i = 0;
-    while i < code.len() {
-        let b = code[i];
-        let rest = &code[i + 1..];
-        match b {
-            b'/' if rest.first() == Some(&b'/') => {
-                i = skip_past(i, b"\n");
-                continue;
-            }
-            b'/' if rest.first() == Some(&b'*') => {
-                i = skip_past(i + 2, b"*/");
-                continue;
-            }
-            b'"' if rest.starts_with(b"\"\"") => {
-                i = skip_literal(i + 3, b"\"\"\"");
-                continue;
-            }
-            b'"' | b'\'' => {
-                i = skip_literal(i + 1, &[b]);
-                continue;
-            }
-            // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
-            // operand.
-            b'?' if !matches!(
+    scan(code, |i, token| match token {
+        // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
+        // operand.
+        Token::Byte(b'?')
+            if !matches!(
                 code[..i].iter().rev().find(|c| !c.is_ascii_whitespace()),
                 Some(b'<' | b',')
             ) =>
-            {
-                count += 1
-            }
-            b'&' if rest.first() == Some(&b'&') => count += 1,
-            b'|' if rest.first() == Some(&b'|') => count += 1,
-            _ if is_word(b) => {
-                let start = i;
-                while i < code.len() && is_word(code[i]) {
-                    i += 1;
-                }
-                if matches!(
-                    &code[start..i],
-                    b"if" | b"do" | b"for" | b"while" | b"case" | b"catch"
-                ) {
-                    count += 1;
-                }
-                continue;
-            }
-            _ => {}
+        {
+            count += 1
         }
-        i += 1;
-    }
+        Token::Byte(b @ (b'&' | b'|')) if code.get(i + 1) == Some(&b) => count += 1,
+        Token::Word(b"if" | b"do" | b"for" | b"while" | b"case" | b"catch") => count += 1,
+        _ => {}
+    });
     count
 }
 

@@ -4,7 +4,9 @@
 
 mod bigdecimal_from_double;
 mod catch_rethrow;
+mod cognitive_complexity;
 mod concatenated_argument;
+mod concatenation_in_loop;
 mod cyclomatic_complexity;
 mod deprecated_javadoc;
 mod identity_comparison;
@@ -12,6 +14,7 @@ mod ignored_result;
 mod insecure_cookie;
 mod insecure_random;
 mod integer_division;
+mod lexer;
 mod magic_number;
 mod method_count;
 mod method_length;
@@ -24,13 +27,18 @@ mod thread_run;
 mod types;
 mod unpaired_override;
 mod unused_import;
+mod unused_local;
+mod unused_private;
+mod uses;
 mod wait_notify;
 
 use super::kinds::{fields, kinds};
 use crate::rules::{Params, Rule};
 use bigdecimal_from_double::BigDecimalFromDouble;
 use catch_rethrow::CatchOnlyRethrows;
+use cognitive_complexity::CognitiveComplexity;
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
+use concatenation_in_loop::ConcatenationInLoop;
 use cyclomatic_complexity::CyclomaticComplexity;
 use deprecated_javadoc::DeprecatedWithoutJavadoc;
 use identity_comparison::IdentityComparison;
@@ -50,6 +58,8 @@ use thread_run::ThreadRun;
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;
+use unused_local::UnusedLocalVariable;
+use unused_private::{UnusedPrivateField, UnusedPrivateMethod};
 use wait_notify::WaitNotify;
 
 /// Named values a check offers to its rule's message (`{name}`).
@@ -86,6 +96,7 @@ pub const NAMES: &[&str] = &[
     "bigdecimal-from-double",
     "catch-only-rethrows",
     "boxed-identity-comparison",
+    "cognitive-complexity",
     "command-concatenation",
     "cyclomatic-complexity",
     "deprecated-without-javadoc",
@@ -104,10 +115,14 @@ pub const NAMES: &[&str] = &[
     "parameter-count",
     "size-compared-to-zero",
     "sql-concatenation",
+    "string-concatenation-in-loop",
     "string-identity-comparison",
     "switch-without-default",
     "thread-run",
     "unused-import",
+    "unused-local-variable",
+    "unused-private-field",
+    "unused-private-method",
     "wait-notify-outside-synchronized",
 ];
 
@@ -153,6 +168,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         "insecure-cookie" => Box::new(InsecureCookie),
         "insecure-random" => Box::new(InsecureRandom),
         "integer-division" => Box::new(IntegerDivision),
+        "cognitive-complexity" => Box::new(CognitiveComplexity { max: int("max")? }),
         "command-concatenation" => Box::new(ConcatenatedArgument {
             methods: &["exec"],
             receivers: &["getRuntime()", "runtime", "Runtime"],
@@ -173,6 +189,10 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         }),
         "thread-run" => Box::new(ThreadRun),
         "unused-import" => Box::new(UnusedImport),
+        "unused-local-variable" => Box::new(UnusedLocalVariable),
+        "unused-private-field" => Box::new(UnusedPrivateField),
+        "unused-private-method" => Box::new(UnusedPrivateMethod),
+        "string-concatenation-in-loop" => Box::new(ConcatenationInLoop),
         "wait-notify-outside-synchronized" => Box::new(WaitNotify),
         "parameter-count" => Box::new(ParameterCount {
             max: int("max")?,
