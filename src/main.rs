@@ -993,8 +993,10 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
         coverage_config.reports = args.coverage;
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let found = gate::source::discover(&args.path, &config.config.sources, threads)?;
-    let coverage = gate::coverage::load(&args.path, &coverage_config, &found.all_files)?;
+    // Only the list of every file is needed, to map the reports' names onto.
+    let all_files = gate::source::discover(&args.path, &config.config.sources, threads)?.all_files;
+    let coverage = gate::coverage::load(&args.path, &coverage_config, &all_files)?;
+    drop(all_files);
     let mut err = anstream::stderr();
     for u in &coverage.unmapped {
         writeln!(err, "gate: warning: {u}")?;

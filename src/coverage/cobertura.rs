@@ -145,10 +145,7 @@ fn finish_class(
     if let Some((filename, lines)) = class.take() {
         files.push(ReportedFile {
             name: ReportedName::Path(filename),
-            coverage: FileCoverage {
-                lines,
-                counters: None,
-            },
+            coverage: FileCoverage::new(lines, None),
         });
     }
 }
@@ -238,7 +235,9 @@ fn condition_coverage(value: &str) -> Option<Counter> {
 #[cfg(test)]
 mod tests {
     use crate::coverage::tests::{assert_matches_coverage_py, fixture, temp_file};
-    use crate::coverage::{read_report, Counter, CoverageError, ParsedReport};
+    use std::collections::BTreeMap;
+
+    use crate::coverage::{read_report, Counter, CoverageError, LineCoverage, ParsedReport};
 
     fn parse_str(xml: &str) -> Result<ParsedReport, CoverageError> {
         let (_dir, path) = temp_file("coverage.xml", xml.as_bytes());
@@ -266,12 +265,12 @@ mod tests {
         .unwrap();
         assert_eq!(report.source_dirs, ["/ci/src/main/java", "--source"]);
         assert_eq!(report.files.len(), 2);
-        let first = &report.files[0].coverage.lines;
+        let first: BTreeMap<u32, LineCoverage> = report.files[0].coverage.lines().collect();
         assert_eq!(
             (first[&1].hits, first[&1].branches),
             (3, Counter::new(3, 1))
         );
-        assert!(!report.files[1].coverage.lines[&9].is_covered());
+        assert!(!report.files[1].coverage.line(9).unwrap().is_covered());
     }
 
     #[test]

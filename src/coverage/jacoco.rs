@@ -7,8 +7,8 @@
 //! counters are kept too: they are the rows of JaCoCo's CSV. LINE totals come from
 //! source files, never from classes, which count shared lines once per class.
 
-use std::collections::BTreeMap;
 use std::io::BufRead;
+use std::sync::Arc;
 
 use quick_xml::events::BytesStart;
 
@@ -32,8 +32,9 @@ pub(crate) fn parse<R: BufRead>(
     let counters = if root.empty {
         Counters::default()
     } else {
-        read_container(xml, &mut sink, "report", &name, None, 0)?
+        read_container(xml, &mut sink, "report", &name.as_str().into(), None, 0)?
     };
+    sink.classes.shrink_to_fit();
     Ok(ParsedReport {
         summary: ReportSummary {
             path: xml.path().to_path_buf(),
@@ -51,16 +52,15 @@ pub(crate) fn parse<R: BufRead>(
 struct Sink {
     classes: Vec<ClassCounters>,
     files: Vec<ReportedFile>,
+    /// The lines of the `<sourcefile>` being read.
+    scratch: Vec<(u32, LineCoverage)>,
 }
 
 /// What to do with a child element once the event that announced it is dropped.
 enum Child {
     Group(String),
     Package(String),
-    Class {
-        name: String,
-        source_file: Option<String>,
-    },
+    Class(String),
     SourceFile(String),
     /// Read past the end tag of an element that has no content (`<counter></counter>`).
     End(&'static str),
@@ -74,8 +74,8 @@ fn read_container<R: BufRead>(
     xml: &mut XmlReader<R>,
     sink: &mut Sink,
     element: &'static str,
-    group_path: &str,
-    module: Option<&str>,
+    group_path: &Arc<str>,
+    module: Option<&Arc<str>>,
     depth: usize,
 ) -> Result<Counters, CoverageError> {
     let mut counters = Counters::default();
@@ -103,12 +103,15 @@ fn read_container<R: BufRead>(
         };
         match child {
             Child::Group(name) => {
-                let path = format!("{group_path}/{name}");
+                let path = format!("{group_path}/{name}").into();
                 if !empty {
+                    let name = name.into();
                     read_container(xml, sink, "group", &path, Some(&name), depth + 1)?;
                 }
             }
-            Child::Package(name) if !empty => read_package(xml, sink, group_path, module, &name)?,
+            Child::Package(name) if !empty => {
+                read_package(xml, sink, group_path, module, &name.into())?
+            }
             other => finish(xml, other, empty)?,
         }
     }
@@ -118,9 +121,9 @@ fn read_container<R: BufRead>(
 fn read_package<R: BufRead>(
     xml: &mut XmlReader<R>,
     sink: &mut Sink,
-    group_path: &str,
-    module: Option<&str>,
-    package: &str,
+    group_path: &Arc<str>,
+    module: Option<&Arc<str>>,
+    package: &Arc<str>,
 ) -> Result<(), CoverageError> {
     let mut ignored = Counters::default();
     loop {
@@ -128,20 +131,7 @@ fn read_package<R: BufRead>(
         let (child, empty) = match node {
             Node::Start { element: e, empty } => {
                 let child = match e.local_name().as_ref() {
-                    "class" => {
-                        let mut name = None;
-                        let mut source_file = None;
-                        for attr in cx.attributes(&e) {
-                            let attr = attr?;
-                            match attr.key.as_ref() {
-                                "name" => name = Some(cx.text_value(&attr)?),
-                                "sourcefilename" => source_file = Some(cx.text_value(&attr)?),
-                                _ => {}
-                            }
-                        }
-                        let name = cx.required(name, "class", "name")?;
-                        Child::Class { name, source_file }
-                    }
+                    "class" => Child::Class(name_attr(cx, &e, "class")?),
                     "sourcefile" => Child::SourceFile(source_file_name(cx, &e)?),
                     "counter" => read_counter(cx, &e, &mut ignored)?,
                     _ => return Err(cx.unexpected(&e, "package")),
@@ -154,7 +144,7 @@ fn read_package<R: BufRead>(
             Node::Eof => return Err(cx.truncated("package")),
         };
         match child {
-            Child::Class { name, source_file } => {
+            Child::Class(name) => {
                 let counters = if empty {
                     Counters::default()
                 } else {
@@ -163,27 +153,23 @@ fn read_package<R: BufRead>(
                 // A class without code has no counters and no CSV row.
                 if counters != Counters::default() {
                     sink.classes.push(ClassCounters {
-                        group: group_path.to_string(),
-                        package: package.to_string(),
+                        group: group_path.clone(),
+                        package: package.clone(),
                         name,
-                        source_file,
                         counters,
                     });
                 }
             }
             Child::SourceFile(file) => {
                 let coverage = if empty {
-                    FileCoverage {
-                        lines: BTreeMap::new(),
-                        counters: Some(Counters::default()),
-                    }
+                    FileCoverage::new([], Some(Counters::default()))
                 } else {
-                    read_source_file(xml)?
+                    read_source_file(xml, &mut sink.scratch)?
                 };
                 sink.files.push(ReportedFile {
                     name: ReportedName::Package {
-                        module: module.map(str::to_string),
-                        package: package.to_string(),
+                        module: module.cloned(),
+                        package: package.clone(),
                         file,
                     },
                     coverage,
@@ -217,12 +203,13 @@ fn read_class<R: BufRead>(xml: &mut XmlReader<R>) -> Result<Counters, CoverageEr
     }
 }
 
-/// `<sourcefile>`: `line*, counter*`.
-fn read_source_file<R: BufRead>(xml: &mut XmlReader<R>) -> Result<FileCoverage, CoverageError> {
-    // Collected in a vector and built into the map at the end: a map built from sorted
-    // entries has full nodes, while inserting in ascending order leaves every node half
-    // empty, which nearly doubled the memory of the line model of a large report.
-    let mut lines: Vec<(u32, LineCoverage)> = Vec::new();
+/// `<sourcefile>`: `line*, counter*`. The lines are gathered in `scratch`, reused from
+/// file to file, so each file's lines take one allocation of their exact size.
+fn read_source_file<R: BufRead>(
+    xml: &mut XmlReader<R>,
+    scratch: &mut Vec<(u32, LineCoverage)>,
+) -> Result<FileCoverage, CoverageError> {
+    scratch.clear();
     let mut counters = Counters::default();
     loop {
         let (node, cx) = xml.next()?;
@@ -231,7 +218,7 @@ fn read_source_file<R: BufRead>(xml: &mut XmlReader<R>) -> Result<FileCoverage, 
                 let child = match e.local_name().as_ref() {
                     "line" => {
                         if let Some(line) = read_line(cx, &e)? {
-                            lines.push(line);
+                            scratch.push(line);
                         }
                         Child::End("line")
                     }
@@ -240,34 +227,13 @@ fn read_source_file<R: BufRead>(xml: &mut XmlReader<R>) -> Result<FileCoverage, 
                 };
                 (child, empty)
             }
-            Node::End => {
-                return Ok(FileCoverage {
-                    lines: line_map(lines),
-                    counters: Some(counters),
-                })
-            }
+            Node::End => return Ok(FileCoverage::build(scratch, Some(counters))),
             Node::Ignored => continue,
             Node::Text(_) => return Err(cx.unexpected_text("sourcefile")),
             Node::Eof => return Err(cx.truncated("sourcefile")),
         };
         finish(xml, child, empty)?;
     }
-}
-
-/// The lines of a source file by number. JaCoCo writes them in ascending order, once
-/// each; a line given twice is merged as a report merge would.
-fn line_map(mut lines: Vec<(u32, LineCoverage)>) -> BTreeMap<u32, LineCoverage> {
-    if !lines.is_sorted_by(|a, b| a.0 < b.0) {
-        lines.sort_by_key(|&(nr, _)| nr); // stable: repeats keep their order
-        lines.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1.merge(&later.1);
-            }
-            same
-        });
-    }
-    lines.into_iter().collect()
 }
 
 /// Completes a child that needs nothing but reading past its end.
@@ -281,7 +247,7 @@ fn finish<R: BufRead>(
         Child::End(name) => xml.expect_end(name),
         Child::Skip(name) => xml.skip(name),
         // Groups, packages, classes and source files are read by their parents.
-        Child::Group(_) | Child::Package(_) | Child::Class { .. } | Child::SourceFile(_) => Ok(()),
+        Child::Group(_) | Child::Package(_) | Child::Class(_) | Child::SourceFile(_) => Ok(()),
     }
 }
 
@@ -450,7 +416,7 @@ mod tests {
                     })
                     .collect();
                 (
-                    class.group.clone(),
+                    class.group.to_string(),
                     class.package.replace('/', "."),
                     outer,
                     numbers,
@@ -566,8 +532,8 @@ mod tests {
             .find(|f| f.name.to_string() == "com/example/shop/Cart.java")
             .unwrap();
         // diff-cover's verdict on the same lines: 61 covered with a missed branch, 62 missed.
-        assert!(cart.coverage.lines[&61].is_partial());
-        assert!(!cart.coverage.lines[&62].is_covered());
+        assert!(cart.coverage.line(61).unwrap().is_partial());
+        assert!(!cart.coverage.line(62).unwrap().is_covered());
     }
 
     #[test]
@@ -580,7 +546,7 @@ mod tests {
             .find(|f| f.name.to_string() == "com/example/kt/billing/Invoice.kt")
             .unwrap();
         let mut from_lines = crate::coverage::Counter::default();
-        for line in invoice.coverage.lines.values() {
+        for (_, line) in invoice.coverage.lines() {
             from_lines += line.instructions;
         }
         assert_eq!((from_lines.missed, from_lines.covered), (25, 93));
@@ -603,10 +569,9 @@ mod tests {
             r#"<counter type="INSTRUCTION" missed="0" covered="3"/></sourcefile></package><counter type="INSTRUCTION" missed="0" covered="3"/></report>"#,
         ))
         .unwrap();
-        assert_eq!(old.summary.classes[0].source_file, None);
         assert_eq!(old.summary.counters.instruction.covered, 3);
         assert_eq!(old.summary.counters.branch, Default::default());
-        assert!(old.files[0].coverage.lines[&1].is_covered());
+        assert!(old.files[0].coverage.line(1).unwrap().is_covered());
     }
 
     #[test]
@@ -618,12 +583,12 @@ mod tests {
             r#"</group></group></report>"#,
         ))
         .unwrap();
-        assert_eq!(report.summary.classes[0].group, "all/core/inner");
+        assert_eq!(&*report.summary.classes[0].group, "all/core/inner");
         match &report.files[0].name {
             ReportedName::Package { module, .. } => assert_eq!(module.as_deref(), Some("inner")),
             ReportedName::Path(_) => panic!("JaCoCo names files by package"),
         }
-        assert!(!report.files[0].coverage.lines[&3].is_covered());
+        assert!(!report.files[0].coverage.line(3).unwrap().is_covered());
     }
 
     /// Asserts an error message names the file and contains `needle`.
@@ -706,7 +671,7 @@ mod tests {
             r#"<line nr="9" mi="0" ci="3" mb="0" cb="1"/>"#,
         )))
         .unwrap();
-        let lines = &report.files[0].coverage.lines;
+        let lines: BTreeMap<u32, LineCoverage> = report.files[0].coverage.lines().collect();
         let got: Vec<(u32, u64, u64, u64)> = lines
             .iter()
             .map(|(&nr, l)| (nr, l.hits, l.instructions.total(), l.branches.total()))

@@ -187,10 +187,7 @@ impl Record {
         }
         ReportedFile {
             name: ReportedName::Path(self.path),
-            coverage: FileCoverage {
-                lines: self.lines,
-                counters: None,
-            },
+            coverage: FileCoverage::new(self.lines, None),
         }
     }
 }
@@ -251,7 +248,11 @@ fn truncate(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use crate::coverage::tests::{assert_matches_coverage_py, fixture, temp_file};
-    use crate::coverage::{read_report, Counter, CoverageError, ParsedReport, Position};
+    use std::collections::BTreeMap;
+
+    use crate::coverage::{
+        read_report, Counter, CoverageError, LineCoverage, ParsedReport, Position,
+    };
 
     fn parse_str(text: &str) -> Result<ParsedReport, CoverageError> {
         let (_dir, path) = temp_file("lcov.info", text.as_bytes());
@@ -272,7 +273,7 @@ mod tests {
             "DA:7,3,abc\nBRDA:7,0,0,1\nend_of_record\n",
         ))
         .unwrap();
-        let lines = &report.files[0].coverage.lines;
+        let lines: BTreeMap<u32, LineCoverage> = report.files[0].coverage.lines().collect();
         assert!(!lines[&3].is_covered());
         assert_eq!(lines[&3].branches, Counter::new(2, 0));
         assert!(lines[&5].is_partial());
@@ -323,6 +324,6 @@ mod tests {
     fn unknown_keys_of_newer_lcov_versions_are_skipped() {
         let report =
             parse_str("VER:2\nTN:t\nSF:a\nFNL:0,1,2\nFNA:0,1,f\nDA:1,1\nend_of_record\n").unwrap();
-        assert!(report.files[0].coverage.lines[&1].is_covered());
+        assert!(report.files[0].coverage.line(1).unwrap().is_covered());
     }
 }

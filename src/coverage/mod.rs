@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -146,7 +147,8 @@ impl Counters {
     }
 }
 
-/// What the tests did on one source line.
+/// What the tests did on one source line, as the model hands it out (the model itself
+/// stores the compact [`Line`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineCoverage {
     /// How often the line ran (LCOV, Cobertura). JaCoCo records no count, only which
@@ -176,11 +178,35 @@ impl LineCoverage {
     }
 }
 
-/// Coverage of one repository file. Lines absent from `lines` hold no code the tool
+/// One measured line as the model stores it: 12 bytes, where a `LineCoverage` in a map
+/// took about 60, and a large report has hundreds of thousands of lines. Its covered
+/// instructions are not stored: in a file that counts instructions (JaCoCo) they are
+/// its hits, elsewhere there are none. A line this cannot hold exactly (a count of
+/// 65535 or more, or a merge of JaCoCo and LCOV lines) has `mi == WIDE` and is kept
+/// whole in [`FileCoverage::wide`], so nothing is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Line {
+    nr: u32,
+    /// Saturated, so that `hits > 0` is right for every line, wide or not.
+    hits: u16,
+    mi: u16,
+    mb: u16,
+    cb: u16,
+}
+
+/// The `mi` of a line that is kept whole in [`FileCoverage::wide`].
+const WIDE: u16 = u16::MAX;
+
+/// Coverage of one repository file. Lines it does not list hold no code the tool
 /// measured (blank, comment, declaration) and count neither way.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileCoverage {
-    pub lines: BTreeMap<u32, LineCoverage>,
+    /// Sorted by line number, one entry a line.
+    lines: Vec<Line>,
+    /// The lines' hits are their covered instructions (JaCoCo); else they have none.
+    instructions: bool,
+    /// The lines whose figures do not fit a [`Line`], sorted; nearly always empty.
+    wide: Vec<(u32, LineCoverage)>,
     /// The file's own counters where the format has them (JaCoCo `<sourcefile>`).
     /// Instruction and branch coverage must come from here, not from summing `lines`:
     /// Kotlin counts instructions that belong to no line. `None` when the format has no
@@ -190,9 +216,94 @@ pub struct FileCoverage {
 }
 
 impl FileCoverage {
+    /// A file's measured lines, in any order (a line given twice is merged, as a report
+    /// merge would), and its own counters if the format has them.
+    pub fn new(
+        lines: impl IntoIterator<Item = (u32, LineCoverage)>,
+        counters: Option<Counters>,
+    ) -> FileCoverage {
+        FileCoverage::build(&mut lines.into_iter().collect(), counters)
+    }
+
+    /// [`FileCoverage::new`] from a buffer the caller reuses: it is left empty.
+    fn build(lines: &mut Vec<(u32, LineCoverage)>, counters: Option<Counters>) -> FileCoverage {
+        // Reports list each line once and in order, so this is usually one check.
+        if !lines.is_sorted_by(|a, b| a.0 < b.0) {
+            lines.sort_by_key(|&(nr, _)| nr); // stable: repeats keep their order
+            lines.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1.merge(&later.1);
+                }
+                same
+            });
+        }
+        let mut file = FileCoverage {
+            lines: Vec::with_capacity(lines.len()),
+            instructions: lines.iter().any(|(_, l)| l.instructions.total() > 0),
+            wide: Vec::new(),
+            counters,
+        };
+        for (nr, line) in lines.drain(..) {
+            let small = |n: u64| u16::try_from(n).ok().filter(|&n| n != WIDE);
+            let mut compact = Line {
+                nr,
+                hits: small(line.hits).unwrap_or(WIDE),
+                mi: small(line.instructions.missed).unwrap_or(WIDE),
+                mb: small(line.branches.missed).unwrap_or(WIDE),
+                cb: small(line.branches.covered).unwrap_or(WIDE),
+            };
+            if file.decode(&compact) != line {
+                compact.mi = WIDE;
+                file.wide.push((nr, line));
+            }
+            file.lines.push(compact);
+        }
+        file
+    }
+
+    fn decode(&self, line: &Line) -> LineCoverage {
+        if line.mi == WIDE {
+            if let Ok(i) = self.wide.binary_search_by_key(&line.nr, |w| w.0) {
+                return self.wide[i].1;
+            }
+        }
+        let hits = u64::from(line.hits);
+        LineCoverage {
+            hits,
+            instructions: if self.instructions {
+                Counter::new(line.mi.into(), hits)
+            } else {
+                Counter::default()
+            },
+            branches: Counter::new(line.mb.into(), line.cb.into()),
+        }
+    }
+
+    /// What the tests did on line `nr`; `None` if it holds no measured code.
+    pub fn line(&self, nr: u32) -> Option<LineCoverage> {
+        let i = self.index(nr).ok()?;
+        Some(self.decode(&self.lines[i]))
+    }
+
+    /// Every measured line, in order.
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = (u32, LineCoverage)> + '_ {
+        self.lines.iter().map(|l| (l.nr, self.decode(l)))
+    }
+
+    /// The numbers of the measured lines, in order.
+    pub fn line_numbers(&self) -> impl ExactSizeIterator<Item = u32> + Clone + '_ {
+        self.lines.iter().map(|l| l.nr)
+    }
+
+    fn index(&self, nr: u32) -> Result<usize, usize> {
+        self.lines.binary_search_by_key(&nr, |l| l.nr)
+    }
+
     /// Covered and missed lines over the whole file.
     pub fn line_counter(&self) -> Counter {
-        self.tally(self.lines.keys().copied())
+        let covered = self.lines.iter().filter(|l| l.hits > 0).count() as u64;
+        Counter::new(self.lines.len() as u64 - covered, covered)
     }
 
     /// Covered and missed lines among `lines` (e.g. the lines a pull request changed);
@@ -200,7 +311,7 @@ impl FileCoverage {
     pub fn tally(&self, lines: impl IntoIterator<Item = u32>) -> Counter {
         let mut counter = Counter::default();
         for line in lines {
-            match self.lines.get(&line) {
+            match self.line(line) {
                 Some(l) if l.is_covered() => counter.covered += 1,
                 Some(_) => counter.missed += 1,
                 None => {}
@@ -213,29 +324,75 @@ impl FileCoverage {
     /// bridges lines with no measured code between two missed lines, so a comment
     /// inside an untested block does not split it; any measured line in between does.
     pub fn missed_ranges(&self, lines: impl IntoIterator<Item = u32>) -> Vec<RangeInclusive<u32>> {
-        let mut missed: Vec<u32> = lines
+        // Positions in `self.lines`: two missed lines bridge when they are neighbours.
+        let mut missed: Vec<usize> = lines
             .into_iter()
-            .filter(|n| self.lines.get(n).is_some_and(|l| !l.is_covered()))
+            .filter_map(|n| self.index(n).ok())
+            .filter(|&i| self.lines[i].hits == 0)
             .collect();
         missed.sort_unstable();
         missed.dedup();
-        let mut ranges: Vec<RangeInclusive<u32>> = Vec::new();
-        for n in missed {
+        let mut ranges: Vec<(usize, RangeInclusive<u32>)> = Vec::new();
+        for i in missed {
+            let nr = self.lines[i].nr;
             match ranges.last_mut() {
-                Some(last) if self.lines.range(last.end() + 1..n).next().is_none() => {
-                    *last = *last.start()..=n;
+                Some((last, range)) if *last + 1 == i => {
+                    *last = i;
+                    *range = *range.start()..=nr;
                 }
-                _ => ranges.push(n..=n),
+                _ => ranges.push((i, nr..=nr)),
             }
         }
-        ranges
+        ranges.into_iter().map(|(_, range)| range).collect()
     }
 
+    /// Merges another report's coverage of the same file, line by line.
     fn merge(&mut self, other: FileCoverage) {
-        for (nr, line) in other.lines {
-            self.lines.entry(nr).or_default().merge(&line);
+        let mut lines: Vec<(u32, LineCoverage)> = self.lines().chain(other.lines()).collect();
+        *self = FileCoverage::build(&mut lines, None);
+    }
+}
+
+/// A partial result stores a file's lines as `[nr, hits, mi, ci, mb, cb]` arrays.
+#[derive(Serialize, Deserialize)]
+struct StoredFile<L> {
+    lines: L,
+    counters: Option<Counters>,
+}
+
+type StoredLine = (u32, u64, u64, u64, u64, u64);
+
+impl Serialize for FileCoverage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Lines<'a>(&'a FileCoverage);
+        impl Serialize for Lines<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.lines().map(|(nr, l)| -> StoredLine {
+                    let (i, b) = (l.instructions, l.branches);
+                    (nr, l.hits, i.missed, i.covered, b.missed, b.covered)
+                }))
+            }
         }
-        self.counters = None;
+        StoredFile {
+            lines: Lines(self),
+            counters: self.counters,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FileCoverage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let stored = StoredFile::<Vec<StoredLine>>::deserialize(d)?;
+        let lines = stored.lines.into_iter().map(|(nr, hits, mi, ci, mb, cb)| {
+            let line = LineCoverage {
+                hits,
+                instructions: Counter::new(mi, ci),
+                branches: Counter::new(mb, cb),
+            };
+            (nr, line)
+        });
+        Ok(FileCoverage::new(lines, stored.counters))
     }
 }
 
@@ -276,13 +433,12 @@ impl fmt::Display for ReportFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassCounters {
     /// The CSV's GROUP: the report name, then `/group` for each enclosing `<group>`.
-    pub group: String,
+    /// Shared by the classes of a group, as `package` is by those of a package.
+    pub group: Arc<str>,
     /// VM notation, as in the XML: `com/example/shop`.
-    pub package: String,
+    pub package: Arc<str>,
     /// VM notation: `com/example/shop/Cart$Item`.
     pub name: String,
-    /// `class@sourcefilename` (JaCoCo DTD 1.1; absent in 1.0).
-    pub source_file: Option<String>,
     pub counters: Counters,
 }
 
@@ -383,19 +539,13 @@ impl Coverage {
     /// Adds another run's coverage of the same code (a shard's or a test job's): files
     /// merge line by line as two reports do, reports and unmapped names are appended.
     pub fn merge(&mut self, other: Coverage) {
-        for (path, file) in other.files {
-            match self.files.entry(path) {
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(file);
-                }
-                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(file),
-            }
-        }
+        self.add_files(other.files.into_iter().collect());
         self.reports.extend(other.reports);
         self.unmapped.extend(other.unmapped);
     }
 
     fn add(&mut self, parsed: ParsedReport, mapper: &PathMapper<'_>) {
+        let mut files = Vec::with_capacity(parsed.files.len());
         for reported in parsed.files {
             let mapped = match &reported.name {
                 ReportedName::Package {
@@ -406,14 +556,7 @@ impl Coverage {
                 ReportedName::Path(path) => mapper.map_path(path, &parsed.source_dirs),
             };
             match mapped {
-                Ok(path) => match self.files.entry(path) {
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert(reported.coverage);
-                    }
-                    std::collections::btree_map::Entry::Occupied(mut e) => {
-                        e.get_mut().merge(reported.coverage);
-                    }
-                },
+                Ok(path) => files.push((path, reported.coverage)),
                 Err(reason) => self.unmapped.push(Unmapped {
                     report: parsed.summary.path.clone(),
                     name: reported.name.to_string(),
@@ -421,7 +564,35 @@ impl Coverage {
                 }),
             }
         }
+        self.add_files(files);
         self.reports.push(parsed.summary);
+    }
+
+    /// Adds files by path; a file named twice (here, or already in `self`) merges line
+    /// by line.
+    fn add_files(&mut self, mut files: Vec<(String, FileCoverage)>) {
+        files.sort_by(|a, b| a.0.cmp(&b.0)); // stable: merges keep the reports' order
+        files.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1.merge(std::mem::take(&mut later.1));
+            }
+            same
+        });
+        if self.files.is_empty() {
+            // A map built from sorted entries has full nodes; inserting them one by one
+            // in order leaves every node half empty.
+            self.files = files.into_iter().collect();
+            return;
+        }
+        for (path, file) in files {
+            match self.files.entry(path) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(file);
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(file),
+            }
+        }
     }
 }
 
@@ -527,8 +698,8 @@ pub(crate) enum ReportedName {
     /// JaCoCo: package path and bare file name; `module` is the innermost `<group>`,
     /// which in a Maven aggregate is the module's artifactId.
     Package {
-        module: Option<String>,
-        package: String,
+        module: Option<Arc<str>>,
+        package: Arc<str>,
         file: String,
     },
     /// LCOV, Cobertura: a path as the tool wrote it, absolute or relative.

@@ -65,21 +65,19 @@ pub(crate) fn assert_matches_coverage_py(report: &ParsedReport) {
     for (name, want) in want_files {
         let file = files[name];
         let covered: BTreeSet<u32> = file
-            .lines
-            .iter()
+            .lines()
             .filter(|(_, l)| l.is_covered())
-            .map(|(n, _)| *n)
+            .map(|(n, _)| n)
             .collect();
         let missed: BTreeSet<u32> = file
-            .lines
-            .iter()
+            .lines()
             .filter(|(_, l)| !l.is_covered())
-            .map(|(n, _)| *n)
+            .map(|(n, _)| n)
             .collect();
         assert_eq!(covered, numbers(&want["executed_lines"]), "{name}");
         assert_eq!(missed, numbers(&want["missing_lines"]), "{name}");
         let mut branches = Counter::default();
-        for line in file.lines.values() {
+        for (_, line) in file.lines() {
             branches += line.branches;
         }
         let summary = &want["summary"];
@@ -202,7 +200,7 @@ fn changed_line_coverage_of_the_pr_change_agrees_with_diff_cover() {
             .collect();
         assert_eq!(missed, want_missed, "{path}");
         let partial: Vec<u64> = lines
-            .filter(|n| file.lines.get(n).is_some_and(LineCoverage::is_partial))
+            .filter(|&n| file.line(n).is_some_and(|l| l.is_partial()))
             .map(u64::from)
             .collect();
         let want_partial: Vec<u64> = want["partial_lines"]
@@ -273,25 +271,20 @@ fn a_line_is_covered_if_any_report_covers_it() {
     let coverage = load_reports(dir.path(), &[a, b], &CoverageConfig::default(), &files).unwrap();
     let x = &coverage.files["src/x.rs"];
     assert_eq!(x.line_counter(), Counter::new(2, 2));
-    assert_eq!(x.lines[&2].hits, 4);
-    assert_eq!(
-        format_ranges(&x.missed_ranges(x.lines.keys().copied())),
-        "3-4"
-    );
+    assert_eq!(x.line(2).unwrap().hits, 4);
+    assert_eq!(format_ranges(&x.missed_ranges(x.line_numbers())), "3-4");
 }
 
 #[test]
 fn missed_ranges_bridge_only_unmeasured_lines() {
-    let mut file = FileCoverage::default();
-    for (nr, hits) in [(12, 0), (15, 0), (16, 1), (17, 0), (40, 0)] {
-        file.lines.insert(
-            nr,
-            LineCoverage {
-                hits,
-                ..LineCoverage::default()
-            },
-        );
-    }
+    let lines = [(12, 0), (15, 0), (16, 1), (17, 0), (40, 0)].map(|(nr, hits)| {
+        let line = LineCoverage {
+            hits,
+            ..LineCoverage::default()
+        };
+        (nr, line)
+    });
+    let file = FileCoverage::new(lines, None);
     let all = file.missed_ranges(1..=50);
     assert_eq!(format_ranges(&all), "12-15, 17-40");
     assert_eq!(format_ranges(&file.missed_ranges([40, 12, 99])), "12, 40");
@@ -411,4 +404,72 @@ fn finds_reports_at_the_usual_places() {
 
     let err = find_reports(dir.path(), &config(&["[broken"], &[])).unwrap_err();
     assert!(matches!(err, CoverageError::Glob { .. }), "{err}");
+}
+
+#[test]
+fn lines_too_large_for_the_compact_form_are_kept_exactly() {
+    let jacoco = |mi, ci, mb, cb| LineCoverage {
+        hits: ci,
+        instructions: Counter::new(mi, ci),
+        branches: Counter::new(mb, cb),
+    };
+    let lcov = |hits| LineCoverage {
+        hits,
+        ..LineCoverage::default()
+    };
+    let lines = [
+        (1, jacoco(3, 0, 1, 1)),
+        (2, jacoco(70_000, 0, 0, 0)),
+        (3, jacoco(0, 65_535, 0, 0)),
+        (4, jacoco(1, 2, 0, 100_000)),
+        (5, jacoco(0, u64::MAX, 0, 0)),
+        (6, lcov(9)),
+    ];
+    let file = FileCoverage::new(lines, None);
+    assert_eq!(file.lines().collect::<Vec<_>>(), lines);
+    assert_eq!(file.line_counter(), Counter::new(2, 4));
+
+    // LCOV lines have no instructions, whatever their count; merged with a JaCoCo
+    // line, the larger count and the JaCoCo instructions stay.
+    let counts = [(1, lcov(0)), (2, lcov(3)), (3, lcov(1 << 40))];
+    let mut merged = FileCoverage::new(counts, None);
+    assert_eq!(merged.lines().collect::<Vec<_>>(), counts);
+    merged.merge(FileCoverage::new([(2, jacoco(1, 2, 0, 0))], None));
+    let two = LineCoverage {
+        hits: 3,
+        ..jacoco(1, 2, 0, 0)
+    };
+    assert_eq!(merged.line(2), Some(two));
+    assert_eq!(merged.line(3), Some(lcov(1 << 40)));
+}
+
+#[test]
+fn file_coverage_survives_a_partial_result() {
+    let line = |nr: u32, mi: u64, ci: u64| {
+        let coverage = LineCoverage {
+            hits: ci,
+            instructions: Counter::new(mi, ci),
+            branches: Counter::new(1, 1),
+        };
+        (nr, coverage)
+    };
+    let counters = Counters {
+        line: Counter::new(1, 1),
+        ..Counters::default()
+    };
+    let file = FileCoverage::new([line(3, 2, 0), line(7, 0, 80_000)], Some(counters));
+    let json = serde_json::to_string(&file).unwrap();
+    assert!(
+        json.starts_with(r#"{"lines":[[3,0,2,0,1,1],[7,80000,0,80000,1,1]]"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<FileCoverage>(&json).unwrap(), file);
+    // Written by hand out of order, with a repeat: read as a report would be.
+    let unsorted = r#"{"lines":[[7,0,1,0,0,0],[3,1,0,1,0,0],[7,4,0,4,0,0]],"counters":null}"#;
+    let read: FileCoverage = serde_json::from_str(unsorted).unwrap();
+    assert_eq!(read.line_numbers().collect::<Vec<_>>(), [3, 7]);
+    assert_eq!(
+        read.line(7).map(|l| l.instructions),
+        Some(Counter::new(0, 4))
+    );
 }

@@ -184,7 +184,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                     instructions += c.instruction;
                 }
                 None => {
-                    for l in file.lines.values() {
+                    for (_, l) in file.lines() {
                         branches += l.branches;
                         instructions += l.instructions;
                     }
@@ -200,7 +200,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                 new.branches = overall.branches;
                 new.instructions = overall.instructions;
                 for (path, file) in &coverage.files {
-                    push_uncovered(&mut uncovered, path, file, file.lines.keys().copied());
+                    push_uncovered(&mut uncovered, path, file, file.line_numbers());
                 }
             }
             NewCode::Changed { lines: changed, .. } => {
@@ -218,7 +218,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                     };
                     lines += file.tally(cf.lines());
                     for n in cf.lines() {
-                        if let Some(l) = file.lines.get(&n) {
+                        if let Some(l) = file.line(n) {
                             branches += l.branches;
                             instructions += l.instructions;
                         }

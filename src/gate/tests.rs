@@ -32,24 +32,23 @@ fn finding(path: &str, line: u32, severity: Severity) -> Finding {
 
 /// `A.java`: lines 1–10 measured, 1–6 covered.
 fn coverage() -> Coverage {
-    let mut file = FileCoverage::default();
-    for n in 1..=10 {
+    let lines = (1..=10).map(|n| {
         let hits = u64::from(n <= 6);
-        file.lines.insert(
-            n,
-            LineCoverage {
-                hits,
-                instructions: Counter::new(1 - hits, hits),
-                branches: if n == 2 {
-                    Counter::new(1, 1)
-                } else {
-                    Counter::default()
-                },
+        let line = LineCoverage {
+            hits,
+            instructions: Counter::new(1 - hits, hits),
+            branches: if n == 2 {
+                Counter::new(1, 1)
+            } else {
+                Counter::default()
             },
-        );
-    }
+        };
+        (n, line)
+    });
     let mut coverage = Coverage::default();
-    coverage.files.insert("A.java".into(), file);
+    coverage
+        .files
+        .insert("A.java".into(), FileCoverage::new(lines, None));
     coverage
 }
 
@@ -258,10 +257,9 @@ fn jacoco_coverage() -> Coverage {
         ..Counters::default()
     };
     let class = |name: &str, missed, covered| ClassCounters {
-        group: String::new(),
+        group: "".into(),
         package: "com/example".into(),
         name: format!("com/example/{name}"),
-        source_file: Some(format!("{name}.java")),
         counters: counters(missed, covered),
     };
     let mut c = Coverage::default();

@@ -5,7 +5,6 @@
 use crate::coverage::{format_ranges, Counter, CounterKind, Counters, Coverage};
 use crate::gate::measures::{Figure, Measures};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -73,7 +72,7 @@ pub fn text(
     )?;
     for (path, file) in &coverage.files {
         let c = file.line_counter();
-        let missed = file.missed_ranges(file.lines.keys().copied());
+        let missed = file.missed_ranges(file.line_numbers());
         writeln!(
             out,
             "{path:<width$}  {:>7}  {:>9}  {}",
@@ -112,15 +111,31 @@ pub fn text(
     Ok(())
 }
 
+/// The JSON document, written as it is serialised: the classes and files of a large
+/// report are never all turned into JSON values at once.
 #[derive(Serialize)]
-struct Json<'a> {
-    reports: Vec<JsonReport>,
-    files: Vec<JsonFile<'a>>,
+struct Json<'a, R, F, U> {
+    reports: R,
+    files: F,
     lines: JsonCounter,
-    unmapped: Vec<String>,
+    unmapped: U,
     /// With `--base`/`--diff`: the changed lines' coverage.
     #[serde(skip_serializing_if = "Option::is_none")]
     new_code: Option<JsonNew<'a>>,
+}
+
+/// An array made by a closure while it is written.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
@@ -131,30 +146,38 @@ struct JsonNew<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a, C> {
     path: String,
     format: String,
-    name: Option<String>,
-    counters: BTreeMap<&'static str, JsonCounter>,
+    name: Option<&'a str>,
+    counters: JsonCounters<'a>,
     /// JaCoCo only: every class's counters, as JaCoCo's CSV lists them.
-    classes: Vec<JsonClass>,
+    classes: C,
 }
 
 #[derive(Serialize)]
-struct JsonClass {
-    group: String,
+struct JsonClass<'a> {
+    group: &'a str,
     /// Dotted, as in JaCoCo's CSV (`com.example.shop`).
     package: String,
     /// The VM name within the package (`Cart$Item`).
-    name: String,
-    counters: BTreeMap<&'static str, JsonCounter>,
+    name: &'a str,
+    counters: JsonCounters<'a>,
 }
 
-fn counters(c: &Counters) -> BTreeMap<&'static str, JsonCounter> {
-    CounterKind::ALL
-        .iter()
-        .map(|k| (k.as_str(), c.get(*k).into()))
-        .collect()
+/// All six counters by name, in alphabetical order.
+struct JsonCounters<'a>(&'a Counters);
+
+impl Serialize for JsonCounters<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut kinds = CounterKind::ALL;
+        kinds.sort_by_key(|k| k.as_str());
+        s.collect_map(
+            kinds
+                .into_iter()
+                .map(|k| (k.as_str(), JsonCounter::from(self.0.get(k)))),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -186,37 +209,31 @@ pub fn json(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let doc = Json {
-        reports: coverage
-            .reports
-            .iter()
-            .map(|r| JsonReport {
+        reports: Seq(|| {
+            coverage.reports.iter().map(|r| JsonReport {
                 path: relative(&r.path, root),
                 format: format!("{:?}", r.format).to_lowercase(),
-                name: r.name.clone(),
-                counters: counters(&r.counters),
-                classes: r
-                    .classes
-                    .iter()
-                    .map(|c| JsonClass {
-                        group: c.group.clone(),
+                name: r.name.as_deref(),
+                counters: JsonCounters(&r.counters),
+                classes: Seq(|| {
+                    r.classes.iter().map(|c| JsonClass {
+                        group: &c.group,
                         package: c.package.replace('/', "."),
-                        name: c.name.rsplit('/').next().unwrap_or(&c.name).to_string(),
-                        counters: counters(&c.counters),
+                        name: c.name.rsplit('/').next().unwrap_or(&c.name),
+                        counters: JsonCounters(&c.counters),
                     })
-                    .collect(),
+                }),
             })
-            .collect(),
-        files: coverage
-            .files
-            .iter()
-            .map(|(path, f)| JsonFile {
+        }),
+        files: Seq(|| {
+            coverage.files.iter().map(|(path, f)| JsonFile {
                 path,
                 lines: f.line_counter().into(),
-                missed_lines: format_ranges(&f.missed_ranges(f.lines.keys().copied())),
+                missed_lines: format_ranges(&f.missed_ranges(f.line_numbers())),
             })
-            .collect(),
+        }),
         lines: coverage.line_counter().into(),
-        unmapped: coverage.unmapped.iter().map(ToString::to_string).collect(),
+        unmapped: Seq(|| coverage.unmapped.iter().map(ToString::to_string)),
         new_code: new.map(|m| JsonNew {
             reference: &m.new_code,
             lines: m.new.lines,
