@@ -27,7 +27,7 @@ use std::time::Instant;
 /// The `format` field of every partial result.
 pub const FORMAT: &str = "gate-partial";
 /// Bumped when a partial's shape changes; `gate merge` reads only its own version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// `I/N`: the I-th (1-based) of N shards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -109,7 +109,7 @@ fn four_shards_merged_equal_one_unsharded_run() {
     for p in &parts {
         let partial: Value = serde_json::from_str(&fs::read_to_string(p).unwrap()).unwrap();
         assert_eq!(partial["format"], "gate-partial");
-        assert_eq!(partial["version"], 1);
+        assert_eq!(partial["version"], 2);
         assert!(partial["commit"].as_str().unwrap().len() >= 40);
         let n = partial["files"].as_array().unwrap().len();
         assert!(n > 0, "{p} has no files");
@@ -293,7 +293,7 @@ fn a_corrupt_partial_is_refused() {
     );
     fs::write(
         &parts[1],
-        text.replacen("\"version\":1", "\"version\":99", 1),
+        text.replacen("\"version\":2", "\"version\":99", 1),
     )
     .unwrap();
     refused(repo.path(), &parts, &["p2.json", "format version 99"]);
