@@ -178,7 +178,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 section() { # TITLE FILE WHAT
   [ -s "$2" ] || return 0
   printf '\n## %s\n\n%s\n\n' "$1" "$3"
-  sed 's/^# .*//; s/^#/##/' "$2"
+  sed '/^# /d; s/^#/##/' "$2" | cat -s
 }
 {
   echo "# gate beside its peers"
