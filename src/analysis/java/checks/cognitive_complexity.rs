@@ -8,6 +8,7 @@
 //! needs to know which method a call resolves to and is left out.
 
 use super::super::kinds::{fields, kinds};
+use super::emit_over_max;
 use super::lexer::{scan, Token};
 use super::{text_of, Check, Cx, Values};
 use std::num::NonZeroU16;
@@ -41,17 +42,7 @@ impl Check for CognitiveComplexity {
         if complexity <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_id(fields().name) else {
-            return;
-        };
-        emit(
-            name,
-            &[
-                ("name", text_of(name, text).to_string()),
-                ("complexity", complexity.to_string()),
-                ("max", self.max.to_string()),
-            ],
-        );
+        emit_over_max(node, text, ("complexity", complexity), self.max, emit);
     }
 }
 

@@ -4,6 +4,7 @@
 //! loop ends the search: its code runs when called, not necessarily in the loop.
 
 use super::super::kinds::{fields, kinds};
+use super::binary_parts;
 use super::types::declared_type;
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
@@ -20,11 +21,7 @@ impl Check for ConcatenationInLoop {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f) = (kinds(), fields());
         let text = cx.text;
-        let (Some(left), Some(op), Some(right)) = (
-            node.child_by_field_id(f.left),
-            node.child_by_field_id(f.operator),
-            node.child_by_field_id(f.right),
-        ) else {
+        let Some((left, op, right)) = binary_parts(node) else {
             return;
         };
         if left.kind_id() != k.identifier {

@@ -3,6 +3,7 @@
 //! blank and comment lines included).
 
 use super::super::kinds::fields;
+use super::emit_over_max;
 use super::{Check, Cx, Values};
 use tree_sitter::Node;
 
@@ -30,16 +31,6 @@ impl Check for MethodLength {
         if lines <= self.max {
             return;
         }
-        let Some(name) = node.child_by_field_id(fields().name) else {
-            return;
-        };
-        emit(
-            name,
-            &[
-                ("name", text[name.byte_range()].to_string()),
-                ("lines", lines.to_string()),
-                ("max", self.max.to_string()),
-            ],
-        );
+        emit_over_max(node, text, ("lines", lines), self.max, emit);
     }
 }

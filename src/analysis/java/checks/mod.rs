@@ -218,6 +218,38 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
     })
 }
 
+/// Reports a declaration whose measure `key` (`value`) is over `max`, at its
+/// name, with `{name}`, `{key}` and `{max}` for the message; one without a name
+/// (an initializer) is left to the caller.
+pub(super) fn emit_over_max<'t>(
+    node: Node<'t>,
+    text: &str,
+    (key, value): (&'static str, i64),
+    max: i64,
+    emit: &mut dyn FnMut(Node<'t>, Values),
+) {
+    if let Some(name) = node.child_by_field_id(fields().name) {
+        emit(
+            name,
+            &[
+                ("name", text_of(name, text).to_string()),
+                (key, value.to_string()),
+                ("max", max.to_string()),
+            ],
+        );
+    }
+}
+
+/// The left operand, operator and right operand of a binary or assignment expression.
+pub(super) fn binary_parts(node: Node) -> Option<(Node, Node, Node)> {
+    let f = fields();
+    Some((
+        node.child_by_field_id(f.left)?,
+        node.child_by_field_id(f.operator)?,
+        node.child_by_field_id(f.right)?,
+    ))
+}
+
 pub(super) fn text_of<'a>(node: Node, text: &'a str) -> &'a str {
     &text[node.byte_range()]
 }

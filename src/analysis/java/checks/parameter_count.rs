@@ -1,7 +1,7 @@
 //! `parameter-count`: methods and constructors with more parameters than `max`.
 
-use super::super::kinds::fields;
-use super::{has_annotation, parameters, text_of, Check, Cx, Values};
+use super::emit_over_max;
+use super::{has_annotation, parameters, Check, Cx, Values};
 use tree_sitter::Node;
 
 /// Too many parameters on a method or constructor.
@@ -23,16 +23,6 @@ impl Check for ParameterCount {
         if count <= self.max || (self.ignore_overrides && has_annotation(node, text, "Override")) {
             return;
         }
-        let Some(name) = node.child_by_field_id(fields().name) else {
-            return;
-        };
-        emit(
-            name,
-            &[
-                ("name", text_of(name, text).to_string()),
-                ("count", count.to_string()),
-                ("max", self.max.to_string()),
-            ],
-        );
+        emit_over_max(node, text, ("count", count), self.max, emit);
     }
 }

@@ -4,6 +4,7 @@
 //! or one whose type the file does not show.
 
 use super::super::kinds::{fields, kinds};
+use super::binary_parts;
 use super::types::{declared_type, field_type, is_type};
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
@@ -80,11 +81,7 @@ impl Check for SizeComparedToZero {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let (k, f) = (kinds(), fields());
-        let (Some(left), Some(op), Some(right)) = (
-            node.child_by_field_id(f.left),
-            node.child_by_field_id(f.operator),
-            node.child_by_field_id(f.right),
-        ) else {
+        let Some((left, op, right)) = binary_parts(node) else {
             return;
         };
         // Read every comparison as `size() op n`, swapping the sides if needed.
