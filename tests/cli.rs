@@ -162,7 +162,7 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     assert!(!text.contains("ReportGen"), "{text}");
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("passed: 10 findings (10 minor) in 8 files (277 lines, 53 rules, "),
+        last.starts_with("passed: 10 findings (10 minor) in 8 files (277 lines, 54 rules, "),
         "{last}"
     );
     assert!(

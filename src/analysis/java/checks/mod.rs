@@ -11,6 +11,7 @@ mod cyclomatic_complexity;
 mod deprecated_javadoc;
 mod identity_comparison;
 mod ignored_result;
+mod incompatible_equals;
 mod insecure_cookie;
 mod insecure_random;
 mod integer_division;
@@ -43,6 +44,7 @@ use cyclomatic_complexity::CyclomaticComplexity;
 use deprecated_javadoc::DeprecatedWithoutJavadoc;
 use identity_comparison::IdentityComparison;
 use ignored_result::IgnoredResult;
+use incompatible_equals::IncompatibleEquals;
 use insecure_cookie::InsecureCookie;
 use insecure_random::InsecureRandom;
 use integer_division::IntegerDivision;
@@ -104,6 +106,7 @@ pub const NAMES: &[&str] = &[
     "field-naming",
     "hashcode-without-equals",
     "ignored-result",
+    "incompatible-equals",
     "insecure-cookie",
     "insecure-random",
     "integer-division",
@@ -165,6 +168,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
             constant: format("constant_format", "^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")?,
         }),
         "ignored-result" => Box::new(IgnoredResult),
+        "incompatible-equals" => Box::new(IncompatibleEquals),
         "insecure-cookie" => Box::new(InsecureCookie),
         "insecure-random" => Box::new(InsecureRandom),
         "integer-division" => Box::new(IntegerDivision),

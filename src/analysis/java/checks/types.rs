@@ -76,16 +76,21 @@ pub(super) fn declared_type<'t>(
                 || id == k.switch_block_statement_group
                 || id == k.program =>
             {
+                if let Some(t) = local_before(scope, child, name, text) {
+                    return Some(t);
+                }
+            }
+            // A local declared in an earlier `case …:` group is in scope in
+            // the later ones.
+            _ if id == k.switch_block => {
                 let mut cursor = scope.walk();
-                for stmt in scope.named_children(&mut cursor) {
-                    if stmt.start_byte() >= child.start_byte() {
-                        break;
-                    }
-                    if stmt.kind_id() == k.local_variable_declaration {
-                        if let Some(t) = declarator_type(stmt, name, text) {
-                            return Some(t);
-                        }
-                    }
+                let earlier = scope
+                    .named_children(&mut cursor)
+                    .take_while(|g| g.start_byte() < child.start_byte())
+                    .filter(|g| g.kind_id() == k.switch_block_statement_group)
+                    .find_map(|g| local_before(g, child, name, text));
+                if earlier.is_some() {
+                    return earlier;
                 }
             }
             _ if id == k.method_declaration
@@ -116,7 +121,7 @@ pub(super) fn declared_type<'t>(
                     }
                 }
             }
-            _ if id == k.class_body || id == k.enum_body || id == k.interface_body => {
+            _ if is_type_body(scope) => {
                 if let Some(t) = members_field_type(scope, name, text) {
                     return Some(t);
                 }
@@ -126,6 +131,18 @@ pub(super) fn declared_type<'t>(
         child = scope;
     }
     None
+}
+
+/// The type of the local `name` declared by a statement of `scope` before `child`.
+fn local_before<'t>(scope: Node<'t>, child: Node, name: &str, text: &str) -> Option<Node<'t>> {
+    let k = kinds();
+    let mut cursor = scope.walk();
+    let found = scope
+        .named_children(&mut cursor)
+        .take_while(|stmt| stmt.start_byte() < child.start_byte())
+        .filter(|stmt| stmt.kind_id() == k.local_variable_declaration)
+        .find_map(|stmt| declarator_type(stmt, name, text));
+    found
 }
 
 /// In formal parameters: `Some(Some(type))` when declared with a type,
@@ -177,7 +194,18 @@ fn declarator_type<'t>(declaration: Node<'t>, name: &str, text: &str) -> Option<
     Some(ty)
 }
 
+/// In a type's body, the field `name`; an enum's fields follow its constants.
 fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let k = kinds();
+    let body = if body.kind_id() == k.enum_body {
+        let mut cursor = body.walk();
+        let declarations = body
+            .named_children(&mut cursor)
+            .find(|c| c.kind_id() == k.enum_body_declarations);
+        declarations?
+    } else {
+        body
+    };
     let mut cursor = body.walk();
     let found = body
         .named_children(&mut cursor)
@@ -186,9 +214,16 @@ fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node
     found
 }
 
-/// `this.name`: the field of the class whose body is the innermost of `ancestors`.
+/// `this.name`: the field of the type whose body is the innermost of `ancestors`.
 pub(super) fn field_type<'t>(ancestors: &[Node<'t>], name: &str, text: &str) -> Option<Node<'t>> {
-    let class_body = super::super::kinds::kinds().class_body;
-    let body = ancestors.iter().rev().find(|n| n.kind_id() == class_body)?;
+    let body = ancestors.iter().rev().find(|n| is_type_body(**n))?;
     members_field_type(*body, name, text)
+}
+
+/// Whether `node` is the body of a class (also a record, an anonymous class or
+/// an enum constant's), an enum or an interface: where its fields are declared.
+pub(super) fn is_type_body(node: Node) -> bool {
+    let k = kinds();
+    let id = node.kind_id();
+    id == k.class_body || id == k.enum_body || id == k.interface_body
 }
