@@ -24,10 +24,14 @@ macro_rules! ids {
     };
 }
 
-/// A kind's id: named kinds are plain words, anonymous ones (tokens) are not.
+/// A kind's id.
 fn kind(language: &Language, name: &str) -> u16 {
-    let named = name.starts_with(|c: char| c.is_ascii_lowercase()) && !KEYWORDS.contains(&name);
-    language.id_for_node_kind(name, named)
+    language.id_for_node_kind(name, is_named(name))
+}
+
+/// Named kinds are plain words, anonymous ones (tokens) are not.
+pub(crate) fn is_named(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase()) && !KEYWORDS.contains(&name)
 }
 
 fn field(language: &Language, name: &str) -> u16 {
@@ -68,6 +72,7 @@ ids!(Kinds, kind, {
     character_literal = "character_literal",
     class_body = "class_body",
     class_declaration = "class_declaration",
+    compact_constructor_declaration = "compact_constructor_declaration",
     constant_declaration = "constant_declaration",
     constructor_body = "constructor_body",
     constructor_declaration = "constructor_declaration",

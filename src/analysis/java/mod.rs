@@ -9,6 +9,7 @@ mod checks;
 mod guard;
 mod kinds;
 pub mod query;
+mod skip;
 
 use super::template::Template;
 use super::{Engine, FileReport, Hit, Pos};
@@ -18,7 +19,7 @@ use query::{Predicate, Root};
 use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
-pub use checks::{Check, Cx};
+pub use checks::{Check, Cx, Tally};
 use kinds::kinds;
 
 /// The compiled Java rules of a run.
@@ -30,6 +31,8 @@ pub struct JavaEngine {
     /// Built-in checks with the rule they serve and its message.
     checks: Vec<(usize, Box<dyn Check>, Template)>,
     comment_kinds: [u16; 2],
+    /// Kinds whose inside the walk skips.
+    closed: skip::Closed,
     /// Rules with `context = "not-in-tests"`: their hits in test files are dropped.
     not_in_tests: Vec<usize>,
 }
@@ -43,6 +46,8 @@ struct KindRules {
     patterns: Vec<PatternInfo>,
     /// Indexes into the engine's `checks`.
     checks: Vec<usize>,
+    /// The checks that want to see the end of such nodes.
+    exits: Vec<usize>,
 }
 
 struct PatternInfo {
@@ -68,6 +73,7 @@ impl JavaEngine {
         let mut pattern_texts: Vec<Vec<(String, PatternInfo)>> =
             (0..kind_count).map(|_| Vec::new()).collect();
         let mut kind_checks: Vec<Vec<usize>> = (0..kind_count).map(|_| Vec::new()).collect();
+        let mut kind_exits: Vec<Vec<usize>> = (0..kind_count).map(|_| Vec::new()).collect();
         let mut check_impls: Vec<(usize, Box<dyn Check>, Template)> = Vec::new();
 
         for &(index, enabled) in rules {
@@ -167,12 +173,15 @@ impl JavaEngine {
                         }
                     }
                     let slot = check_impls.len();
-                    for kind in check.kinds() {
-                        for id in
-                            kind_ids(&language, &Root::Kinds(vec![((*kind).to_string(), true)]))
-                        {
-                            kind_checks[id].push(slot);
-                        }
+                    let ids = |kind: &&str| {
+                        let named = kinds::is_named(kind);
+                        kind_ids(&language, &Root::Kinds(vec![(kind.to_string(), named)]))
+                    };
+                    for id in check.kinds().iter().flat_map(ids) {
+                        kind_checks[id].push(slot);
+                    }
+                    for id in check.exit_kinds().iter().flat_map(ids) {
+                        kind_exits[id].push(slot);
                     }
                     check_impls.push((index, check, template));
                 }
@@ -184,7 +193,8 @@ impl JavaEngine {
         for id in 0..kind_count {
             let texts = std::mem::take(&mut pattern_texts[id]);
             let checks = std::mem::take(&mut kind_checks[id]);
-            if texts.is_empty() && checks.is_empty() {
+            let exits = std::mem::take(&mut kind_exits[id]);
+            if texts.is_empty() && checks.is_empty() && exits.is_empty() {
                 continue;
             }
             let query = if texts.is_empty() {
@@ -222,13 +232,23 @@ impl JavaEngine {
                 query,
                 patterns,
                 checks,
+                exits,
             });
         }
         let comment_kinds = [
             language.id_for_node_kind("line_comment", true),
             language.id_for_node_kind("block_comment", true),
         ];
+        let annotations = [kinds::kinds().annotation, kinds::kinds().marker_annotation];
+        let interesting: Vec<bool> = (0..kind_count)
+            .map(|id| {
+                dispatch[id].is_some()
+                    || annotations.contains(&(id as u16))
+                    || comment_kinds.contains(&(id as u16))
+            })
+            .collect();
         Ok(JavaEngine {
+            closed: skip::Closed::new(&language, &interesting),
             language,
             dispatch,
             kinds,
@@ -251,15 +271,14 @@ impl JavaEngine {
         // predicates read ancestors here instead of `Node::parent`, which searches
         // down from the root at every call.
         let mut ancestors: Vec<Node> = Vec::with_capacity(64);
+        let tallies: Vec<RefCell<Vec<Tally>>> =
+            self.checks.iter().map(|_| RefCell::default()).collect();
         loop {
             let node = walker.node();
             let kind = node.kind_id();
-            if let Some(&Some(entry)) = self.dispatch.get(kind as usize) {
-                let cx = Cx {
-                    text,
-                    ancestors: &ancestors,
-                };
-                self.run_kind(&self.kinds[entry as usize], node, &cx, cursor, report);
+            let entry = self.entry(kind);
+            if let Some(entry) = entry {
+                self.run_kind(entry, node, text, &ancestors, &tallies, cursor, report);
             }
             if self.comment_kinds.contains(&kind) {
                 self.comment(node, src, text, report);
@@ -272,9 +291,12 @@ impl JavaEngine {
                     .push(node.start_position().row as u32 + 1);
             }
             // Error subtrees are still walked: tree-sitter recovered around them.
-            if walker.goto_first_child() {
+            if !self.closed.skips(node, src) && walker.goto_first_child() {
                 ancestors.push(node);
                 continue;
+            }
+            if let Some(entry) = entry {
+                self.exit(entry, node, text, &ancestors, &tallies, report);
             }
             loop {
                 if walker.goto_next_sibling() {
@@ -283,23 +305,60 @@ impl JavaEngine {
                 if !walker.goto_parent() {
                     return;
                 }
-                ancestors.pop();
+                let Some(parent) = ancestors.pop() else {
+                    return;
+                };
+                if let Some(entry) = self.entry(parent.kind_id()) {
+                    self.exit(entry, parent, text, &ancestors, &tallies, report);
+                }
             }
         }
     }
 
+    fn entry(&self, kind: u16) -> Option<&KindRules> {
+        match self.dispatch.get(kind as usize) {
+            Some(&Some(entry)) => Some(&self.kinds[entry as usize]),
+            _ => None,
+        }
+    }
+
+    /// The checks that wanted to see the end of `node`.
+    fn exit<'t>(
+        &self,
+        entry: &KindRules,
+        node: Node<'t>,
+        text: &str,
+        ancestors: &[Node<'t>],
+        tallies: &[RefCell<Vec<Tally<'t>>>],
+        report: &mut FileReport,
+    ) {
+        for &slot in &entry.exits {
+            let (rule, check, template) = &self.checks[slot];
+            let cx = Cx {
+                text,
+                ancestors,
+                tallies: &tallies[slot],
+            };
+            check.exit(node, &cx, &mut |target, values| {
+                report.hits.push(hit(*rule, target, render(template, values)));
+            });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn run_kind<'t>(
         &self,
         entry: &KindRules,
         node: Node<'t>,
-        cx: &Cx<'_, 't>,
+        text: &str,
+        ancestors: &[Node<'t>],
+        tallies: &[RefCell<Vec<Tally<'t>>>],
         cursor: &mut QueryCursor,
         report: &mut FileReport,
     ) {
-        let text = cx.text;
         let mut fields = guard::FieldCache::default();
         let mut admitted =
-            |info: &PatternInfo| info.guard.admits(node, cx.ancestors, text, &mut fields);
+            |info: &PatternInfo| info.guard.admits(node, ancestors, text, &mut fields);
         if let Some(query) = entry
             .query
             .as_ref()
@@ -318,7 +377,7 @@ impl JavaEngine {
                 if !info
                     .predicates
                     .iter()
-                    .all(|p| p.holds(&capture, node, cx.ancestors))
+                    .all(|p| p.holds(&capture, node, ancestors))
                 {
                     continue;
                 }
@@ -332,14 +391,13 @@ impl JavaEngine {
         }
         for &slot in &entry.checks {
             let (rule, check, template) = &self.checks[slot];
-            check.check(node, cx, &mut |target, values| {
-                let message = template.render(&|name| {
-                    values
-                        .iter()
-                        .find(|(k, _)| *k == name)
-                        .map(|(_, v)| v.clone())
-                });
-                report.hits.push(hit(*rule, target, message));
+            let cx = Cx {
+                text,
+                ancestors,
+                tallies: &tallies[slot],
+            };
+            check.check(node, &cx, &mut |target, values| {
+                report.hits.push(hit(*rule, target, render(template, values)));
             });
         }
     }
@@ -403,6 +461,16 @@ fn query_error(e: &tree_sitter::QueryError) -> String {
         K::Syntax => format!("syntax error near `{}`", m.lines().next().unwrap_or(m)),
         _ => m.to_string(),
     }
+}
+
+/// A check's message with its values.
+fn render(template: &Template, values: checks::Values) -> String {
+    template.render(&|name| {
+        values
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
 }
 
 fn hit(rule: usize, node: Node, message: String) -> Hit {

@@ -3,15 +3,26 @@
 //! `CyclomaticComplexity`: 1, plus one per `if`, loop, `catch`, `case` label,
 //! `?:`, `&&` and `||`. Lambdas count towards their method; nested and
 //! anonymous classes' methods are their own.
+//!
+//! Counted on the engine's walk: a method or initialiser starts a tally, each
+//! decision adds to the innermost one, and its end reports it.
 
 use super::super::kinds::{fields, kinds};
-use super::lexer::{scan, Token};
-use super::{text_of, Check, Cx, Values};
+use super::{text_of, Check, Cx, Tally, Values};
 use tree_sitter::Node;
 
 pub(super) struct CyclomaticComplexity {
     pub max: i64,
 }
+
+/// Where a count starts and ends.
+const MEASURED: &[&str] = &[
+    "method_declaration",
+    "constructor_declaration",
+    "compact_constructor_declaration",
+    "static_initializer",
+    "block",
+];
 
 impl Check for CyclomaticComplexity {
     fn kinds(&self) -> &'static [&'static str] {
@@ -21,45 +32,85 @@ impl Check for CyclomaticComplexity {
             "compact_constructor_declaration",
             "static_initializer",
             "block",
+            "if_statement",
+            "while_statement",
+            "do_statement",
+            "for_statement",
+            "enhanced_for_statement",
+            "ternary_expression",
+            "catch_clause",
+            "switch_label",
+            "&&",
+            "||",
         ]
+    }
+    fn exit_kinds(&self) -> &'static [&'static str] {
+        MEASURED
     }
     fn values(&self) -> &'static [&'static str] {
         &["name", "complexity", "max"]
     }
-    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let text = cx.text;
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
-        // An initialiser is reported at its start, a method at its name.
-        let (body, name) = if node.kind_id() == k.static_initializer {
-            (node.named_child(0), None)
-        } else if node.kind_id() == k.block {
-            // Only an instance initialiser: a block right in a class body.
-            if cx.ancestor(0).is_none_or(|p| {
-                p.kind_id() != k.class_body && p.kind_id() != k.enum_body_declarations
-            }) {
-                return;
-            }
-            (Some(node), None)
-        } else {
-            (
-                node.child_by_field_id(fields().body),
-                node.child_by_field_id(fields().name),
-            )
-        };
-        let Some(body) = body else {
-            return;
-        };
-        // Most methods are simple: a cheap count of the tokens that could be
-        // decisions bounds the complexity from above without walking the tree.
-        if decision_tokens_upper_bound(text_of(body, text).as_bytes()) < self.max {
+        let id = node.kind_id();
+        let mut tallies = cx.tallies.borrow_mut();
+        if let Some(body) = measured_body(node, cx) {
+            // The body is counted, not an annotation's argument, say.
+            tallies.push(Tally {
+                node,
+                depth: cx.ancestors.len() + usize::from(body.id() != node.id()),
+                count: 0,
+            });
             return;
         }
-        let complexity = 1 + decisions(body);
+        // Not measured: an abstract method, a block in a method.
+        if [
+            k.method_declaration,
+            k.constructor_declaration,
+            k.compact_constructor_declaration,
+            k.static_initializer,
+            k.block,
+        ]
+        .contains(&id)
+        {
+            return;
+        }
+        if id == k.switch_label && node.child(0).is_none_or(|c| c.kind_id() != k.case) {
+            return;
+        }
+        let Some(tally) = tallies.last_mut() else {
+            return;
+        };
+        // Below the tally's body, and not in the field of a nested class.
+        let Some(inside) = cx.ancestors.get(tally.depth..) else {
+            return;
+        };
+        let body_kinds = [k.block, k.constructor_body];
+        if inside.first().is_none_or(|b| !body_kinds.contains(&b.kind_id()))
+            || inside.iter().any(|a| {
+                [k.class_body, k.enum_body, k.interface_body].contains(&a.kind_id())
+            })
+        {
+            return;
+        }
+        tally.count += 1;
+    }
+    fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let mut tallies = cx.tallies.borrow_mut();
+        if tallies.last().is_none_or(|t| t.node.id() != node.id()) {
+            return;
+        }
+        let Some(tally) = tallies.pop() else {
+            return;
+        };
+        let complexity = 1 + tally.count;
         if complexity <= self.max {
             return;
         }
-        let (target, name) = match name {
-            Some(name) => (name, text_of(name, text)),
+        let k = kinds();
+        // An initialiser is reported at its start, a method at its name.
+        let (target, name) = match node.child_by_field_id(fields().name) {
+            Some(name) => (name, text_of(name, cx.text)),
             None if node.kind_id() == k.block => (node, "instance initializer"),
             None => (node, "static initializer"),
         };
@@ -74,68 +125,28 @@ impl Check for CyclomaticComplexity {
     }
 }
 
-/// At least as many as the decision points in `code`: counts `?`, `&&`, `||` and
-/// the words `if`, `for`, `while`, `do`, `case` and `catch` outside comments
-/// and literals (a keyword always stands alone as a word).
-fn decision_tokens_upper_bound(code: &[u8]) -> i64 {
-    let mut count = 0;
-    scan(code, |i, token| match token {
-        // A wildcard `<?` or `, ?` is no ternary: a ternary's `?` follows an
-        // operand.
-        Token::Byte(b'?')
-            if !matches!(
-                code[..i].iter().rev().find(|c| !c.is_ascii_whitespace()),
-                Some(b'<' | b',')
-            ) =>
-        {
-            count += 1
-        }
-        Token::Byte(b @ (b'&' | b'|')) if code.get(i + 1) == Some(&b) => count += 1,
-        Token::Word(b"if" | b"do" | b"for" | b"while" | b"case" | b"catch") => count += 1,
-        _ => {}
-    });
-    count
-}
-
-/// Decision points under `body`, not entering nested class bodies.
-fn decisions(body: Node) -> i64 {
-    let mut count = 0;
-    let mut cursor = body.walk();
-    let mut depth = 0usize;
+/// The body of `node` when it is measured: a method's or a constructor's
+/// (none when abstract), a static initialiser's, or an instance initialiser,
+/// a block right in a class body.
+fn measured_body<'t>(node: Node<'t>, cx: &Cx<'_, 't>) -> Option<Node<'t>> {
     let k = kinds();
-    let counted = [
-        k.if_statement,
-        k.while_statement,
-        k.do_statement,
-        k.for_statement,
-        k.enhanced_for_statement,
-        k.ternary_expression,
-        k.catch_clause,
-        k.and,
-        k.or,
-    ];
-    loop {
-        let node = cursor.node();
-        let kind = node.kind_id();
-        if counted.contains(&kind)
-            || (kind == k.switch_label && node.child(0).is_some_and(|c| c.kind_id() == k.case))
-        {
-            count += 1;
-        }
-        let enter = kind != k.class_body && kind != k.enum_body && kind != k.interface_body;
-        if enter && cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        loop {
-            if depth == 0 {
-                return count;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            cursor.goto_parent();
-            depth -= 1;
-        }
+    let id = node.kind_id();
+    if id == k.static_initializer {
+        return node.named_child(0);
     }
+    if id == k.block {
+        let parent = cx.ancestor(0)?;
+        return (parent.kind_id() == k.class_body || parent.kind_id() == k.enum_body_declarations)
+            .then_some(node);
+    }
+    if [
+        k.method_declaration,
+        k.constructor_declaration,
+        k.compact_constructor_declaration,
+    ]
+    .contains(&id)
+    {
+        return node.child_by_field_id(fields().body);
+    }
+    None
 }

@@ -15,7 +15,6 @@ mod incompatible_equals;
 mod insecure_cookie;
 mod insecure_random;
 mod integer_division;
-mod lexer;
 mod magic_number;
 mod method_count;
 mod method_length;
@@ -57,6 +56,7 @@ use parameter_count::ParameterCount;
 use size_compared_to_zero::SizeComparedToZero;
 use switch_without_default::SwitchWithoutDefault;
 use thread_run::ThreadRun;
+use std::cell::RefCell;
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;
@@ -68,19 +68,41 @@ use wait_notify::WaitNotify;
 pub type Values<'a> = &'a [(&'static str, String)];
 
 pub trait Check: Send + Sync {
-    /// Node kinds the check wants to see.
+    /// Node kinds the check wants to see: named kinds (`if_statement`) and
+    /// tokens (`&&`).
     fn kinds(&self) -> &'static [&'static str];
     /// Names of the values it passes to `emit`, for message validation.
     fn values(&self) -> &'static [&'static str];
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values));
+    /// Kinds whose end the check wants to see too (`exit`), once the walk has
+    /// been everywhere below them.
+    fn exit_kinds(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn exit<'t>(&self, _node: Node<'t>, _cx: &Cx<'_, 't>, _emit: &mut dyn FnMut(Node<'t>, Values)) {
+    }
 }
 
-/// What a check sees besides its node: the file's text and the node's
-/// ancestors from the walk (root first), so that no check climbs with
-/// `Node::parent`, which searches down from the root at every call.
+/// What a check sees besides its node: the file's text, the node's ancestors
+/// from the walk (root first), so that no check climbs with `Node::parent`,
+/// which searches down from the root at every call, and the check's tallies.
 pub struct Cx<'a, 't> {
     pub text: &'a str,
     pub ancestors: &'a [Node<'t>],
+    /// This check's counts over the declarations the walk is inside, kept from
+    /// one call to the next within a file, innermost last.
+    pub tallies: &'a RefCell<Vec<Tally<'t>>>,
+}
+
+/// A count over one declaration (a method's complexity), so that a check can
+/// count on the engine's walk instead of walking the declaration again: pushed
+/// where the declaration starts, added to inside it, popped at its `exit`.
+#[derive(Clone, Copy)]
+pub struct Tally<'t> {
+    pub node: Node<'t>,
+    /// The declaration's index in the ancestors of the nodes below it.
+    pub depth: usize,
+    pub count: i64,
 }
 
 impl<'t> Cx<'_, 't> {
@@ -283,4 +305,40 @@ pub(super) fn parameters(declaration: Node) -> impl Iterator<Item = Node> {
     (0..count)
         .filter_map(move |i| params.and_then(|p| p.named_child(i as u32)))
         .filter(move |p| p.kind_id() == k.formal_parameter || p.kind_id() == k.spread_parameter)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::analysis::java::JavaEngine;
+    use crate::analysis::Engine;
+    use crate::config::EnabledRule;
+
+    /// What the built-in rule `id` (a complexity, run with `max = 0`) reports
+    /// for `code`: each measured declaration's name and complexity, in source
+    /// order.
+    pub fn complexities(id: &str, code: &str) -> Vec<(String, i64)> {
+        let rule = crate::rules::builtin()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap();
+        let mut params = rule.params.clone();
+        params.insert("max".into(), toml::Value::Integer(0));
+        let enabled = EnabledRule {
+            severity: rule.severity,
+            rule,
+            params,
+        };
+        let engine = JavaEngine::new(&[(0, &enabled)]).unwrap();
+        let mut hits = engine.analyze(code, "A.java", false).hits;
+        hits.sort_by_key(|h| h.start);
+        hits.iter()
+            .map(|h| {
+                let name = h.message.split('`').nth(1).unwrap().to_string();
+                let n = h.message.split(" of ").nth(1).unwrap();
+                let n = n.split(',').next().unwrap().parse().unwrap();
+                (name, n)
+            })
+            .collect()
+    }
 }

@@ -27,10 +27,11 @@ pub(super) fn any_use<'t>(
     };
     let mut cursor = scope.walk();
     let mut path = Vec::with_capacity(32);
+    let (region, name) = (region.as_bytes(), name.as_bytes());
     let offsets: Box<dyn Iterator<Item = usize>> = if backwards {
-        Box::new(region.rmatch_indices(name).map(|(o, _)| o))
+        Box::new(memchr::memmem::rfind_iter(region, name))
     } else {
-        Box::new(region.match_indices(name).map(|(o, _)| o))
+        Box::new(memchr::memmem::find_iter(region, name))
     };
     for offset in offsets {
         let start = from + offset;
@@ -129,15 +130,12 @@ pub(super) fn modifiers(declaration: Node, text: &str) -> Modifiers {
         private: false,
         kept: false,
     };
-    let mut cursor = declaration.walk();
-    let Some(modifiers) = declaration
-        .children(&mut cursor)
-        .find(|c| c.kind_id() == k.modifiers)
-    else {
+    // The modifiers come first; indexing a few children needs no cursor
+    // (which allocates).
+    let Some(modifiers) = declaration.child(0).filter(|c| c.kind_id() == k.modifiers) else {
         return found;
     };
-    let mut cursor = modifiers.walk();
-    for m in modifiers.children(&mut cursor) {
+    for m in (0..modifiers.child_count()).filter_map(|i| modifiers.child(i)) {
         let id = m.kind_id();
         if id == k.annotation || id == k.marker_annotation {
             let name = m.child_by_field_id(f.name).map_or("", |n| text_of(n, text));
