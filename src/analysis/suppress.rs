@@ -33,7 +33,8 @@ impl Suppressions {
     /// Reads one comment. `own_line` is true when nothing but whitespace precedes it.
     pub fn comment(&mut self, text: &str, line: u32, end_line: u32, own_line: bool) {
         let last_line = if own_line { end_line + 1 } else { end_line };
-        if let Some(pos) = text.find(MARKER) {
+        // memmem: most comments are Javadoc prose without either marker.
+        if let Some(pos) = memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()) {
             let rest = &text[pos + MARKER.len()..];
             let (ids, rest) = match rest.strip_prefix('[') {
                 Some(r) => match r.split_once(']') {
@@ -61,7 +62,7 @@ impl Suppressions {
                 kind: SuppressionKind::Comment,
                 reason: (!reason.is_empty()).then(|| reason.to_string()),
             });
-        } else if text.contains("NOSONAR") {
+        } else if memchr::memmem::find(text.as_bytes(), b"NOSONAR").is_some() {
             self.marks.push(Mark {
                 first_line: line,
                 last_line: end_line,

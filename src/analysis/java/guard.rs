@@ -41,6 +41,10 @@ static MULTIPLE: LazyLock<HashSet<(String, String)>> = LazyLock::new(|| {
 pub struct Guard {
     root: Vec<Cond>,
     children: Vec<ChildGuard>,
+    /// Fields the node must not have (`!alternative`).
+    absent: Vec<u16>,
+    /// Two fields whose texts must be equal (or, negated, differ): `#eq? @a @b`.
+    same: Vec<(u16, u16, bool)>,
 }
 
 /// Some child (with this field, when given) of one of these kinds satisfies
@@ -98,10 +102,42 @@ impl Guard {
         };
         let mut guard = Guard {
             root: conds_of(&root.captures, true),
-            children: Vec::new(),
+            ..Guard::default()
         };
         if let Kind::Node(root_kind) = &root.kind {
+            // The field of the direct child that alone holds `capture`.
+            let single_field = |capture: &str| {
+                if uses.get(capture) != Some(&1) {
+                    return None;
+                }
+                let child = root
+                    .children
+                    .iter()
+                    .find(|c| c.captures.iter().any(|x| x == capture))?;
+                let field = child.field.as_ref()?;
+                if child.quantified || MULTIPLE.contains(&(root_kind.clone(), field.clone())) {
+                    return None;
+                }
+                language.field_id_for_name(field).map(|f| f.get())
+            };
+            for p in &predicates {
+                let Kind::Node(op) = &p.kind else { continue };
+                let negate = match op.as_str() {
+                    "#eq?" => false,
+                    "#not-eq?" => true,
+                    _ => continue,
+                };
+                if let [Arg::Capture(a), Arg::Capture(b)] = p.args.as_slice() {
+                    if let (Some(a), Some(b)) = (single_field(a), single_field(b)) {
+                        guard.same.push((a, b, negate));
+                    }
+                }
+            }
             for child in &root.children {
+                if let Kind::Absent(field) = &child.kind {
+                    guard.absent.extend(language.field_id_for_name(field).map(|f| f.get()));
+                    continue;
+                }
                 if child.quantified || child.is_predicate() {
                     continue;
                 }
@@ -153,8 +189,16 @@ impl Guard {
             .root
             .iter()
             .all(|c| c.holds(node, node, ancestors, text))
+            || self.absent.iter().any(|&f| fields.get(node, f).is_some())
         {
             return false;
+        }
+        let text_of = |n: Option<Node>| n.map(|n| &text[n.byte_range()]);
+        for &(a, b, negate) in &self.same {
+            let (a, b) = (fields.get(node, a), fields.get(node, b));
+            if a.is_none() || b.is_none() || (text_of(a) == text_of(b)) == negate {
+                return false;
+            }
         }
         self.children.iter().all(|g| {
             let ok = |child: &Node<'t>| {
@@ -268,7 +312,9 @@ enum Kind {
     /// `((…) …)`: a parenthesised group.
     Group,
     Alternation,
-    /// A string, an anchor, a negated field: nothing a guard reads.
+    /// `!field`: the node has no child with this field.
+    Absent(String),
+    /// A string, an anchor: nothing a guard reads.
     Other,
 }
 
@@ -432,8 +478,10 @@ impl Parser<'_> {
                 }
                 b'!' => {
                     self.i += 1;
-                    self.word();
-                    break other();
+                    break Item {
+                        kind: Kind::Absent(self.word()),
+                        ..other()
+                    };
                 }
                 b'_' => {
                     self.i += 1;
@@ -549,6 +597,24 @@ mod tests {
         assert!(admits(inside, code, "return_statement"));
         let code = "class A { int f() { try { return 1; } finally { g(); } } }";
         assert!(!admits(inside, code, "return_statement"));
+    }
+
+    #[test]
+    fn guards_check_absent_fields_and_equal_children() {
+        let single = "(if_statement !alternative) @m";
+        assert!(admits(single, "class A { void f() { if (a) g(); } }", "if_statement"));
+        assert!(!admits(
+            single,
+            "class A { void f() { if (a) g(); else h(); } }",
+            "if_statement"
+        ));
+        let same = "(assignment_expression left: (_) @a right: (_) @b (#eq? @a @b))";
+        let kind = "assignment_expression";
+        assert!(admits(same, "class A { void f() { x = x; } }", kind));
+        assert!(!admits(same, "class A { void f() { x = y; } }", kind));
+        let differ = same.replace("#eq?", "#not-eq?");
+        assert!(!admits(&differ, "class A { void f() { x = x; } }", kind));
+        assert!(admits(&differ, "class A { void f() { x = y; } }", kind));
     }
 
     #[test]

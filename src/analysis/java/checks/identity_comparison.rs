@@ -111,7 +111,16 @@ impl Check for IdentityComparison {
                 if is_null_or_interned(left) || is_null_or_interned(right) {
                     return;
                 }
-                let sides = [evidence(left, at, text, 0), evidence(right, at, text, 0)];
+                // Beside a number, a character or a boolean, neither side is a
+                // string; most comparisons end here, without resolving names.
+                if is_value_literal(left) || is_value_literal(right) {
+                    return;
+                }
+                let first = evidence(left, at, text, 0);
+                if first == Evidence::Other {
+                    return;
+                }
+                let sides = [first, evidence(right, at, text, 0)];
                 if sides.contains(&Evidence::Other)
                     || !(sides.contains(&Evidence::String) || sides == [Evidence::Getter; 2])
                 {
@@ -131,6 +140,23 @@ impl Check for IdentityComparison {
             &[("operator", operator.to_string()), ("type", ty.to_string())],
         );
     }
+}
+
+/// A number, character or boolean literal.
+fn is_value_literal(expr: Node) -> bool {
+    let k = kinds();
+    [
+        k.decimal_integer_literal,
+        k.hex_integer_literal,
+        k.octal_integer_literal,
+        k.binary_integer_literal,
+        k.decimal_floating_point_literal,
+        k.hex_floating_point_literal,
+        k.character_literal,
+        k.true_,
+        k.false_,
+    ]
+    .contains(&expr.kind_id())
 }
 
 /// Whether `expr` has a form `boxed` can resolve.
