@@ -115,6 +115,7 @@ ids!(Kinds, kind, {
     object_creation_expression = "object_creation_expression",
     octal_integer_literal = "octal_integer_literal",
     or = "||",
+    package_declaration = "package_declaration",
     parenthesized_expression = "parenthesized_expression",
     plus = "+",
     plus_assign = "+=",
@@ -124,6 +125,7 @@ ids!(Kinds, kind, {
     record_pattern_component = "record_pattern_component",
     resource = "resource",
     return_statement = "return_statement",
+    scoped_identifier = "scoped_identifier",
     slash = "/",
     spread_parameter = "spread_parameter",
     static_ = "static",
@@ -147,7 +149,6 @@ ids!(Kinds, kind, {
     update_expression = "update_expression",
     variable_declarator = "variable_declarator",
     while_statement = "while_statement",
-
 });
 
 ids!(Fields, field, {

@@ -19,7 +19,7 @@ use query::{Predicate, Root};
 use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
-pub use checks::{Check, Cx, Tally};
+pub use checks::{Check, Cx, Memory};
 use kinds::kinds;
 
 /// The compiled Java rules of a run.
@@ -271,14 +271,13 @@ impl JavaEngine {
         // predicates read ancestors here instead of `Node::parent`, which searches
         // down from the root at every call.
         let mut ancestors: Vec<Node> = Vec::with_capacity(64);
-        let tallies: Vec<RefCell<Vec<Tally>>> =
-            self.checks.iter().map(|_| RefCell::default()).collect();
+        let memories: Vec<Memory> = self.checks.iter().map(|_| RefCell::default()).collect();
         loop {
             let node = walker.node();
             let kind = node.kind_id();
             let entry = self.entry(kind);
             if let Some(entry) = entry {
-                self.run_kind(entry, node, text, &ancestors, &tallies, cursor, report);
+                self.run_kind(entry, node, text, &ancestors, &memories, cursor, report);
             }
             if self.comment_kinds.contains(&kind) {
                 self.comment(node, src, text, report);
@@ -296,7 +295,7 @@ impl JavaEngine {
                 continue;
             }
             if let Some(entry) = entry {
-                self.exit(entry, node, text, &ancestors, &tallies, report);
+                self.exit(entry, node, text, &ancestors, &memories, report);
             }
             loop {
                 if walker.goto_next_sibling() {
@@ -309,7 +308,7 @@ impl JavaEngine {
                     return;
                 };
                 if let Some(entry) = self.entry(parent.kind_id()) {
-                    self.exit(entry, parent, text, &ancestors, &tallies, report);
+                    self.exit(entry, parent, text, &ancestors, &memories, report);
                 }
             }
         }
@@ -329,7 +328,7 @@ impl JavaEngine {
         node: Node<'t>,
         text: &str,
         ancestors: &[Node<'t>],
-        tallies: &[RefCell<Vec<Tally<'t>>>],
+        memories: &[Memory],
         report: &mut FileReport,
     ) {
         for &slot in &entry.exits {
@@ -337,7 +336,7 @@ impl JavaEngine {
             let cx = Cx {
                 text,
                 ancestors,
-                tallies: &tallies[slot],
+                memory: &memories[slot],
             };
             check.exit(node, &cx, &mut |target, values| {
                 report.hits.push(hit(*rule, target, render(template, values)));
@@ -352,18 +351,18 @@ impl JavaEngine {
         node: Node<'t>,
         text: &str,
         ancestors: &[Node<'t>],
-        tallies: &[RefCell<Vec<Tally<'t>>>],
+        memories: &[Memory],
         cursor: &mut QueryCursor,
         report: &mut FileReport,
     ) {
-        let mut fields = guard::FieldCache::default();
-        let mut admitted =
-            |info: &PatternInfo| info.guard.admits(node, ancestors, text, &mut fields);
-        if let Some(query) = entry
-            .query
-            .as_ref()
-            .filter(|_| entry.patterns.iter().any(&mut admitted))
-        {
+        let admitted = || {
+            let mut fields = guard::FieldCache::default();
+            entry
+                .patterns
+                .iter()
+                .any(|info| info.guard.admits(node, ancestors, text, &mut fields))
+        };
+        if let Some(query) = entry.query.as_ref().filter(|_| admitted()) {
             cursor.set_max_start_depth(Some(0));
             let mut matches = cursor.matches(query, node, text.as_bytes());
             while let Some(m) = matches.next() {
@@ -394,7 +393,7 @@ impl JavaEngine {
             let cx = Cx {
                 text,
                 ancestors,
-                tallies: &tallies[slot],
+                memory: &memories[slot],
             };
             check.check(node, &cx, &mut |target, values| {
                 report.hits.push(hit(*rule, target, render(template, values)));

@@ -54,7 +54,7 @@ impl Check for CognitiveComplexity {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
         let id = node.kind_id();
-        let mut tallies = cx.tallies.borrow_mut();
+        let mut tallies = cx.memory::<Vec<Tally>>();
         if [
             k.method_declaration,
             k.constructor_declaration,
@@ -63,7 +63,7 @@ impl Check for CognitiveComplexity {
         .contains(&id)
         {
             tallies.push(Tally {
-                node,
+                node: node.id(),
                 depth: cx.ancestors.len(),
                 count: 0,
             });
@@ -92,10 +92,10 @@ impl Check for CognitiveComplexity {
         }
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(tally) = cx.tallies.borrow_mut().pop() else {
+        let Some(tally) = cx.memory::<Vec<Tally>>().pop() else {
             return;
         };
-        if tally.count > self.max && tally.node.id() == node.id() {
+        if tally.count > self.max && tally.node == node.id() {
             emit_over_max(node, cx.text, ("complexity", tally.count), self.max, emit);
         }
     }

@@ -53,11 +53,11 @@ impl Check for CyclomaticComplexity {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
         let id = node.kind_id();
-        let mut tallies = cx.tallies.borrow_mut();
+        let mut tallies = cx.memory::<Vec<Tally>>();
         if let Some(body) = measured_body(node, cx) {
             // The body is counted, not an annotation's argument, say.
             tallies.push(Tally {
-                node,
+                node: node.id(),
                 depth: cx.ancestors.len() + usize::from(body.id() != node.id()),
                 count: 0,
             });
@@ -96,8 +96,8 @@ impl Check for CyclomaticComplexity {
         tally.count += 1;
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let mut tallies = cx.tallies.borrow_mut();
-        if tallies.last().is_none_or(|t| t.node.id() != node.id()) {
+        let mut tallies = cx.memory::<Vec<Tally>>();
+        if tallies.last().is_none_or(|t| t.node != node.id()) {
             return;
         }
         let Some(tally) = tallies.pop() else {

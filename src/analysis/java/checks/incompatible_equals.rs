@@ -673,7 +673,7 @@ mod tests {
             let cx = Cx {
                 text: code,
                 ancestors,
-                tallies: &Default::default(),
+                memory: &Default::default(),
             };
             IncompatibleEquals.check(node, &cx, &mut |n, values| {
                 let v = |k: &str| values.iter().find(|(n, _)| *n == k).unwrap().1.clone();

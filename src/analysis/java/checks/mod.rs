@@ -56,7 +56,8 @@ use parameter_count::ParameterCount;
 use size_compared_to_zero::SizeComparedToZero;
 use switch_without_default::SwitchWithoutDefault;
 use thread_run::ThreadRun;
-use std::cell::RefCell;
+use std::any::Any;
+use std::cell::{RefCell, RefMut};
 use tree_sitter::Node;
 use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;
@@ -85,27 +86,41 @@ pub trait Check: Send + Sync {
 
 /// What a check sees besides its node: the file's text, the node's ancestors
 /// from the walk (root first), so that no check climbs with `Node::parent`,
-/// which searches down from the root at every call, and the check's tallies.
+/// which searches down from the root at every call, and the check's memory.
 pub struct Cx<'a, 't> {
     pub text: &'a str,
     pub ancestors: &'a [Node<'t>],
-    /// This check's counts over the declarations the walk is inside, kept from
-    /// one call to the next within a file, innermost last.
-    pub tallies: &'a RefCell<Vec<Tally<'t>>>,
+    /// What this check keeps from one call to the next within a file.
+    pub memory: &'a Memory,
 }
 
-/// A count over one declaration (a method's complexity), so that a check can
-/// count on the engine's walk instead of walking the declaration again: pushed
-/// where the declaration starts, added to inside it, popped at its `exit`.
+/// A check's memory for one file, made on first use: so that a check can
+/// count or collect on the engine's walk instead of walking the tree again.
+pub type Memory = RefCell<Option<Box<dyn Any>>>;
+
+/// A count over one declaration (a method's complexity): pushed where the
+/// declaration starts, added to inside it, popped at its `exit`.
 #[derive(Clone, Copy)]
-pub struct Tally<'t> {
-    pub node: Node<'t>,
+pub struct Tally {
+    /// The declaration's `Node::id`.
+    pub node: usize,
     /// The declaration's index in the ancestors of the nodes below it.
     pub depth: usize,
     pub count: i64,
 }
 
 impl<'t> Cx<'_, 't> {
+    /// This check's memory for the file being walked.
+    pub fn memory<T: Default + 'static>(&self) -> RefMut<'_, T> {
+        RefMut::map(self.memory.borrow_mut(), |m| {
+            let any = m.get_or_insert_with(|| Box::new(T::default()));
+            if !any.is::<T>() {
+                *any = Box::new(T::default());
+            }
+            any.downcast_mut::<T>().expect("replaced just above")
+        })
+    }
+
     /// The `n`th ancestor of the checked node: 0 is its parent.
     pub fn ancestor(&self, n: usize) -> Option<Node<'t>> {
         self.ancestors

@@ -5,116 +5,189 @@
 //! `{@link Map.Entry}`, not in `{@link java.util.Map}`) or names it as a
 //! parameter type counts as a use.
 
+//!
+//! Read on the engine's walk: the imports come first, then every identifier
+//! and Javadoc comment marks the names it uses, and the end of the file
+//! reports those never marked.
+
+use super::super::kinds::kinds;
 use super::{text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct UnusedImport;
 
+/// What the walk has read of the file so far.
+#[derive(Default)]
+struct Imports {
+    /// By simple name once code follows the imports (for a binary search).
+    names: Vec<Import>,
+    sorted: bool,
+    /// How many are not yet marked.
+    unused: usize,
+    /// The first bytes and lengths of the names: most words are neither,
+    /// and are passed over without a search.
+    firsts: [u64; 4],
+    lengths: u64,
+    /// Where the package declaration, or else the first import, starts.
+    header: Option<usize>,
+    /// Where the last import ends.
+    end: usize,
+    /// Javadoc comments (byte ranges), read at the end of the file: those
+    /// before the header or after the imports count.
+    javadocs: Vec<(usize, usize)>,
+}
+
+struct Import {
+    name: Box<str>,
+    /// Where the import declaration starts, to find it again at the end.
+    start: usize,
+    /// A `java.lang` class needs no import: Checkstyle reports it as unused.
+    java_lang: bool,
+    used: bool,
+}
+
+impl Imports {
+    fn add(&mut self, import: Import) {
+        let first = import.name.as_bytes().first().copied().unwrap_or(0);
+        self.firsts[usize::from(first >> 6)] |= 1 << (first & 63);
+        self.lengths |= 1 << import.name.len().min(63);
+        self.unused += 1;
+        self.names.push(import);
+        self.sorted = false;
+    }
+
+    /// Marks the imports named `word`.
+    fn mark(&mut self, word: &str) {
+        let Some(&first) = word.as_bytes().first() else {
+            return;
+        };
+        if self.unused == 0
+            || self.firsts[usize::from(first >> 6)] & (1 << (first & 63)) == 0
+            || self.lengths & (1 << word.len().min(63)) == 0
+        {
+            return;
+        }
+        if !self.sorted {
+            self.names.sort_by(|a, b| a.name.cmp(&b.name));
+            self.sorted = true;
+        }
+        let from = self.names.partition_point(|i| &*i.name < word);
+        for import in self.names[from..].iter_mut() {
+            if &*import.name != word {
+                break;
+            }
+            if !import.used {
+                import.used = true;
+                self.unused -= 1;
+            }
+        }
+    }
+}
+
 impl Check for UnusedImport {
     fn kinds(&self) -> &'static [&'static str] {
+        &[
+            "package_declaration",
+            "import_declaration",
+            "identifier",
+            "type_identifier",
+            "block_comment",
+        ]
+    }
+    fn exit_kinds(&self) -> &'static [&'static str] {
         &["program"]
     }
     fn values(&self) -> &'static [&'static str] {
         &["import"]
     }
-    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let text = cx.text;
-        let mut cursor = node.walk();
-        let imports: Vec<Node> = node
-            .named_children(&mut cursor)
-            .filter(|c| c.kind() == "import_declaration")
-            .collect();
-        let (Some(first), Some(last)) = (imports.first(), imports.last()) else {
-            return;
-        };
-        // Javadoc before the package declaration (in `package-info.java`) counts.
-        let header = node
-            .named_child(0)
-            .filter(|c| c.kind() == "package_declaration")
-            .unwrap_or(*first);
-        let regions = [&text[..header.start_byte()], &text[last.end_byte()..]];
-        // The simple names the imports bring in; the scan below looks for those.
-        let mut names: Vec<(Node, &str, &str, bool)> = Vec::with_capacity(imports.len());
-        for import in imports {
-            let mut c = import.walk();
-            let parts: Vec<Node> = import.named_children(&mut c).collect();
-            if parts.iter().any(|p| p.kind() == "asterisk") {
-                continue;
+    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
+        let k = kinds();
+        let id = node.kind_id();
+        let mut imports = cx.memory::<Imports>();
+        if id == k.identifier || id == k.type_identifier {
+            // Not the names in the package and import declarations themselves.
+            if imports.unused == 0
+                || cx.ancestors.get(1).is_some_and(|d| {
+                    d.kind_id() == k.import_declaration || d.kind_id() == k.package_declaration
+                })
+            {
+                return;
             }
-            let Some(path) = parts
+            imports.mark(text_of(node, cx.text));
+        } else if id == k.block_comment {
+            if text_of(node, cx.text).starts_with("/**") {
+                imports.javadocs.push((node.start_byte(), node.end_byte()));
+            }
+        } else {
+            imports.header.get_or_insert(node.start_byte());
+            if id == k.import_declaration {
+                imports.end = node.end_byte();
+                if let Some((name, java_lang)) = imported_name(node, cx.text) {
+                    imports.add(Import {
+                        name: name.into(),
+                        start: node.start_byte(),
+                        java_lang,
+                        used: false,
+                    });
+                }
+            }
+        }
+    }
+    fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+        let mut imports = cx.memory::<Imports>();
+        if imports.names.is_empty() {
+            return;
+        }
+        let header = imports.header.unwrap_or(0);
+        for (start, end) in std::mem::take(&mut imports.javadocs) {
+            if imports.unused > 0 && (end <= header || start >= imports.end) {
+                javadoc_references(&cx.text[start..end], &mut |name| imports.mark(name));
+            }
+        }
+        let mut cursor = node.walk();
+        for declaration in node.named_children(&mut cursor) {
+            let Some(import) = imports
+                .names
                 .iter()
-                .find(|p| matches!(p.kind(), "scoped_identifier" | "identifier"))
+                .find(|i| i.start == declaration.start_byte())
             else {
                 continue;
             };
-            let path = text_of(*path, text);
-            let (package, name) = path.rsplit_once('.').unwrap_or(("", path));
-            names.push((import, path, name, package == "java.lang"));
-        }
-        let wanted: Vec<&str> = names.iter().map(|(_, _, name, _)| *name).collect();
-        let mut used = vec![false; wanted.len()];
-        for region in regions {
-            used_words(region, &wanted, &mut used);
-        }
-        for ((import, path, _, java_lang), used) in names.into_iter().zip(used) {
-            // A `java.lang` class needs no import: Checkstyle reports it as unused.
-            if !used || java_lang {
-                emit(import, &[("import", path.to_string())]);
+            if !import.used || import.java_lang {
+                let path = imported_path(declaration, cx.text).unwrap_or_default();
+                emit(declaration, &[("import", path.to_string())]);
             }
         }
     }
 }
 
-/// Marks in `found` which of `wanted` occur as identifiers in code (not in
-/// strings, character literals or comments) or in Javadoc references. One pass
-/// that stops when all are found; no set of every word.
-fn used_words(code: &str, wanted: &[&str], found: &mut [bool]) {
-    let mut missing = found.iter().filter(|f| !**f).count();
-    let mut mark = |word: &str| {
-        for (i, w) in wanted.iter().enumerate() {
-            if !found[i] && *w == word {
-                found[i] = true;
-                missing -= 1;
-            }
-        }
-        missing == 0
-    };
-    let bytes = code.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            i = find(bytes, i, b"\n");
-        } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            let end = find(bytes, i + 2, b"*/");
-            if bytes.get(i + 2) == Some(&b'*') && javadoc_references(&code[i..end], &mut mark) {
-                break;
-            }
-            i = end;
-        } else if bytes[i..].starts_with(b"\"\"\"") {
-            i = skip_quoted(bytes, i + 3, b"\"\"\"");
-        } else if b == b'"' || b == b'\'' {
-            i = skip_quoted(bytes, i + 1, &[b]);
-        } else if is_word_start(b) {
-            let start = i;
-            while i < bytes.len() && is_word_byte(bytes[i]) {
-                i += 1;
-            }
-            if mark(&code[start..i]) {
-                break;
-            }
-        } else {
-            i += 1;
-        }
+/// The path a single-type or static import names (`java.util.List`); none
+/// for `.*`.
+fn imported_path<'a>(import: Node, text: &'a str) -> Option<&'a str> {
+    let k = kinds();
+    let mut cursor = import.walk();
+    let parts: Vec<Node> = import.named_children(&mut cursor).collect();
+    if parts.iter().any(|p| p.kind() == "asterisk") {
+        return None;
     }
+    let path = parts
+        .iter()
+        .find(|p| p.kind_id() == k.scoped_identifier || p.kind_id() == k.identifier)?;
+    Some(text_of(*path, text))
+}
+
+/// The simple name an import brings in, and whether it is from `java.lang`.
+fn imported_name<'a>(import: Node, text: &'a str) -> Option<(&'a str, bool)> {
+    let path = imported_path(import, text)?;
+    let (package, name) = path.rsplit_once('.').unwrap_or(("", path));
+    Some((name, package == "java.lang"))
 }
 
 /// The names a Javadoc reference uses, as Checkstyle reads it: the first
 /// segment of the class name it starts with and of each parameter type
 /// (`{@link Map.Entry#get(Object)}` gives Map and Object; a qualified
-/// `{@link java.util.Map}` gives only `java`). Returns true, stopping early, when
-/// `mark` says every name is found.
-fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str) -> bool) -> bool {
+/// `{@link java.util.Map}` gives only `java`).
+fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str)) {
     let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     // One pass over the `@`s: each tag is looked for where an `@` is.
     for (at, _) in comment.match_indices('@') {
@@ -154,43 +227,8 @@ fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str) -> bool) -> bool
                 .next()
         });
         for name in first.into_iter().chain(arguments).filter(|n| !n.is_empty()) {
-            if mark(name) {
-                return true;
-            }
+            mark(name);
         }
     }
-    false
 }
 
-fn is_word_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80
-}
-
-fn is_word_byte(b: u8) -> bool {
-    is_word_start(b) || b.is_ascii_digit()
-}
-
-/// Index just past `end` (or the end of the text), searching from `from`.
-fn find(bytes: &[u8], from: usize, end: &[u8]) -> usize {
-    bytes[from.min(bytes.len())..]
-        .windows(end.len())
-        .position(|w| w == end)
-        .map_or(bytes.len(), |p| from + p + end.len())
-}
-
-/// Index just past the closing `quote`, honouring backslash escapes.
-fn skip_quoted(bytes: &[u8], mut i: usize, quote: &[u8]) -> usize {
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            i += 2;
-        } else if bytes[i..].starts_with(quote) {
-            return i + quote.len();
-        } else if quote.len() == 1 && bytes[i] == b'\n' {
-            // An unterminated literal ends at the line's end.
-            return i;
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
-}
