@@ -21,6 +21,10 @@ impl Check for ConcatenationInLoop {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f) = (kinds(), fields());
         let text = cx.text;
+        // Outside loops first: reading the ancestors is cheaper than the operands.
+        let Some(looped) = innermost_loop(cx) else {
+            return;
+        };
         let Some((left, op, right)) = binary_parts(node) else {
             return;
         };
@@ -33,9 +37,6 @@ impl Check for ConcatenationInLoop {
         if !appends {
             return;
         }
-        let Some(looped) = innermost_loop(cx) else {
-            return;
-        };
         let Some(ty) = declared_type(node, cx.ancestors, name, text) else {
             return;
         };

@@ -44,7 +44,9 @@ impl Check for MethodNaming {
         let Some(name) = node.child_by_field_id(fields().name) else {
             return;
         };
-        if !has_annotation(node, cx.text, "Override") {
+        // Most names fit: the annotations are read only for those that do not.
+        if !self.format.is_match(text_of(name, cx.text)) && !has_annotation(node, cx.text, "Override")
+        {
             mismatch(name, "method", &self.format, cx.text, emit);
         }
     }
@@ -78,17 +80,14 @@ impl Check for FieldNaming {
         }) {
             (is_static, is_final) = (true, true);
         }
-        let mut cursor = node.walk();
-        if let Some(modifiers) = node
-            .children(&mut cursor)
-            .find(|c| c.kind_id() == k.modifiers)
-        {
-            let mut mc = modifiers.walk();
-            for m in modifiers.children(&mut mc) {
+        // The modifiers come first; indexing a few children needs no cursor.
+        if let Some(modifiers) = node.child(0).filter(|c| c.kind_id() == k.modifiers) {
+            for m in (0..modifiers.child_count()).filter_map(|i| modifiers.child(i)) {
                 is_static |= m.kind_id() == k.static_;
                 is_final |= m.kind_id() == k.final_;
             }
         }
+        let mut cursor = node.walk();
         let (kind, format) = match (is_static, is_final) {
             (true, true) => ("constant", &self.constant),
             (true, false) => ("static field", &self.static_),
