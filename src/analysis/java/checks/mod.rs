@@ -5,6 +5,7 @@
 mod bigdecimal_from_double;
 mod catch_rethrow;
 mod cognitive_complexity;
+mod collapsible_if;
 mod concatenated_argument;
 mod concatenation_in_loop;
 mod cyclomatic_complexity;
@@ -37,6 +38,7 @@ use crate::rules::{Params, Rule};
 use bigdecimal_from_double::BigDecimalFromDouble;
 use catch_rethrow::CatchOnlyRethrows;
 use cognitive_complexity::CognitiveComplexity;
+use collapsible_if::CollapsibleIf;
 use concatenated_argument::{ConcatenatedArgument, SQL_METHODS};
 use concatenation_in_loop::ConcatenationInLoop;
 use cyclomatic_complexity::CyclomaticComplexity;
@@ -136,6 +138,7 @@ pub const NAMES: &[&str] = &[
     "catch-only-rethrows",
     "boxed-identity-comparison",
     "cognitive-complexity",
+    "collapsible-if",
     "command-concatenation",
     "cyclomatic-complexity",
     "deprecated-without-javadoc",
@@ -210,6 +213,7 @@ pub fn build(name: &str, rule: &Rule, params: &Params) -> Result<Box<dyn Check>,
         "insecure-random" => Box::new(InsecureRandom),
         "integer-division" => Box::new(IntegerDivision),
         "cognitive-complexity" => Box::new(CognitiveComplexity { max: int("max")? }),
+        "collapsible-if" => Box::new(CollapsibleIf),
         "command-concatenation" => Box::new(ConcatenatedArgument {
             methods: &["exec"],
             receivers: &["getRuntime()", "runtime", "Runtime"],
@@ -297,20 +301,22 @@ pub(super) fn text_of<'a>(node: Node, text: &'a str) -> &'a str {
 
 pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool {
     let (k, f) = (kinds(), fields());
-    let mut cursor = declaration.walk();
-    let found = declaration
-        .children(&mut cursor)
+    // The modifiers come first, and rarely name the annotation at all: the
+    // text says so before any child is read.
+    let Some(modifiers) = declaration
+        .child(0)
         .filter(|c| c.kind_id() == k.modifiers)
-        .any(|m| {
-            let mut mc = m.walk();
-            let found = m.named_children(&mut mc).any(|a| {
-                (a.kind_id() == k.marker_annotation || a.kind_id() == k.annotation)
-                    && a.child_by_field_id(f.name)
-                        .is_some_and(|n| text_of(n, text) == name)
-            });
-            found
-        });
-    found
+        .filter(|m| memchr::memmem::find(text_of(*m, text).as_bytes(), name.as_bytes()).is_some())
+    else {
+        return false;
+    };
+    (0..modifiers.named_child_count())
+        .filter_map(|i| modifiers.named_child(i as u32))
+        .any(|a| {
+            (a.kind_id() == k.marker_annotation || a.kind_id() == k.annotation)
+                && a.child_by_field_id(f.name)
+                    .is_some_and(|n| text_of(n, text) == name)
+        })
 }
 
 pub(super) fn parameters(declaration: Node) -> impl Iterator<Item = Node> {
