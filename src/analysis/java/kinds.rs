@@ -90,6 +90,7 @@ ids!(Kinds, kind, {
     extends_interfaces = "extends_interfaces",
     false_ = "false",
     field_access = "field_access",
+    field_declaration = "field_declaration",
     final_ = "final",
     for_statement = "for_statement",
     formal_parameter = "formal_parameter",

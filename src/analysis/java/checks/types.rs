@@ -180,6 +180,9 @@ fn last_named_identifier(node: Node) -> Option<Node> {
 
 /// For `T a = …, b;` declaring `name`: `T`, or the literal for `var x = "…"`.
 fn declarator_type<'t>(declaration: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    // A declaration that declares `name` spells it: most do not, and the text
+    // tells without reading their children.
+    memchr::memmem::find(text_of(declaration, text).as_bytes(), name.as_bytes())?;
     let ty = declaration.child_by_field_id(fields().type_)?;
     let mut cursor = declaration.walk();
     let declarator = declaration
@@ -209,7 +212,7 @@ fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node
     let mut cursor = body.walk();
     let found = body
         .named_children(&mut cursor)
-        .filter(|m| matches!(m.kind(), "field_declaration" | "constant_declaration"))
+        .filter(|m| m.kind_id() == k.field_declaration || m.kind_id() == k.constant_declaration)
         .find_map(|m| declarator_type(m, name, text));
     found
 }
