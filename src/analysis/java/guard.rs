@@ -135,7 +135,9 @@ impl Guard {
             }
             for child in &root.children {
                 if let Kind::Absent(field) = &child.kind {
-                    guard.absent.extend(language.field_id_for_name(field).map(|f| f.get()));
+                    guard
+                        .absent
+                        .extend(language.field_id_for_name(field).map(|f| f.get()));
                     continue;
                 }
                 if child.quantified || child.is_predicate() {
@@ -602,7 +604,11 @@ mod tests {
     #[test]
     fn guards_check_absent_fields_and_equal_children() {
         let single = "(if_statement !alternative) @m";
-        assert!(admits(single, "class A { void f() { if (a) g(); } }", "if_statement"));
+        assert!(admits(
+            single,
+            "class A { void f() { if (a) g(); } }",
+            "if_statement"
+        ));
         assert!(!admits(
             single,
             "class A { void f() { if (a) g(); else h(); } }",

@@ -339,7 +339,9 @@ impl JavaEngine {
                 memory: &memories[slot],
             };
             check.exit(node, &cx, &mut |target, values| {
-                report.hits.push(hit(*rule, target, render(template, values)));
+                report
+                    .hits
+                    .push(hit(*rule, target, render(template, values)));
             });
         }
     }
@@ -396,7 +398,9 @@ impl JavaEngine {
                 memory: &memories[slot],
             };
             check.check(node, &cx, &mut |target, values| {
-                report.hits.push(hit(*rule, target, render(template, values)));
+                report
+                    .hits
+                    .push(hit(*rule, target, render(template, values)));
             });
         }
     }

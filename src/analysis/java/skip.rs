@@ -52,7 +52,9 @@ impl Closed {
             .map(|k| {
                 (
                     k,
-                    ids(k).into_iter().any(|id| interesting.get(id as usize) == Some(&true)),
+                    ids(k)
+                        .into_iter()
+                        .any(|id| interesting.get(id as usize) == Some(&true)),
                 )
             })
             .collect();
@@ -73,9 +75,7 @@ impl Closed {
         for (kind, children) in &below {
             // A kind not in the node types (an alias, an unknown child) is
             // assumed to reach everything.
-            let open = children
-                .iter()
-                .any(|c| reaches.get(c).is_none_or(|&r| r));
+            let open = children.iter().any(|c| reaches.get(c).is_none_or(|&r| r));
             if !open {
                 for id in ids(kind) {
                     closed[id as usize] = true;

@@ -109,9 +109,8 @@ fn increment(node: Node, ancestors: &[Node]) -> Option<(i64, bool)> {
     let id = node.kind_id();
     let parent = ancestors.last().copied();
     if id == k.if_statement {
-        let else_if = parent.is_some_and(|p| {
-            p.kind_id() == k.if_statement && is_field(p, f.alternative, node)
-        });
+        let else_if = parent
+            .is_some_and(|p| p.kind_id() == k.if_statement && is_field(p, f.alternative, node));
         let has_else = node
             .child_by_field_id(f.alternative)
             .is_some_and(|a| a.kind_id() != k.if_statement);

@@ -19,9 +19,8 @@ impl Check for CollapsibleIf {
     }
     fn check<'t>(&self, node: Node<'t>, _: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f) = (kinds(), fields());
-        let without_else = |n: Node| {
-            n.kind_id() == k.if_statement && n.child_by_field_id(f.alternative).is_none()
-        };
+        let without_else =
+            |n: Node| n.kind_id() == k.if_statement && n.child_by_field_id(f.alternative).is_none();
         let Some(consequence) = node.child_by_field_id(f.consequence) else {
             return;
         };

@@ -86,10 +86,12 @@ impl Check for CyclomaticComplexity {
             return;
         };
         let body_kinds = [k.block, k.constructor_body];
-        if inside.first().is_none_or(|b| !body_kinds.contains(&b.kind_id()))
-            || inside.iter().any(|a| {
-                [k.class_body, k.enum_body, k.interface_body].contains(&a.kind_id())
-            })
+        if inside
+            .first()
+            .is_none_or(|b| !body_kinds.contains(&b.kind_id()))
+            || inside
+                .iter()
+                .any(|a| [k.class_body, k.enum_body, k.interface_body].contains(&a.kind_id()))
         {
             return;
         }

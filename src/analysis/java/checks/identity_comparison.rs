@@ -87,7 +87,8 @@ impl Check for IdentityComparison {
         // Most binary expressions compare nothing: the text says so without
         // the tree.
         let code = text_of(node, text).as_bytes();
-        if memchr::memmem::find(code, b"==").is_none() && memchr::memmem::find(code, b"!=").is_none()
+        if memchr::memmem::find(code, b"==").is_none()
+            && memchr::memmem::find(code, b"!=").is_none()
         {
             return;
         }

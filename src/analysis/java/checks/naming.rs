@@ -45,7 +45,8 @@ impl Check for MethodNaming {
             return;
         };
         // Most names fit: the annotations are read only for those that do not.
-        if !self.format.is_match(text_of(name, cx.text)) && !has_annotation(node, cx.text, "Override")
+        if !self.format.is_match(text_of(name, cx.text))
+            && !has_annotation(node, cx.text, "Override")
         {
             mismatch(name, "method", &self.format, cx.text, emit);
         }

@@ -231,4 +231,3 @@ fn javadoc_references(comment: &str, mark: &mut dyn FnMut(&str)) {
         }
     }
 }
-
