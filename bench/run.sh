@@ -131,19 +131,24 @@ if wants catalog; then
     pmd-quickstart "$(pmd_cmd rulesets/java/quickstart.xml pmd-quickstart)"
   python3 bench/peers.py catalog "$work" > "$work/catalog.md"
   # Each Java rule alone ([rules] only = [id]) on one thread: user CPU seconds over
-  # a walk with no rule; robust to other load on the machine.
+  # a walk with no rule.
   if [ -n "${BENCH_PER_RULE:-}" ]; then
     cfg=$work/per-rule.toml
-    cpu() { /usr/bin/time -f %U "$gate" check "$corpus" --jobs 1 --config "$cfg" --format json -o /dev/null 2>&1 >/dev/null | tail -1; }
-    printf '[rules]\nonly = []\n' > "$cfg"; walk=$(cpu)
+    # Each rule's runs alternate with runs of the bare walk and the median of the
+    # three differences is reported: the machine's speed drifts by more than most
+    # rules cost, and adjacent runs share the drift.
+    cpu() { /usr/bin/time -f %U "$gate" check "$corpus" --jobs 1 --config "$1" --format json -o /dev/null 2>&1 >/dev/null | tail -1; }
+    walk_cfg=$work/walk.toml
+    printf '[rules]\nonly = []\n' > "$walk_cfg"
     {
       echo
-      echo "Per rule, alone, 1 thread: user CPU seconds over the bare walk ($walk s); single runs, so ±0.05 s is noise."
+      echo "Per rule, alone, 1 thread: user CPU seconds over the bare walk ($(cpu "$walk_cfg") s), the median of 3 differences between a run of the rule and an adjacent run of the walk."
       echo
       echo "| rule | CPU s over the bare walk |"; echo "|---|---|"
       for id in $("$gate" rules --language java --format json | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))'); do
         printf '[rules]\nonly = ["%s"]\n' "$id" > "$cfg"
-        echo "| $id | $(python3 -c "print(f'{$(cpu) - $walk:+.2f}')") |"
+        diffs=$(for _ in 1 2 3; do w=$(cpu "$walk_cfg"); r=$(cpu "$cfg"); python3 -c "print($r - $w)"; done | sort -g | sed -n 2p)
+        echo "| $id | $(python3 -c "print(f'{$diffs:+.2f}')") |"
       done | sort -t'|' -k3 -g -r
     } >> "$work/catalog.md"
   fi

@@ -2,7 +2,11 @@
 //! walk visits every node once. At each node the engine looks up the node's kind
 //! and runs only what starts there: that kind's own compiled query (all query
 //! rules' patterns rooted at this kind, anchored at the node) and the built-in
-//! checks that subscribed to it. The same walk collects suppression comments and
+//! checks that subscribed to it; when the walk leaves a node, the checks that
+//! asked for its end. A check that counts over a method or a file keeps its own
+//! memory for the file (`Cx::memory`) instead of walking the tree again. The
+//! walk skips the inside of nodes under which nothing anyone asked for can
+//! occur (`skip`). The same walk collects suppression comments and
 //! `@SuppressWarnings`, and counts syntax-error regions.
 
 mod checks;
