@@ -299,7 +299,15 @@ impl JavaEngine {
                 continue;
             }
             if let Some(entry) = entry {
-                self.exit(entry, node, text, &ancestors, &memories, report);
+                self.run_checks(
+                    &entry.exits,
+                    true,
+                    node,
+                    text,
+                    &ancestors,
+                    &memories,
+                    report,
+                );
             }
             loop {
                 if walker.goto_next_sibling() {
@@ -312,7 +320,15 @@ impl JavaEngine {
                     return;
                 };
                 if let Some(entry) = self.entry(parent.kind_id()) {
-                    self.exit(entry, parent, text, &ancestors, &memories, report);
+                    self.run_checks(
+                        &entry.exits,
+                        true,
+                        parent,
+                        text,
+                        &ancestors,
+                        &memories,
+                        report,
+                    );
                 }
             }
         }
@@ -325,28 +341,36 @@ impl JavaEngine {
         }
     }
 
-    /// The checks that wanted to see the end of `node`.
-    fn exit<'t>(
+    /// The built-in checks in `slots` at `node`: their `check`, or their `exit`
+    /// once the walk has left the node.
+    #[allow(clippy::too_many_arguments)]
+    fn run_checks<'t>(
         &self,
-        entry: &KindRules,
+        slots: &[usize],
+        exit: bool,
         node: Node<'t>,
         text: &str,
         ancestors: &[Node<'t>],
         memories: &[Memory],
         report: &mut FileReport,
     ) {
-        for &slot in &entry.exits {
+        for &slot in slots {
             let (rule, check, template) = &self.checks[slot];
             let cx = Cx {
                 text,
                 ancestors,
                 memory: &memories[slot],
             };
-            check.exit(node, &cx, &mut |target, values| {
+            let mut emit = |target, values: checks::Values| {
                 report
                     .hits
                     .push(hit(*rule, target, render(template, values)));
-            });
+            };
+            if exit {
+                check.exit(node, &cx, &mut emit);
+            } else {
+                check.check(node, &cx, &mut emit);
+            }
         }
     }
 
@@ -394,19 +418,15 @@ impl JavaEngine {
                 report.hits.push(hit(info.rule, target, message));
             }
         }
-        for &slot in &entry.checks {
-            let (rule, check, template) = &self.checks[slot];
-            let cx = Cx {
-                text,
-                ancestors,
-                memory: &memories[slot],
-            };
-            check.check(node, &cx, &mut |target, values| {
-                report
-                    .hits
-                    .push(hit(*rule, target, render(template, values)));
-            });
-        }
+        self.run_checks(
+            &entry.checks,
+            false,
+            node,
+            text,
+            ancestors,
+            memories,
+            report,
+        );
     }
 
     fn comment(&self, node: Node, src: &[u8], text: &str, report: &mut FileReport) {

@@ -8,7 +8,7 @@
 //! decision adds to the innermost one, and its end reports it.
 
 use super::super::kinds::{fields, kinds};
-use super::{text_of, Check, Cx, Tally, Values};
+use super::{is_body, is_method, text_of, Check, Cx, Tally, Values};
 use tree_sitter::Node;
 
 pub(super) struct CyclomaticComplexity {
@@ -64,15 +64,7 @@ impl Check for CyclomaticComplexity {
             return;
         }
         // Not measured: an abstract method, a block in a method.
-        if [
-            k.method_declaration,
-            k.constructor_declaration,
-            k.compact_constructor_declaration,
-            k.static_initializer,
-            k.block,
-        ]
-        .contains(&id)
-        {
+        if is_method(id) || id == k.static_initializer || id == k.block {
             return;
         }
         if id == k.switch_label && node.child(0).is_none_or(|c| c.kind_id() != k.case) {
@@ -85,10 +77,7 @@ impl Check for CyclomaticComplexity {
         let Some(inside) = cx.ancestors.get(tally.depth..) else {
             return;
         };
-        let body_kinds = [k.block, k.constructor_body];
-        if inside
-            .first()
-            .is_none_or(|b| !body_kinds.contains(&b.kind_id()))
+        if inside.first().is_none_or(|b| !is_body(*b))
             || inside
                 .iter()
                 .any(|a| [k.class_body, k.enum_body, k.interface_body].contains(&a.kind_id()))
@@ -141,14 +130,7 @@ fn measured_body<'t>(node: Node<'t>, cx: &Cx<'_, 't>) -> Option<Node<'t>> {
         return (parent.kind_id() == k.class_body || parent.kind_id() == k.enum_body_declarations)
             .then_some(node);
     }
-    if [
-        k.method_declaration,
-        k.constructor_declaration,
-        k.compact_constructor_declaration,
-    ]
-    .contains(&id)
-    {
-        return node.child_by_field_id(fields().body);
-    }
-    None
+    is_method(id)
+        .then(|| node.child_by_field_id(fields().body))
+        .flatten()
 }

@@ -299,13 +299,36 @@ pub(super) fn text_of<'a>(node: Node, text: &'a str) -> &'a str {
     &text[node.byte_range()]
 }
 
+/// A declaration's modifiers (they come first), without a cursor, which
+/// allocates.
+pub(super) fn modifiers_of(declaration: Node) -> Option<Node> {
+    declaration
+        .child(0)
+        .filter(|c| c.kind_id() == kinds().modifiers)
+}
+
+/// Whether `id` is a method, a constructor or a record's compact constructor.
+pub(super) fn is_method(id: u16) -> bool {
+    let k = kinds();
+    [
+        k.method_declaration,
+        k.constructor_declaration,
+        k.compact_constructor_declaration,
+    ]
+    .contains(&id)
+}
+
+/// Whether `node` is a method's or a constructor's body.
+pub(super) fn is_body(node: Node) -> bool {
+    let k = kinds();
+    node.kind_id() == k.block || node.kind_id() == k.constructor_body
+}
+
 pub(super) fn has_annotation(declaration: Node, text: &str, name: &str) -> bool {
     let (k, f) = (kinds(), fields());
-    // The modifiers come first, and rarely name the annotation at all: the
-    // text says so before any child is read.
-    let Some(modifiers) = declaration
-        .child(0)
-        .filter(|c| c.kind_id() == k.modifiers)
+    // The modifiers rarely name the annotation at all: the text says so
+    // before any child is read.
+    let Some(modifiers) = modifiers_of(declaration)
         .filter(|m| memchr::memmem::find(text_of(*m, text).as_bytes(), name.as_bytes()).is_some())
     else {
         return false;

@@ -2,7 +2,7 @@
 //! that does not match its pattern the same way.
 
 use super::super::kinds::{fields, kinds};
-use super::{has_annotation, text_of, Check, Cx, Values};
+use super::{has_annotation, modifiers_of, text_of, Check, Cx, Values};
 use regex::Regex;
 use tree_sitter::Node;
 
@@ -81,8 +81,7 @@ impl Check for FieldNaming {
         }) {
             (is_static, is_final) = (true, true);
         }
-        // The modifiers come first; indexing a few children needs no cursor.
-        if let Some(modifiers) = node.child(0).filter(|c| c.kind_id() == k.modifiers) {
+        if let Some(modifiers) = modifiers_of(node) {
             for m in (0..modifiers.child_count()).filter_map(|i| modifiers.child(i)) {
                 is_static |= m.kind_id() == k.static_;
                 is_final |= m.kind_id() == k.final_;

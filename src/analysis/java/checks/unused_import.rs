@@ -38,6 +38,9 @@ struct Imports {
 }
 
 struct Import {
+    /// What it imports (`java.util.List`), for the message.
+    path: Box<str>,
+    /// The simple name it brings in (`List`).
     name: Box<str>,
     /// Where the import declaration starts, to find it again at the end.
     start: usize,
@@ -122,11 +125,13 @@ impl Check for UnusedImport {
             imports.header.get_or_insert(node.start_byte());
             if id == k.import_declaration {
                 imports.end = node.end_byte();
-                if let Some((name, java_lang)) = imported_name(node, cx.text) {
+                if let Some(path) = imported_path(node, cx.text) {
+                    let (package, name) = path.rsplit_once('.').unwrap_or(("", path));
                     imports.add(Import {
+                        path: path.into(),
                         name: name.into(),
                         start: node.start_byte(),
-                        java_lang,
+                        java_lang: package == "java.lang",
                         used: false,
                     });
                 }
@@ -154,8 +159,7 @@ impl Check for UnusedImport {
                 continue;
             };
             if !import.used || import.java_lang {
-                let path = imported_path(declaration, cx.text).unwrap_or_default();
-                emit(declaration, &[("import", path.to_string())]);
+                emit(declaration, &[("import", import.path.to_string())]);
             }
         }
     }
@@ -174,13 +178,6 @@ fn imported_path<'a>(import: Node, text: &'a str) -> Option<&'a str> {
         .iter()
         .find(|p| p.kind_id() == k.scoped_identifier || p.kind_id() == k.identifier)?;
     Some(text_of(*path, text))
-}
-
-/// The simple name an import brings in, and whether it is from `java.lang`.
-fn imported_name<'a>(import: Node, text: &'a str) -> Option<(&'a str, bool)> {
-    let path = imported_path(import, text)?;
-    let (package, name) = path.rsplit_once('.').unwrap_or(("", path));
-    Some((name, package == "java.lang"))
 }
 
 /// The names a Javadoc reference uses, as Checkstyle reads it: the first

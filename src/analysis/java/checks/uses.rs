@@ -5,7 +5,7 @@
 //! table of every identifier in the file is built.
 
 use super::super::kinds::{fields, kinds};
-use super::text_of;
+use super::{modifiers_of, text_of};
 use tree_sitter::Node;
 
 /// Whether an identifier `name` in `scope`'s bytes `from..to` satisfies
@@ -130,9 +130,7 @@ pub(super) fn modifiers(declaration: Node, text: &str) -> Modifiers {
         private: false,
         kept: false,
     };
-    // The modifiers come first; indexing a few children needs no cursor
-    // (which allocates).
-    let Some(modifiers) = declaration.child(0).filter(|c| c.kind_id() == k.modifiers) else {
+    let Some(modifiers) = modifiers_of(declaration) else {
         return found;
     };
     for m in (0..modifiers.child_count()).filter_map(|i| modifiers.child(i)) {
