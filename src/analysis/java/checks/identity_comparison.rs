@@ -75,27 +75,20 @@ enum Evidence {
 }
 
 impl Check for IdentityComparison {
+    /// The operator tokens, not every binary expression: most of those compare nothing.
     fn kinds(&self) -> &'static [&'static str] {
-        &["binary_expression"]
+        &["==", "!="]
     }
     fn values(&self) -> &'static [&'static str] {
         &["operator", "type"]
     }
-    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    fn check<'t>(&self, op: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let (k, f) = (kinds(), fields());
-        // Most binary expressions compare nothing: the text says so without
-        // the tree.
-        let code = text_of(node, text).as_bytes();
-        if memchr::memmem::find(code, b"==").is_none()
-            && memchr::memmem::find(code, b"!=").is_none()
-        {
-            return;
-        }
-        let Some(op) = node.child_by_field_id(f.operator) else {
+        let Some((&node, ancestors)) = cx.ancestors.split_last() else {
             return;
         };
-        if op.kind_id() != k.eq && op.kind_id() != k.ne {
+        if node.kind_id() != k.binary_expression {
             return;
         }
         let operator = op.kind();
@@ -107,7 +100,7 @@ impl Check for IdentityComparison {
         };
         // Names are resolved from the comparison itself: between it and its
         // operands there is no scope (only parentheses and call receivers).
-        let at = (node, cx.ancestors);
+        let at = (node, ancestors);
         let ty = match self {
             IdentityComparison::Strings => {
                 let is_null_or_interned = |n: Node| {

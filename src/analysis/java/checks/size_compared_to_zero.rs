@@ -73,25 +73,34 @@ const COLLECTIONS: &[&str] = &[
 
 impl Check for SizeComparedToZero {
     fn kinds(&self) -> &'static [&'static str] {
-        &["binary_expression"]
+        &["identifier"]
     }
     fn values(&self) -> &'static [&'static str] {
         &[]
     }
-    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    /// At the name `size`: most comparisons call no `size()`, and the walk
+    /// meets every name anyway.
+    fn check<'t>(&self, name: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let (k, f) = (kinds(), fields());
-        // Most comparisons call no `size()`: the text says so without the tree.
-        if memchr::memmem::find(text_of(node, text).as_bytes(), b"size").is_none() {
+        if text_of(name, text) != "size" {
             return;
         }
+        let depth = cx.ancestors.len();
+        let (Some(call), Some(node)) = (cx.ancestor(0), cx.ancestor(1)) else {
+            return;
+        };
+        if call.kind_id() != k.method_invocation || node.kind_id() != k.binary_expression {
+            return;
+        }
+        let ancestors = &cx.ancestors[..depth - 2];
         let Some((left, op, right)) = binary_parts(node) else {
             return;
         };
         // Read every comparison as `size() op n`, swapping the sides if needed.
-        let (call, n, op) = if left.kind_id() == k.method_invocation {
-            (left, right, op.kind())
-        } else if right.kind_id() == k.method_invocation {
+        let (n, op) = if left == call {
+            (right, op.kind())
+        } else if right == call {
             let mirrored = match op.kind() {
                 "<" => ">",
                 ">" => "<",
@@ -99,7 +108,7 @@ impl Check for SizeComparedToZero {
                 ">=" => "<=",
                 other => other,
             };
-            (right, left, mirrored)
+            (left, mirrored)
         } else {
             return;
         };
@@ -123,7 +132,7 @@ impl Check for SizeComparedToZero {
             return;
         };
         let declared = match receiver.kind() {
-            "identifier" => declared_type(node, cx.ancestors, text_of(receiver, text), text),
+            "identifier" => declared_type(node, ancestors, text_of(receiver, text), text),
             "field_access"
                 if receiver
                     .child_by_field_id(f.object)
@@ -131,7 +140,7 @@ impl Check for SizeComparedToZero {
             {
                 receiver
                     .child_by_field_id(f.field)
-                    .and_then(|n| field_type(cx.ancestors, text_of(n, text), text))
+                    .and_then(|n| field_type(ancestors, text_of(n, text), text))
             }
             _ => None,
         };
