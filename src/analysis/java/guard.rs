@@ -11,6 +11,7 @@
 //! used twice, a quantified item, a predicate between two captures) it leaves to
 //! the query.
 
+use super::checks::Fields;
 use super::query::{KindSet, Predicate};
 use regex::Regex;
 use std::collections::HashSet;
@@ -185,7 +186,7 @@ impl Guard {
         node: Node<'t>,
         ancestors: &[Node<'t>],
         text: &str,
-        fields: &mut FieldCache<'t>,
+        fields: &mut Fields<'t>,
     ) -> bool {
         if !self
             .root
@@ -228,28 +229,6 @@ impl Guard {
                 }
             }
         })
-    }
-}
-
-/// A node's children by field id, looked up once for all its patterns (a
-/// fixed array: no allocation per node).
-#[derive(Default)]
-pub struct FieldCache<'t> {
-    entries: [(u16, Option<Node<'t>>); 8],
-    len: usize,
-}
-
-impl<'t> FieldCache<'t> {
-    fn get(&mut self, node: Node<'t>, field: u16) -> Option<Node<'t>> {
-        if let Some((_, child)) = self.entries[..self.len].iter().find(|(f, _)| *f == field) {
-            return *child;
-        }
-        let child = node.child_by_field_id(field);
-        if self.len < self.entries.len() {
-            self.entries[self.len] = (field, child);
-            self.len += 1;
-        }
-        child
     }
 }
 
@@ -562,7 +541,7 @@ mod tests {
                     a = p.parent();
                 }
                 let guard = Guard::of(pattern, &language);
-                return guard.admits(n, &path, code, &mut FieldCache::default());
+                return guard.admits(n, &path, code, &mut Fields::default());
             }
             let mut c = n.walk();
             stack.extend(n.children(&mut c).collect::<Vec<_>>().into_iter().rev());

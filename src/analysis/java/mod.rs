@@ -23,7 +23,7 @@ use query::{Predicate, Root};
 use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
-pub use checks::{Check, Cx, Memory};
+pub use checks::{Check, Cx, Fields, Memory};
 use kinds::kinds;
 
 /// The compiled Java rules of a run.
@@ -39,6 +39,14 @@ pub struct JavaEngine {
     closed: skip::Closed,
     /// Rules with `context = "not-in-tests"`: their hits in test files are dropped.
     not_in_tests: Vec<usize>,
+}
+
+/// What the checks of one file's walk share.
+struct Walk<'a, 't> {
+    text: &'a str,
+    /// Per check.
+    memories: &'a [Memory],
+    fields: &'a RefCell<Fields<'t>>,
 }
 
 /// Everything that starts at one node kind.
@@ -276,12 +284,18 @@ impl JavaEngine {
         // down from the root at every call.
         let mut ancestors: Vec<Node> = Vec::with_capacity(64);
         let memories: Vec<Memory> = self.checks.iter().map(|_| RefCell::default()).collect();
+        let fields = RefCell::new(Fields::default());
+        let state = Walk {
+            text,
+            memories: &memories,
+            fields: &fields,
+        };
         loop {
             let node = walker.node();
             let kind = node.kind_id();
             let entry = self.entry(kind);
             if let Some(entry) = entry {
-                self.run_kind(entry, node, text, &ancestors, &memories, cursor, report);
+                self.run_kind(entry, node, &ancestors, &state, cursor, report);
             }
             if self.comment_kinds.contains(&kind) {
                 self.comment(node, src, text, report);
@@ -299,15 +313,7 @@ impl JavaEngine {
                 continue;
             }
             if let Some(entry) = entry {
-                self.run_checks(
-                    &entry.exits,
-                    true,
-                    node,
-                    text,
-                    &ancestors,
-                    &memories,
-                    report,
-                );
+                self.run_checks(&entry.exits, true, node, &ancestors, &state, report);
             }
             loop {
                 if walker.goto_next_sibling() {
@@ -320,15 +326,7 @@ impl JavaEngine {
                     return;
                 };
                 if let Some(entry) = self.entry(parent.kind_id()) {
-                    self.run_checks(
-                        &entry.exits,
-                        true,
-                        parent,
-                        text,
-                        &ancestors,
-                        &memories,
-                        report,
-                    );
+                    self.run_checks(&entry.exits, true, parent, &ancestors, &state, report);
                 }
             }
         }
@@ -343,23 +341,22 @@ impl JavaEngine {
 
     /// The built-in checks in `slots` at `node`: their `check`, or their `exit`
     /// once the walk has left the node.
-    #[allow(clippy::too_many_arguments)]
     fn run_checks<'t>(
         &self,
         slots: &[usize],
         exit: bool,
         node: Node<'t>,
-        text: &str,
         ancestors: &[Node<'t>],
-        memories: &[Memory],
+        state: &Walk<'_, 't>,
         report: &mut FileReport,
     ) {
         for &slot in slots {
             let (rule, check, template) = &self.checks[slot];
             let cx = Cx {
-                text,
+                text: state.text,
                 ancestors,
-                memory: &memories[slot],
+                memory: &state.memories[slot],
+                fields: state.fields,
             };
             let mut emit = |target, values: checks::Values| {
                 report
@@ -374,19 +371,18 @@ impl JavaEngine {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_kind<'t>(
         &self,
         entry: &KindRules,
         node: Node<'t>,
-        text: &str,
         ancestors: &[Node<'t>],
-        memories: &[Memory],
+        state: &Walk<'_, 't>,
         cursor: &mut QueryCursor,
         report: &mut FileReport,
     ) {
+        let text = state.text;
         let admitted = || {
-            let mut fields = guard::FieldCache::default();
+            let mut fields = state.fields.borrow_mut();
             entry
                 .patterns
                 .iter()
@@ -418,15 +414,7 @@ impl JavaEngine {
                 report.hits.push(hit(info.rule, target, message));
             }
         }
-        self.run_checks(
-            &entry.checks,
-            false,
-            node,
-            text,
-            ancestors,
-            memories,
-            report,
-        );
+        self.run_checks(&entry.checks, false, node, ancestors, state, report);
     }
 
     fn comment(&self, node: Node, src: &[u8], text: &str, report: &mut FileReport) {

@@ -49,16 +49,13 @@ impl Check for BigDecimalFromDouble {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let f = fields();
-        if !node
-            .child_by_field_id(f.type_)
+        if !cx
+            .child(node, f.type_)
             .is_some_and(|t| matches!(text_of(t, text), "BigDecimal" | "java.math.BigDecimal"))
         {
             return;
         }
-        let Some(value) = node
-            .child_by_field_id(f.arguments)
-            .and_then(|a| a.named_child(0))
-        else {
+        let Some(value) = cx.child(node, f.arguments).and_then(|a| a.named_child(0)) else {
             return;
         };
         if is_floating(value, (node, cx.ancestors), text, 0) {

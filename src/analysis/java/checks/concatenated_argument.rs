@@ -36,7 +36,7 @@ impl Check for ConcatenatedArgument {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(name) = node.child_by_field_id(fields().name) else {
+        let Some(name) = cx.child(node, fields().name) else {
             return;
         };
         let method = text_of(name, text);
@@ -44,15 +44,15 @@ impl Check for ConcatenatedArgument {
             return;
         }
         if !self.receivers.is_empty()
-            && !node.child_by_field_id(fields().object).is_some_and(|o| {
+            && !cx.child(node, fields().object).is_some_and(|o| {
                 let o = text_of(o, text);
                 self.receivers.iter().any(|r| o.ends_with(r))
             })
         {
             return;
         }
-        let Some(first) = node
-            .child_by_field_id(fields().arguments)
+        let Some(first) = cx
+            .child(node, fields().arguments)
             .and_then(|a| a.named_child(0))
         else {
             return;

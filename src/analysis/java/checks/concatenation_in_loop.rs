@@ -42,8 +42,8 @@ impl Check for ConcatenationInLoop {
         };
         let string = ty.kind() == "string_literal"
             || matches!(super::text_of(ty, text), "String" | "java.lang.String");
-        let fresh_each_time = looped
-            .child_by_field_id(f.body)
+        let fresh_each_time = cx
+            .child(looped, f.body)
             .is_some_and(|b| b.byte_range().contains(&ty.start_byte()));
         if string && !fresh_each_time {
             emit(node, &[("name", name.to_string())]);

@@ -100,7 +100,7 @@ impl Check for CyclomaticComplexity {
         }
         let k = kinds();
         // An initialiser is reported at its start, a method at its name.
-        let (target, name) = match node.child_by_field_id(fields().name) {
+        let (target, name) = match cx.child(node, fields().name) {
             Some(name) => (name, text_of(name, cx.text)),
             None if node.kind_id() == k.block => (node, "instance initializer"),
             None => (node, "static initializer"),
@@ -131,6 +131,6 @@ fn measured_body<'t>(node: Node<'t>, cx: &Cx<'_, 't>) -> Option<Node<'t>> {
             .then_some(node);
     }
     is_method(id)
-        .then(|| node.child_by_field_id(fields().body))
+        .then(|| cx.child(node, fields().body))
         .flatten()
 }

@@ -31,8 +31,8 @@ impl Check for DeprecatedWithoutJavadoc {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        if !node
-            .child_by_field_id(fields().name)
+        if !cx
+            .child(node, fields().name)
             .is_some_and(|n| matches!(text_of(n, text), "Deprecated" | "java.lang.Deprecated"))
         {
             return;

@@ -92,10 +92,7 @@ impl Check for IdentityComparison {
             return;
         }
         let operator = op.kind();
-        let (Some(left), Some(right)) = (
-            node.child_by_field_id(f.left),
-            node.child_by_field_id(f.right),
-        ) else {
+        let (Some(left), Some(right)) = (cx.child(node, f.left), cx.child(node, f.right)) else {
             return;
         };
         // Names are resolved from the comparison itself: between it and its

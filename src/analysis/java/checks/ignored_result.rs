@@ -110,10 +110,7 @@ impl Check for IgnoredResult {
         {
             return;
         }
-        let (Some(name), Some(object)) = (
-            call.child_by_field_id(f.name),
-            call.child_by_field_id(f.object),
-        ) else {
+        let (Some(name), Some(object)) = (cx.child(call, f.name), cx.child(call, f.object)) else {
             return;
         };
         let method = text_of(name, text);

@@ -152,16 +152,15 @@ impl Check for IncompatibleEquals {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let f = fields();
-        if node
-            .child_by_field_id(f.name)
+        if cx
+            .child(node, f.name)
             .is_none_or(|n| text_of(n, text) != "equals")
         {
             return;
         }
-        let (Some(object), Some(arguments)) = (
-            node.child_by_field_id(f.object),
-            node.child_by_field_id(f.arguments),
-        ) else {
+        let (Some(object), Some(arguments)) =
+            (cx.child(node, f.object), cx.child(node, f.arguments))
+        else {
             return;
         };
         let mut cursor = arguments.walk();
@@ -674,6 +673,7 @@ mod tests {
                 text: code,
                 ancestors,
                 memory: &Default::default(),
+                fields: &Default::default(),
             };
             IncompatibleEquals.check(node, &cx, &mut |n, values| {
                 let v = |k: &str| values.iter().find(|(n, _)| *n == k).unwrap().1.clone();

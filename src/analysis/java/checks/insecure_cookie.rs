@@ -17,8 +17,8 @@ impl Check for InsecureCookie {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f, text) = (kinds(), fields(), cx.text);
         if node.kind_id() == k.method_invocation {
-            if node
-                .child_by_field_id(f.name)
+            if cx
+                .child(node, f.name)
                 .is_some_and(|n| text_of(n, text) == "build")
                 && unsecured_response_cookie(node, text)
             {
@@ -26,7 +26,7 @@ impl Check for InsecureCookie {
             }
             return;
         }
-        if !node.child_by_field_id(f.type_).is_some_and(|t| {
+        if !cx.child(node, f.type_).is_some_and(|t| {
             matches!(
                 text_of(t, text),
                 "Cookie" | "javax.servlet.http.Cookie" | "jakarta.servlet.http.Cookie"
@@ -40,7 +40,7 @@ impl Check for InsecureCookie {
         let unsecured = if parent.kind_id() == k.variable_declarator {
             // `Cookie c = new Cookie(…)`: look for `c.setSecure(…)` in the
             // enclosing method, constructor or lambda.
-            let Some(name) = parent.child_by_field_id(f.name).map(|n| text_of(n, text)) else {
+            let Some(name) = cx.child(parent, f.name).map(|n| text_of(n, text)) else {
                 return;
             };
             let body = cx.ancestors.iter().rev().find_map(|a| {
@@ -57,8 +57,8 @@ impl Check for InsecureCookie {
             parent.kind_id() == k.argument_list
                 && cx.ancestor(1).is_some_and(|call| {
                     call.kind_id() == k.method_invocation
-                        && call
-                            .child_by_field_id(f.name)
+                        && cx
+                            .child(call, f.name)
                             .is_some_and(|n| text_of(n, text) == "addCookie")
                 })
         };

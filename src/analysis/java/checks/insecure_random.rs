@@ -51,16 +51,14 @@ impl Check for InsecureRandom {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f, text) = (kinds(), fields(), cx.text);
         let generator = if node.kind_id() == k.object_creation_expression {
-            let ty = node.child_by_field_id(f.type_).map(|t| text_of(t, text));
+            let ty = cx.child(node, f.type_).map(|t| text_of(t, text));
             if !matches!(ty, Some("Random" | "java.util.Random")) {
                 return;
             }
             "new Random()"
         } else {
-            let (Some(name), Some(object)) = (
-                node.child_by_field_id(f.name),
-                node.child_by_field_id(f.object),
-            ) else {
+            let (Some(name), Some(object)) = (cx.child(node, f.name), cx.child(node, f.object))
+            else {
                 return;
             };
             match (text_of(name, text), text_of(object, text)) {
@@ -77,7 +75,7 @@ impl Check for InsecureRandom {
                 {
                     // `random.nextBytes(salt)` fills its argument.
                     if let Some(arg) = (method == "nextBytes")
-                        .then(|| node.child_by_field_id(f.arguments)?.named_child(0))
+                        .then(|| cx.child(node, f.arguments)?.named_child(0))
                         .flatten()
                         .and_then(|a| name_of(a, text))
                         .filter(|a| is_secret(a))

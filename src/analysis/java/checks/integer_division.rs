@@ -20,8 +20,8 @@ impl Check for IntegerDivision {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f, text) = (kinds(), fields(), cx.text);
-        if node
-            .child_by_field_id(f.operator)
+        if cx
+            .child(node, f.operator)
             .is_none_or(|op| op.kind_id() != k.slash)
         {
             return;
@@ -38,13 +38,12 @@ impl Check for IntegerDivision {
                 .and_then(|d| d.child_by_field_id(f.type_))
                 .map(|t| text_of(t, text))
         } else if id == k.assignment_expression
-            && target
-                .child_by_field_id(f.operator)
+            && cx
+                .child(target, f.operator)
                 .is_some_and(|op| op.kind_id() == k.assign)
-            && target.child_by_field_id(f.right) == Some(value)
+            && cx.child(target, f.right) == Some(value)
         {
-            target
-                .child_by_field_id(f.left)
+            cx.child(target, f.left)
                 .and_then(|l| declared_type_name(l, (node, cx.ancestors), text))
         } else if id == k.return_statement {
             // The enclosing method's return type; none from inside a lambda.

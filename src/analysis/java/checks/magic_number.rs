@@ -59,7 +59,8 @@ impl Check for MagicNumber {
         let (target, value, above) = match cx.ancestor(0) {
             Some(p)
                 if p.kind_id() == k.unary_expression
-                    && p.child_by_field_id(fields().operator)
+                    && cx
+                        .child(p, fields().operator)
                         .is_some_and(|o| o.kind_id() == k.minus) =>
             {
                 (p, -value, &cx.ancestors[..cx.ancestors.len() - 1])

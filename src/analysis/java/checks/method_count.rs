@@ -41,7 +41,7 @@ impl Check for MethodCount {
         let Some(owner) = cx.ancestor(0) else {
             return;
         };
-        let (target, name) = match owner.child_by_field_id(fields().name) {
+        let (target, name) = match cx.child(owner, fields().name) {
             Some(name) => (name, text_of(name, text).to_string()),
             None => (owner, "this anonymous class".to_string()),
         };

@@ -24,7 +24,7 @@ impl Check for MethodLength {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(body) = node.child_by_field_id(fields().body) else {
+        let Some(body) = cx.child(node, fields().body) else {
             return;
         };
         let lines = (body.end_position().row - body.start_position().row + 1) as i64;

@@ -94,6 +94,40 @@ pub struct Cx<'a, 't> {
     pub ancestors: &'a [Node<'t>],
     /// What this check keeps from one call to the next within a file.
     pub memory: &'a Memory,
+    /// Children by field, shared by the guards and checks of the file's walk.
+    pub fields: &'a RefCell<Fields<'t>>,
+}
+
+/// Children by field, remembered during one file's walk: guards and several
+/// checks ask for the same child of the same node (a call's `name`), and each
+/// `child_by_field_id` steps through the node's children again.
+pub struct Fields<'t> {
+    /// Direct-mapped on (node id, field): a collision only forgets an entry.
+    slots: Box<[(usize, u16, Option<Node<'t>>)]>,
+}
+
+impl<'t> Fields<'t> {
+    const SLOTS: usize = 256;
+
+    pub fn get(&mut self, node: Node<'t>, field: u16) -> Option<Node<'t>> {
+        let id = node.id();
+        let slot = &mut self.slots
+            [((id >> 4) ^ usize::from(field).wrapping_mul(0x9E37_79B9)) & (Self::SLOTS - 1)];
+        if slot.0 == id && slot.1 == field {
+            return slot.2;
+        }
+        let child = node.child_by_field_id(field);
+        *slot = (id, field, child);
+        child
+    }
+}
+
+impl Default for Fields<'_> {
+    fn default() -> Self {
+        Fields {
+            slots: vec![(0, 0, None); Self::SLOTS].into_boxed_slice(),
+        }
+    }
 }
 
 /// A check's memory for one file, made on first use: so that a check can
@@ -112,6 +146,11 @@ pub struct Tally {
 }
 
 impl<'t> Cx<'_, 't> {
+    /// `node.child_by_field_id(field)`, looked up once per walk.
+    pub fn child(&self, node: Node<'t>, field: u16) -> Option<Node<'t>> {
+        self.fields.borrow_mut().get(node, field)
+    }
+
     /// This check's memory for the file being walked.
     pub fn memory<T: Default + 'static>(&self) -> RefMut<'_, T> {
         RefMut::map(self.memory.borrow_mut(), |m| {

@@ -41,7 +41,7 @@ impl Check for MethodNaming {
         &["name", "kind", "format"]
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(name) = node.child_by_field_id(fields().name) else {
+        let Some(name) = cx.child(node, fields().name) else {
             return;
         };
         // Most names fit: the annotations are read only for those that do not.
@@ -94,7 +94,7 @@ impl Check for FieldNaming {
             _ => ("field", &self.member),
         };
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
-            let Some(name) = declarator.child_by_field_id(f.name) else {
+            let Some(name) = cx.child(declarator, f.name) else {
                 continue;
             };
             if kind == "constant"

@@ -118,28 +118,27 @@ impl Check for SizeComparedToZero {
                 ("==" | "!=" | ">" | "<=", "0") | ("<" | ">=", "1")
             );
         if !means_empty
-            || call
-                .child_by_field_id(f.name)
+            || cx
+                .child(call, f.name)
                 .is_none_or(|m| text_of(m, text) != "size")
-            || call
-                .child_by_field_id(f.arguments)
+            || cx
+                .child(call, f.arguments)
                 .is_none_or(|a| a.named_child_count() > 0)
         {
             return;
         }
         // An unqualified `size()` is the class's own, maybe inside `isEmpty()`.
-        let Some(receiver) = call.child_by_field_id(f.object) else {
+        let Some(receiver) = cx.child(call, f.object) else {
             return;
         };
         let declared = match receiver.kind() {
             "identifier" => declared_type(node, ancestors, text_of(receiver, text), text),
             "field_access"
-                if receiver
-                    .child_by_field_id(f.object)
+                if cx
+                    .child(receiver, f.object)
                     .is_some_and(|o| o.kind() == "this") =>
             {
-                receiver
-                    .child_by_field_id(f.field)
+                cx.child(receiver, f.field)
                     .and_then(|n| field_type(ancestors, text_of(n, text), text))
             }
             _ => None,

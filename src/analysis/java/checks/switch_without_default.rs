@@ -38,7 +38,7 @@ impl Check for SwitchWithoutDefault {
         {
             return;
         }
-        let Some(body) = node.child_by_field_id(fields().body) else {
+        let Some(body) = cx.child(node, fields().body) else {
             return;
         };
         let mut cursor = body.walk();

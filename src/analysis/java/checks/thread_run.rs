@@ -21,26 +21,26 @@ impl Check for ThreadRun {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        if node
-            .child_by_field_id(fields().name)
+        if cx
+            .child(node, fields().name)
             .is_none_or(|n| text_of(n, text) != "run")
-            || node
-                .child_by_field_id(fields().arguments)
+            || cx
+                .child(node, fields().arguments)
                 .is_none_or(|a| a.named_child_count() > 0)
         {
             return;
         }
-        let Some(receiver) = node.child_by_field_id(fields().object) else {
+        let Some(receiver) = cx.child(node, fields().object) else {
             return;
         };
         let is_thread = match receiver.kind() {
-            "object_creation_expression" => receiver
-                .child_by_field_id(fields().type_)
+            "object_creation_expression" => cx
+                .child(receiver, fields().type_)
                 .is_some_and(|t| is_thread_type(text_of(t, text))),
             "identifier" => declared_type(node, cx.ancestors, text_of(receiver, text), text)
                 .is_some_and(|t| match t.kind() {
-                    "object_creation_expression" => t
-                        .child_by_field_id(fields().type_)
+                    "object_creation_expression" => cx
+                        .child(t, fields().type_)
                         .is_some_and(|t| is_thread_type(text_of(t, text))),
                     _ => is_thread_type(text_of(t, text)),
                 }),

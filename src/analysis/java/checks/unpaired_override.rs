@@ -31,15 +31,15 @@ impl Check for UnpairedOverride {
             if member.kind_id() != k.method_declaration {
                 continue;
             }
-            let Some(name) = member.child_by_field_id(f.name) else {
+            let Some(name) = cx.child(member, f.name) else {
                 continue;
             };
             match text_of(name, text) {
                 "equals" => {
                     let mut params = parameters(member);
                     if let (Some(only), None) = (params.next(), params.next()) {
-                        if only
-                            .child_by_field_id(f.type_)
+                        if cx
+                            .child(only, f.type_)
                             .is_some_and(|t| is_object_type(t, text))
                         {
                             equals = Some(name);
@@ -57,7 +57,7 @@ impl Check for UnpairedOverride {
         };
         let class = cx
             .ancestor(0)
-            .and_then(|p| p.child_by_field_id(f.name))
+            .and_then(|p| cx.child(p, f.name))
             .map_or_else(
                 || "this anonymous class".to_string(),
                 |n| format!("`{}`", text_of(n, text)),

@@ -22,10 +22,7 @@ impl Check for UnusedLocalVariable {
         let (k, f) = (kinds(), fields());
         if node.kind_id() == k.enhanced_for_statement {
             // The variable lives in the loop's body.
-            if let (Some(name), Some(body)) = (
-                node.child_by_field_id(f.name),
-                node.child_by_field_id(f.body),
-            ) {
+            if let (Some(name), Some(body)) = (cx.child(node, f.name), cx.child(node, f.body)) {
                 check_name(name, body, body.start_byte(), cx.text, emit);
             }
             return;
@@ -43,7 +40,7 @@ impl Check for UnusedLocalVariable {
         }
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
-            if let Some(name) = declarator.child_by_field_id(f.name) {
+            if let Some(name) = cx.child(declarator, f.name) {
                 check_name(name, scope, declarator.end_byte(), cx.text, emit);
             }
         }

@@ -52,7 +52,7 @@ impl Check for UnusedPrivateField {
             .or_else(|| cx.ancestor(1));
         let mut cursor = node.walk();
         for declarator in node.children_by_field_name("declarator", &mut cursor) {
-            let Some(name) = declarator.child_by_field_id(f.name) else {
+            let Some(name) = cx.child(declarator, f.name) else {
                 continue;
             };
             let text = text_of(name, cx.text);
@@ -118,7 +118,7 @@ impl Check for UnusedPrivateMethod {
         if !is_private_unannotated(node, cx.text) {
             return;
         }
-        let Some(name) = node.child_by_field_id(fields().name) else {
+        let Some(name) = cx.child(node, fields().name) else {
             return;
         };
         let text = text_of(name, cx.text);

@@ -17,12 +17,12 @@ impl Check for WaitNotify {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
-        let Some(name) = node.child_by_field_id(fields().name) else {
+        let Some(name) = cx.child(node, fields().name) else {
             return;
         };
         let method = text_of(name, text);
-        let args = node
-            .child_by_field_id(fields().arguments)
+        let args = cx
+            .child(node, fields().arguments)
             .map_or(0, |a| a.named_child_count());
         let is_monitor_call = match method {
             "wait" => args <= 2,
