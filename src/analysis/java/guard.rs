@@ -52,11 +52,35 @@ pub struct Guard {
 /// all the conditions.
 #[derive(Debug)]
 struct ChildGuard {
+    /// Most selective first: see `rank`.
+    rank: u8,
     field: Option<std::num::NonZeroU16>,
     /// The root kind may have several children with this field.
     multiple: bool,
     kinds: Option<KindSet>,
     conds: Vec<Cond>,
+}
+
+/// The order in which a guard tries its children, most likely to fail first,
+/// since each field lookup steps through the node's children: an exact text
+/// (`#eq? @name "run"`), then a token (`operator: "=="`) or a regex, then some
+/// named kinds, then anything; a child without a field, read with a cursor, last.
+fn rank(has_field: bool, kinds: Option<&[String]>, conds: &[Cond]) -> u8 {
+    let exact = conds
+        .iter()
+        .any(|c| matches!(c, Cond::Eq(_, false) | Cond::AnyOf(_, false)));
+    let matches = conds.iter().any(|c| matches!(c, Cond::Match(_, false)));
+    let tokens = kinds.is_some_and(|k| k.iter().all(|k| !super::kinds::is_named(k)));
+    let selective = if exact {
+        0
+    } else if matches || tokens {
+        1
+    } else if kinds.is_some() {
+        2
+    } else {
+        3
+    };
+    selective + if has_field { 0 } else { 4 }
 }
 
 #[derive(Debug)]
@@ -147,11 +171,14 @@ impl Guard {
                 let kinds = match &child.kind {
                     Kind::Node(name) if name == "_" => None,
                     Kind::Node(name) => Some(vec![name.clone()]),
+                    Kind::Token(name) => Some(vec![name.clone()]),
                     Kind::Alternation => child
                         .children
                         .iter()
                         .map(|a| match &a.kind {
-                            Kind::Node(n) if n != "_" && a.field.is_none() => Some(n.clone()),
+                            Kind::Node(n) | Kind::Token(n) if n != "_" && a.field.is_none() => {
+                                Some(n.clone())
+                            }
                             _ => None,
                         })
                         .collect::<Option<Vec<_>>>(),
@@ -159,13 +186,17 @@ impl Guard {
                 };
                 let field = match &child.field {
                     Some(f) => Some(language.field_id_for_name(f)?),
+                    // A token is worth a lookup only by its field.
+                    None if kinds.iter().flatten().any(|k| !super::kinds::is_named(k)) => continue,
                     None => None,
                 };
                 let conds = conds_of(&child.captures, false);
                 if kinds.is_none() && conds.is_empty() && field.is_none() {
                     continue;
                 }
+                let rank = rank(field.is_some(), kinds.as_deref(), &conds);
                 guard.children.push(ChildGuard {
+                    rank,
                     field,
                     multiple: child
                         .field
@@ -176,6 +207,7 @@ impl Guard {
                 });
             }
         }
+        guard.children.sort_by_key(|c| c.rank);
         Some(guard)
     }
 
@@ -295,7 +327,9 @@ enum Kind {
     Alternation,
     /// `!field`: the node has no child with this field.
     Absent(String),
-    /// A string, an anchor: nothing a guard reads.
+    /// `"=="`: an anonymous node.
+    Token(String),
+    /// An anchor: nothing a guard reads.
     Other,
 }
 
@@ -450,8 +484,10 @@ impl Parser<'_> {
                     };
                 }
                 b'"' => {
-                    self.string();
-                    break other();
+                    break Item {
+                        kind: Kind::Token(self.string()),
+                        ..other()
+                    };
                 }
                 b'.' => {
                     self.i += 1;

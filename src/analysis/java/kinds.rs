@@ -125,7 +125,6 @@ ids!(Kinds, kind, {
     resource = "resource",
     return_statement = "return_statement",
     scoped_identifier = "scoped_identifier",
-    slash = "/",
     spread_parameter = "spread_parameter",
     static_ = "static",
     static_initializer = "static_initializer",

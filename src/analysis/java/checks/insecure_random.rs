@@ -57,11 +57,16 @@ impl Check for InsecureRandom {
             }
             "new Random()"
         } else {
-            let (Some(name), Some(object)) = (cx.child(node, f.name), cx.child(node, f.object))
-            else {
+            let Some(name) = cx.child(node, f.name).map(|n| text_of(n, text)) else {
                 return;
             };
-            match (text_of(name, text), text_of(object, text)) {
+            if !matches!(name, "random" | "current") && !NEXT.contains(&name) {
+                return;
+            }
+            let Some(object) = cx.child(node, f.object) else {
+                return;
+            };
+            match (name, text_of(object, text)) {
                 ("random", "Math" | "java.lang.Math") => "Math.random()",
                 ("current", "ThreadLocalRandom" | "java.util.concurrent.ThreadLocalRandom") => {
                     "ThreadLocalRandom"

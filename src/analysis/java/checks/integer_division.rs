@@ -13,24 +13,25 @@ const FLOATING: &[&str] = &["float", "double"];
 
 impl Check for IntegerDivision {
     fn kinds(&self) -> &'static [&'static str] {
-        &["binary_expression"]
+        &["/"]
     }
     fn values(&self) -> &'static [&'static str] {
         &["type"]
     }
-    fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
+    /// At the operator: most binary expressions divide nothing.
+    fn check<'t>(&self, _: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f, text) = (kinds(), fields(), cx.text);
-        if cx
-            .child(node, f.operator)
-            .is_none_or(|op| op.kind_id() != k.slash)
-        {
-            return;
-        }
-        let Some((value, at)) = destination(node, cx.ancestors) else {
+        let Some((&node, ancestors)) = cx.ancestors.split_last() else {
             return;
         };
-        let target = cx.ancestors[at];
-        let mut up = cx.ancestors[..at].iter().rev();
+        if node.kind_id() != k.binary_expression {
+            return;
+        }
+        let Some((value, at)) = destination(node, ancestors) else {
+            return;
+        };
+        let target = ancestors[at];
+        let mut up = ancestors[..at].iter().rev();
         let id = target.kind_id();
         let ty = if id == k.variable_declarator {
             // declarator → declaration, whose type it has.
@@ -44,7 +45,7 @@ impl Check for IntegerDivision {
             && cx.child(target, f.right) == Some(value)
         {
             cx.child(target, f.left)
-                .and_then(|l| declared_type_name(l, (node, cx.ancestors), text))
+                .and_then(|l| declared_type_name(l, (node, ancestors), text))
         } else if id == k.return_statement {
             // The enclosing method's return type; none from inside a lambda.
             up.find(|a| a.kind_id() == k.method_declaration || a.kind_id() == k.lambda_expression)
@@ -57,7 +58,7 @@ impl Check for IntegerDivision {
         let Some(ty) = ty.filter(|t| FLOATING.contains(t)) else {
             return;
         };
-        if is_integer_operands(node, (node, cx.ancestors), text) {
+        if is_integer_operands(node, (node, ancestors), text) {
             emit(node, &[("type", ty.to_string())]);
         }
     }

@@ -425,3 +425,4 @@ pub(super) mod tests {
             .collect()
     }
 }
+

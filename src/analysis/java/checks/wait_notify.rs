@@ -21,6 +21,9 @@ impl Check for WaitNotify {
             return;
         };
         let method = text_of(name, text);
+        if !matches!(method, "wait" | "notify" | "notifyAll") {
+            return;
+        }
         let args = cx
             .child(node, fields().arguments)
             .map_or(0, |a| a.named_child_count());
