@@ -6,7 +6,7 @@
 
 use super::super::kinds::{fields, kinds};
 use super::{modifiers_of, text_of};
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 /// Whether an identifier `name` in `scope`'s bytes `from..to` satisfies
 /// `is_use`, which sees the path from `scope` down to the identifier
@@ -44,16 +44,7 @@ pub(super) fn any_use<'t>(
         {
             continue;
         }
-        cursor.reset(scope);
-        path.clear();
-        path.push(scope);
-        while cursor.goto_first_child_for_byte(start).is_some() {
-            let node = cursor.node();
-            if node.start_byte() > start {
-                break;
-            }
-            path.push(node);
-        }
+        descend(scope, start, &mut cursor, &mut path);
         let leaf = path[path.len() - 1];
         if leaf.kind_id() == kinds().identifier
             && leaf.start_byte() == start
@@ -64,6 +55,30 @@ pub(super) fn any_use<'t>(
         }
     }
     false
+}
+
+/// The path from `scope` down to the deepest node that starts at or before
+/// `byte` and contains it.
+fn descend<'t>(scope: Node<'t>, byte: usize, cursor: &mut TreeCursor<'t>, path: &mut Vec<Node<'t>>) {
+    cursor.reset(scope);
+    path.clear();
+    path.push(scope);
+    while cursor.goto_first_child_for_byte(byte).is_some() {
+        let node = cursor.node();
+        if node.start_byte() > byte {
+            break;
+        }
+        path.push(node);
+    }
+}
+
+/// The identifier spanning `start..end` under `scope`.
+pub(super) fn identifier_at(scope: Node, start: usize, end: usize) -> Option<Node> {
+    let mut path = Vec::new();
+    descend(scope, start, &mut scope.walk(), &mut path);
+    path.pop().filter(|leaf| {
+        leaf.kind_id() == kinds().identifier && leaf.start_byte() == start && leaf.end_byte() == end
+    })
 }
 
 /// The identifier at the end of `path` is the `field` child of its parent of
