@@ -269,9 +269,12 @@ impl Cond {
         let t = || &text[n.byte_range()];
         match self {
             Cond::Eq(s, negate) => (t() == s) != *negate,
-            Cond::AnyOf(set, negate) => set.iter().any(|s| s == t()) != *negate,
+            Cond::AnyOf(set, negate) => {
+                let t = t();
+                set.iter().any(|s| s == t) != *negate
+            }
             Cond::Match(re, negate) => re.is_match(t()) != *negate,
-            Cond::Structural(p) => p.holds(&|_| Some(n), anchor, ancestors),
+            Cond::Structural(p) => p.holds_near(n, anchor, ancestors),
         }
     }
 }

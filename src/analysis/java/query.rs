@@ -170,34 +170,42 @@ impl Predicate {
         anchor: Node<'t>,
         ancestors: &[Node<'t>],
     ) -> bool {
-        let (capture, negate) = match self {
-            Predicate::Empty { capture, negate }
-            | Predicate::Blank { capture, negate }
-            | Predicate::Inside {
-                capture, negate, ..
-            }
-            | Predicate::HasAncestor {
-                capture, negate, ..
-            }
-            | Predicate::NextSibling {
-                capture, negate, ..
-            } => (*capture, *negate),
-        };
-        let Some(node) = nodes(capture) else {
-            return false;
-        };
+        let (Predicate::Empty { capture, .. }
+        | Predicate::Blank { capture, .. }
+        | Predicate::Inside { capture, .. }
+        | Predicate::HasAncestor { capture, .. }
+        | Predicate::NextSibling { capture, .. }) = self;
+        nodes(*capture).is_some_and(|node| self.holds_at(node, anchor, ancestors, None))
+    }
+
+    /// On `node`, the anchor or one of its direct children (a guard's): its
+    /// parent is known without `Node::parent`, which searches from the root.
+    pub fn holds_near<'t>(&self, node: Node<'t>, anchor: Node<'t>, ancestors: &[Node<'t>]) -> bool {
+        self.holds_at(node, anchor, ancestors, Some(anchor))
+    }
+
+    fn holds_at<'t>(
+        &self,
+        node: Node<'t>,
+        anchor: Node<'t>,
+        ancestors: &[Node<'t>],
+        parent: Option<Node<'t>>,
+    ) -> bool {
         let k = kinds();
         let is_comment = |n: Node| n.kind_id() == k.line_comment || n.kind_id() == k.block_comment;
-        let result = match self {
-            Predicate::Empty { .. } => node.named_child_count() == 0,
-            Predicate::Blank { .. } => {
-                let mut cursor = node.walk();
-                let blank = node.named_children(&mut cursor).all(is_comment);
-                blank
-            }
-            Predicate::Inside { kinds, .. } => {
+        let up = || Ancestors::new(node, anchor, ancestors, parent);
+        let (result, negate) = match self {
+            Predicate::Empty { negate, .. } => (node.named_child_count() == 0, negate),
+            // By index, not with a cursor (which allocates): most blocks that
+            // are not blank say so at their first child.
+            Predicate::Blank { negate, .. } => (
+                (0..node.named_child_count())
+                    .all(|i| node.named_child(i as u32).is_none_or(is_comment)),
+                negate,
+            ),
+            Predicate::Inside { kinds, negate, .. } => {
                 let mut found = false;
-                for n in Ancestors::new(node, anchor, ancestors) {
+                for n in up() {
                     if kinds.contains(n.kind_id()) {
                         found = true;
                         break;
@@ -206,20 +214,20 @@ impl Predicate {
                         break;
                     }
                 }
-                found
+                (found, negate)
             }
-            Predicate::NextSibling { kinds, .. } => {
+            Predicate::NextSibling { kinds, negate, .. } => {
                 let mut next = node.next_named_sibling();
                 while let Some(n) = next.filter(|n| is_comment(*n)) {
                     next = n.next_named_sibling();
                 }
-                next.is_some_and(|n| kinds.contains(n.kind_id()))
+                (next.is_some_and(|n| kinds.contains(n.kind_id())), negate)
             }
-            Predicate::HasAncestor { kinds, .. } => {
-                Ancestors::new(node, anchor, ancestors).any(|n| kinds.contains(n.kind_id()))
+            Predicate::HasAncestor { kinds, negate, .. } => {
+                (up().any(|n| kinds.contains(n.kind_id())), negate)
             }
         };
-        result != negate
+        result != *negate
     }
 }
 
@@ -233,10 +241,20 @@ struct Ancestors<'a, 't> {
 }
 
 impl<'a, 't> Ancestors<'a, 't> {
-    fn new(node: Node<'t>, anchor: Node<'t>, ancestors: &'a [Node<'t>]) -> Self {
+    /// `parent`: the node's parent, when the caller knows it.
+    fn new(
+        node: Node<'t>,
+        anchor: Node<'t>,
+        ancestors: &'a [Node<'t>],
+        parent: Option<Node<'t>>,
+    ) -> Self {
         let on_walk = node.id() == anchor.id();
         Ancestors {
-            below: if on_walk { None } else { node.parent() },
+            below: if on_walk {
+                None
+            } else {
+                parent.or_else(|| node.parent())
+            },
             anchor,
             on_walk,
             walk: ancestors.iter().rev(),
