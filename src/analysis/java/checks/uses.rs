@@ -58,11 +58,22 @@ pub(super) fn any_use<'t>(
 }
 
 /// The path from `scope` down to the deepest node that starts at or before
-/// `byte` and contains it.
+/// `byte` and contains it. `path` may hold the path to an earlier byte: the
+/// descent starts from the deepest node of it that contains `byte` too (the
+/// occurrences of a name are often in the same method).
 fn descend<'t>(scope: Node<'t>, byte: usize, cursor: &mut TreeCursor<'t>, path: &mut Vec<Node<'t>>) {
-    cursor.reset(scope);
-    path.clear();
-    path.push(scope);
+    if path.first() != Some(&scope) {
+        path.clear();
+        path.push(scope);
+    }
+    while path.len() > 1
+        && path
+            .last()
+            .is_some_and(|n| !(n.start_byte() <= byte && byte < n.end_byte()))
+    {
+        path.pop();
+    }
+    cursor.reset(path[path.len() - 1]);
     while cursor.goto_first_child_for_byte(byte).is_some() {
         let node = cursor.node();
         if node.start_byte() > byte {
