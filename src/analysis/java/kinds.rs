@@ -156,6 +156,7 @@ ids!(Fields, field, {
     body = "body",
     condition = "condition",
     consequence = "consequence",
+    declarator = "declarator",
     dimensions = "dimensions",
     field = "field",
     interfaces = "interfaces",

@@ -346,6 +346,24 @@ pub(super) fn modifiers_of(declaration: Node) -> Option<Node> {
         .filter(|c| c.kind_id() == kinds().modifiers)
 }
 
+/// The declarators of a local variable, field or constant declaration: the
+/// usual single one without a cursor (which allocates).
+pub(super) fn declarators<'t>(declaration: Node<'t>, cx: &Cx<'_, 't>) -> Vec<Node<'t>> {
+    // Modifiers, the type and the declarators (and any comments) are its
+    // named children.
+    if declaration.named_child_count() == 2 + usize::from(modifiers_of(declaration).is_some()) {
+        return cx
+            .child(declaration, fields().declarator)
+            .into_iter()
+            .collect();
+    }
+    let mut cursor = declaration.walk();
+    let all = declaration
+        .children_by_field_name("declarator", &mut cursor)
+        .collect();
+    all
+}
+
 /// Whether `id` is a method, a constructor or a record's compact constructor.
 pub(super) fn is_method(id: u16) -> bool {
     let k = kinds();

@@ -2,7 +2,7 @@
 //! that does not match its pattern the same way.
 
 use super::super::kinds::{fields, kinds};
-use super::{has_annotation, modifiers_of, text_of, Check, Cx, Values};
+use super::{declarators, has_annotation, modifiers_of, text_of, Check, Cx, Values};
 use regex::Regex;
 use tree_sitter::Node;
 
@@ -87,13 +87,12 @@ impl Check for FieldNaming {
                 is_final |= m.kind_id() == k.final_;
             }
         }
-        let mut cursor = node.walk();
         let (kind, format) = match (is_static, is_final) {
             (true, true) => ("constant", &self.constant),
             (true, false) => ("static field", &self.static_),
             _ => ("field", &self.member),
         };
-        for declarator in node.children_by_field_name("declarator", &mut cursor) {
+        for declarator in declarators(node, cx) {
             let Some(name) = cx.child(declarator, f.name) else {
                 continue;
             };

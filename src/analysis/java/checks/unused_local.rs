@@ -10,7 +10,7 @@
 
 use super::super::kinds::{fields, kinds};
 use super::uses::{identifier_at, is_child, is_declaration, is_write, modifiers};
-use super::{text_of, Check, Cx, Values};
+use super::{declarators, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct UnusedLocalVariable;
@@ -83,8 +83,7 @@ impl Check for UnusedLocalVariable {
         if modifiers(node, cx.text).kept {
             return;
         }
-        let mut cursor = node.walk();
-        for declarator in node.children_by_field_name("declarator", &mut cursor) {
+        for declarator in declarators(node, cx) {
             if let Some(name) = cx.child(declarator, f.name) {
                 open(name, declarator.end_byte(), scope);
             }

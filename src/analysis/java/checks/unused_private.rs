@@ -8,7 +8,7 @@
 use super::super::kinds::{fields, kinds};
 use super::types::declared_type;
 use super::uses::{any_use, is_child, is_declaration, is_write, modifiers};
-use super::{parameters, text_of, Check, Cx, Values};
+use super::{declarators, parameters, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct UnusedPrivateField;
@@ -50,8 +50,7 @@ impl Check for UnusedPrivateField {
             .ancestor(0)
             .filter(|b| b.kind_id() != k.enum_body_declarations)
             .or_else(|| cx.ancestor(1));
-        let mut cursor = node.walk();
-        for declarator in node.children_by_field_name("declarator", &mut cursor) {
+        for declarator in declarators(node, cx) {
             let Some(name) = cx.child(declarator, f.name) else {
                 continue;
             };
