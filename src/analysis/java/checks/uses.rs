@@ -28,8 +28,11 @@ pub(super) fn any_use<'t>(
     let mut cursor = scope.walk();
     let mut path = Vec::with_capacity(32);
     let (region, name) = (region.as_bytes(), name.as_bytes());
+    // Backwards, the occurrences are found forwards and read in reverse: the
+    // forward search is vectorised, the reverse one reads byte by byte.
     let offsets: Box<dyn Iterator<Item = usize>> = if backwards {
-        Box::new(memchr::memmem::rfind_iter(region, name))
+        let all: Vec<usize> = memchr::memmem::find_iter(region, name).collect();
+        Box::new(all.into_iter().rev())
     } else {
         Box::new(memchr::memmem::find_iter(region, name))
     };
