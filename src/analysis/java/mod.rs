@@ -285,6 +285,7 @@ impl JavaEngine {
         let mut ancestors: Vec<Node> = Vec::with_capacity(64);
         let memories: Vec<Memory> = self.checks.iter().map(|_| RefCell::default()).collect();
         let fields = RefCell::new(Fields::default());
+        checks::forget_declarations();
         let state = Walk {
             text,
             memories: &memories,

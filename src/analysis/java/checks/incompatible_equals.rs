@@ -656,6 +656,7 @@ mod tests {
             .set_language(&tree_sitter_java::LANGUAGE.into())
             .unwrap();
         let tree = parser.parse(code, None).unwrap();
+        super::super::forget_declarations();
         let mut out = Vec::new();
         let mut ancestors = Vec::new();
         visit(tree.root_node(), code, &mut ancestors, &mut out);

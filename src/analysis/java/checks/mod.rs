@@ -65,6 +65,8 @@ use unpaired_override::UnpairedOverride;
 use unused_import::UnusedImport;
 use unused_local::UnusedLocalVariable;
 use unused_private::{UnusedPrivateField, UnusedPrivateMethod};
+
+pub(in crate::analysis::java) use types::forget_declarations;
 use wait_notify::WaitNotify;
 
 /// Named values a check offers to its rule's message (`{name}`).

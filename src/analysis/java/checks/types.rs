@@ -4,6 +4,8 @@
 
 use super::super::kinds::{fields, kinds};
 use super::text_of;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// Whether `node` is a type, not the initialiser `declared_type` gives for `var`.
@@ -136,13 +138,65 @@ pub(super) fn declared_type<'t>(
 /// The type of the local `name` declared by a statement of `scope` before `child`.
 fn local_before<'t>(scope: Node<'t>, child: Node, name: &str, text: &str) -> Option<Node<'t>> {
     let k = kinds();
-    let mut cursor = scope.walk();
-    let found = scope
-        .named_children(&mut cursor)
-        .take_while(|stmt| stmt.start_byte() < child.start_byte())
-        .filter(|stmt| stmt.kind_id() == k.local_variable_declaration)
-        .find_map(|stmt| declarator_type(stmt, name, text));
-    found
+    declared_in(scope, child.start_byte(), name, text, |id| {
+        id == k.local_variable_declaration
+    })
+}
+
+thread_local! {
+    /// For the file being walked, by node id: the byte ranges of the
+    /// declarations directly in each block or type body looked in so far.
+    /// Checks ask for names in the same method again and again, and stepping
+    /// through its statements costs more than reading this list.
+    static DECLARATIONS: RefCell<HashMap<usize, Vec<(usize, usize)>>> = RefCell::default();
+}
+
+/// Forgets the declarations of the previous file: node ids are addresses,
+/// which the next tree reuses.
+pub(in crate::analysis::java) fn forget_declarations() {
+    DECLARATIONS.with(|d| d.borrow_mut().clear());
+}
+
+/// The type of the first declaration of `name` among the children of `scope`
+/// of the kinds `keep` that start before `before`.
+fn declared_in<'t>(
+    scope: Node<'t>,
+    before: usize,
+    name: &str,
+    text: &str,
+    keep: impl Fn(u16) -> bool,
+) -> Option<Node<'t>> {
+    DECLARATIONS.with(|d| {
+        let mut d = d.borrow_mut();
+        let ranges = d.entry(scope.id()).or_insert_with(|| {
+            let mut cursor = scope.walk();
+            let ranges = scope
+                .named_children(&mut cursor)
+                .filter(|c| keep(c.kind_id()))
+                .map(|c| (c.start_byte(), c.end_byte()))
+                .collect();
+            ranges
+        });
+        for &(start, end) in ranges.iter() {
+            if start >= before {
+                break;
+            }
+            // A declaration that declares `name` spells it.
+            if memchr::memmem::find(&text.as_bytes()[start..end], name.as_bytes()).is_none() {
+                continue;
+            }
+            let mut cursor = scope.walk();
+            cursor.goto_first_child_for_byte(start)?;
+            let declaration = cursor.node();
+            if declaration.start_byte() != start {
+                continue;
+            }
+            if let Some(t) = declarator_type(declaration, name, text) {
+                return Some(t);
+            }
+        }
+        None
+    })
 }
 
 /// In formal parameters: `Some(Some(type))` when declared with a type,
@@ -209,12 +263,9 @@ fn members_field_type<'t>(body: Node<'t>, name: &str, text: &str) -> Option<Node
     } else {
         body
     };
-    let mut cursor = body.walk();
-    let found = body
-        .named_children(&mut cursor)
-        .filter(|m| m.kind_id() == k.field_declaration || m.kind_id() == k.constant_declaration)
-        .find_map(|m| declarator_type(m, name, text));
-    found
+    declared_in(body, usize::MAX, name, text, |id| {
+        id == k.field_declaration || id == k.constant_declaration
+    })
 }
 
 /// `this.name`: the field of the type whose body is the innermost of `ancestors`.
