@@ -296,7 +296,7 @@ impl JavaEngine {
             let kind = node.kind_id();
             let entry = self.entry(kind);
             if let Some(entry) = entry {
-                self.run_kind(entry, node, &ancestors, &state, cursor, report);
+                self.run_kind(entry, (node, kind), &ancestors, &state, cursor, report);
             }
             if self.comment_kinds.contains(&kind) {
                 self.comment(node, src, text, report);
@@ -314,7 +314,7 @@ impl JavaEngine {
                 continue;
             }
             if let Some(entry) = entry {
-                self.run_checks(&entry.exits, true, node, &ancestors, &state, report);
+                self.run_checks(&entry.exits, true, (node, kind), &ancestors, &state, report);
             }
             loop {
                 if walker.goto_next_sibling() {
@@ -326,8 +326,16 @@ impl JavaEngine {
                 let Some(parent) = ancestors.pop() else {
                     return;
                 };
-                if let Some(entry) = self.entry(parent.kind_id()) {
-                    self.run_checks(&entry.exits, true, parent, &ancestors, &state, report);
+                let kind = parent.kind_id();
+                if let Some(entry) = self.entry(kind) {
+                    self.run_checks(
+                        &entry.exits,
+                        true,
+                        (parent, kind),
+                        &ancestors,
+                        &state,
+                        report,
+                    );
                 }
             }
         }
@@ -346,7 +354,7 @@ impl JavaEngine {
         &self,
         slots: &[usize],
         exit: bool,
-        node: Node<'t>,
+        (node, kind): (Node<'t>, u16),
         ancestors: &[Node<'t>],
         state: &Walk<'_, 't>,
         report: &mut FileReport,
@@ -355,6 +363,7 @@ impl JavaEngine {
             let (rule, check, template) = &self.checks[slot];
             let cx = Cx {
                 text: state.text,
+                kind,
                 ancestors,
                 memory: &state.memories[slot],
                 fields: state.fields,
@@ -375,7 +384,7 @@ impl JavaEngine {
     fn run_kind<'t>(
         &self,
         entry: &KindRules,
-        node: Node<'t>,
+        (node, kind): (Node<'t>, u16),
         ancestors: &[Node<'t>],
         state: &Walk<'_, 't>,
         cursor: &mut QueryCursor,
@@ -415,7 +424,7 @@ impl JavaEngine {
                 report.hits.push(hit(info.rule, target, message));
             }
         }
-        self.run_checks(&entry.checks, false, node, ancestors, state, report);
+        self.run_checks(&entry.checks, false, (node, kind), ancestors, state, report);
     }
 
     fn comment(&self, node: Node, src: &[u8], text: &str, report: &mut FileReport) {

@@ -53,7 +53,7 @@ impl Check for CognitiveComplexity {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
-        let id = node.kind_id();
+        let id = cx.kind;
         let mut tallies = cx.memory::<Vec<Tally>>();
         if [
             k.method_declaration,

@@ -52,7 +52,7 @@ impl Check for CyclomaticComplexity {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
-        let id = node.kind_id();
+        let id = cx.kind;
         let mut tallies = cx.memory::<Vec<Tally>>();
         if let Some(body) = measured_body(node, cx) {
             // The body is counted, not an annotation's argument, say.

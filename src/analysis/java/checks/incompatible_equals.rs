@@ -672,6 +672,7 @@ mod tests {
         if node.kind() == "method_invocation" {
             let cx = Cx {
                 text: code,
+                kind: node.kind_id(),
                 ancestors,
                 memory: &Default::default(),
                 fields: &Default::default(),

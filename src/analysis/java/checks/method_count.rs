@@ -31,7 +31,7 @@ impl Check for MethodCount {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
         let mut tallies = cx.memory::<Vec<Tally>>();
-        if node.kind_id() != k.method_declaration {
+        if cx.kind != k.method_declaration {
             tallies.push(Tally {
                 node: node.id(),
                 depth: cx.ancestors.len(),

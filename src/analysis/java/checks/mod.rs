@@ -93,6 +93,8 @@ pub trait Check: Send + Sync {
 /// which searches down from the root at every call, and the check's memory.
 pub struct Cx<'a, 't> {
     pub text: &'a str,
+    /// The checked node's kind id, known to the walk.
+    pub kind: u16,
     pub ancestors: &'a [Node<'t>],
     /// What this check keeps from one call to the next within a file.
     pub memory: &'a Memory,
@@ -445,4 +447,3 @@ pub(super) mod tests {
             .collect()
     }
 }
-

@@ -38,7 +38,7 @@ impl Check for UnpairedOverride {
         let text = cx.text;
         let (k, f) = (kinds(), fields());
         let mut pairs = cx.memory::<Vec<Pair>>();
-        if node.kind_id() == k.class_body {
+        if cx.kind == k.class_body {
             pairs.push(Pair {
                 body: node.id(),
                 equals: None,

@@ -105,7 +105,7 @@ impl Check for UnusedImport {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
-        let id = node.kind_id();
+        let id = cx.kind;
         let mut imports = cx.memory::<Imports>();
         if id == k.identifier || id == k.type_identifier {
             // Not the names in the package and import declarations themselves.

@@ -47,7 +47,7 @@ impl Check for UnusedLocalVariable {
     }
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f) = (kinds(), fields());
-        let id = node.kind_id();
+        let id = cx.kind;
         let mut locals = cx.memory::<Locals>();
         if id == k.identifier {
             if !locals.open.is_empty() {

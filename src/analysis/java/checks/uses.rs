@@ -64,7 +64,12 @@ pub(super) fn any_use<'t>(
 /// `byte` and contains it. `path` may hold the path to an earlier byte: the
 /// descent starts from the deepest node of it that contains `byte` too (the
 /// occurrences of a name are often in the same method).
-fn descend<'t>(scope: Node<'t>, byte: usize, cursor: &mut TreeCursor<'t>, path: &mut Vec<Node<'t>>) {
+fn descend<'t>(
+    scope: Node<'t>,
+    byte: usize,
+    cursor: &mut TreeCursor<'t>,
+    path: &mut Vec<Node<'t>>,
+) {
     if path.first() != Some(&scope) {
         path.clear();
         path.push(scope);
