@@ -2,7 +2,7 @@
 //! Checkstyle's `MagicNumber` defaults (-1, 0, 1 and 2 are not magic).
 
 use super::super::kinds::{fields, kinds};
-use super::{text_of, Check, Cx, Values};
+use super::{modifiers_of, text_of, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MagicNumber;
@@ -52,7 +52,7 @@ impl Check for MagicNumber {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let k = kinds();
-        let Some(value) = parse_number(node.kind_id(), text_of(node, text)) else {
+        let Some(value) = parse_number(cx.kind, text_of(node, text)) else {
             return;
         };
         // `-1` is one number: Checkstyle reports it at the minus sign.
@@ -90,10 +90,7 @@ fn is_in_constant(literal: Node, ancestors: &[Node]) -> bool {
             id if id == k.variable_declarator => {
                 return i.checked_sub(1).is_some_and(|d| {
                     let d = ancestors[d];
-                    d.kind_id() == k.constant_declaration
-                        || (0..d.named_child_count())
-                            .filter_map(|i| d.named_child(i as u32))
-                            .any(|c| c.kind_id() == k.modifiers && has_final(c))
+                    d.kind_id() == k.constant_declaration || modifiers_of(d).is_some_and(has_final)
                 });
             }
             id if id == k.enum_constant || id == k.annotation_type_element_declaration => {
@@ -107,11 +104,9 @@ fn is_in_constant(literal: Node, ancestors: &[Node]) -> bool {
 }
 
 fn has_final(modifiers: Node) -> bool {
-    let mut cursor = modifiers.walk();
-    let found = modifiers
-        .children(&mut cursor)
-        .any(|m| m.kind_id() == kinds().final_);
-    found
+    (0..modifiers.child_count())
+        .filter_map(|i| modifiers.child(i as u32))
+        .any(|m| m.kind_id() == kinds().final_)
 }
 
 /// The literal's value as Java reads it: an `int` in hex, octal or binary is
