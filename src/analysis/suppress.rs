@@ -11,6 +11,8 @@
 //!   works too, so migrated code keeps its suppressions.
 
 use crate::model::{Suppression, SuppressionKind};
+use memchr::memmem;
+use std::sync::LazyLock;
 
 #[derive(Debug, Default)]
 pub struct Suppressions {
@@ -29,12 +31,18 @@ struct Mark {
 
 const MARKER: &str = "gate:ignore";
 
+/// Built once: making a searcher costs more than searching most comments.
+static FIND_MARKER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(MARKER));
+static FIND_NOSONAR: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("NOSONAR"));
+
 impl Suppressions {
     /// Reads one comment. `own_line` is true when nothing but whitespace precedes it.
     pub fn comment(&mut self, text: &str, line: u32, end_line: u32, own_line: bool) {
         let last_line = if own_line { end_line + 1 } else { end_line };
         // memmem: most comments are Javadoc prose without either marker.
-        if let Some(pos) = memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()) {
+        if let Some(pos) = FIND_MARKER.find(text.as_bytes()) {
             let rest = &text[pos + MARKER.len()..];
             let (ids, rest) = match rest.strip_prefix('[') {
                 Some(r) => match r.split_once(']') {
@@ -62,7 +70,7 @@ impl Suppressions {
                 kind: SuppressionKind::Comment,
                 reason: (!reason.is_empty()).then(|| reason.to_string()),
             });
-        } else if memchr::memmem::find(text.as_bytes(), b"NOSONAR").is_some() {
+        } else if FIND_NOSONAR.find(text.as_bytes()).is_some() {
             self.marks.push(Mark {
                 first_line: line,
                 last_line: end_line,
