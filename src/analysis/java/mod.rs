@@ -4,7 +4,10 @@
 //! rules' patterns rooted at this kind, anchored at the node) and the built-in
 //! checks that subscribed to it; when the walk leaves a node, the checks that
 //! asked for its end. A check that counts over a method or a file keeps its own
-//! memory for the file (`Cx::memory`) instead of walking the tree again. The
+//! memory for the file (`Cx::memory`) instead of walking the tree again, and
+//! a check that wants one token of a kind subscribes to the token (`==`, `/`)
+//! rather than to every node of the kind. Children by field are looked up once
+//! per node for all guards and checks (`Cx::child`). The
 //! walk skips the inside of nodes under which nothing anyone asked for can
 //! occur (`skip`). The same walk collects suppression comments and
 //! `@SuppressWarnings`, and counts syntax-error regions.

@@ -105,7 +105,7 @@ fn is_in_constant(literal: Node, ancestors: &[Node]) -> bool {
 
 fn has_final(modifiers: Node) -> bool {
     (0..modifiers.child_count())
-        .filter_map(|i| modifiers.child(i as u32))
+        .filter_map(|i| modifiers.child(i))
         .any(|m| m.kind_id() == kinds().final_)
 }
 
