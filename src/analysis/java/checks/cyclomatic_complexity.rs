@@ -88,10 +88,7 @@ impl Check for CyclomaticComplexity {
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let mut tallies = cx.memory::<Vec<Tally>>();
-        if tallies.last().is_none_or(|t| t.node != node.id()) {
-            return;
-        }
-        let Some(tally) = tallies.pop() else {
+        let Some(tally) = tallies.pop_if(|t| t.node == node.id()) else {
             return;
         };
         let complexity = 1 + tally.count;

@@ -85,12 +85,9 @@ impl Check for IdentityComparison {
     fn check<'t>(&self, op: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let text = cx.text;
         let (k, f) = (kinds(), fields());
-        let Some((&node, ancestors)) = cx.ancestors.split_last() else {
+        let Some((node, ancestors)) = cx.parent_of(k.binary_expression) else {
             return;
         };
-        if node.kind_id() != k.binary_expression {
-            return;
-        }
         let operator = op.kind();
         let (Some(left), Some(right)) = (cx.child(node, f.left), cx.child(node, f.right)) else {
             return;

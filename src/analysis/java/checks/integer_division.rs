@@ -21,12 +21,9 @@ impl Check for IntegerDivision {
     /// At the operator: most binary expressions divide nothing.
     fn check<'t>(&self, _: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let (k, f, text) = (kinds(), fields(), cx.text);
-        let Some((&node, ancestors)) = cx.ancestors.split_last() else {
+        let Some((node, ancestors)) = cx.parent_of(k.binary_expression) else {
             return;
         };
-        if node.kind_id() != k.binary_expression {
-            return;
-        }
         let Some((value, at)) = destination(node, ancestors) else {
             return;
         };

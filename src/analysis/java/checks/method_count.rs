@@ -52,10 +52,7 @@ impl Check for MethodCount {
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let mut tallies = cx.memory::<Vec<Tally>>();
-        if tallies.last().is_none_or(|t| t.node != node.id()) {
-            return;
-        }
-        let Some(Tally { count, .. }) = tallies.pop() else {
+        let Some(Tally { count, .. }) = tallies.pop_if(|t| t.node == node.id()) else {
             return;
         };
         if count <= self.max {

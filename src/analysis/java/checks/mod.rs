@@ -149,7 +149,7 @@ pub struct Tally {
     pub count: i64,
 }
 
-impl<'t> Cx<'_, 't> {
+impl<'a, 't> Cx<'a, 't> {
     /// `node.child_by_field_id(field)`, looked up once per walk.
     pub fn child(&self, node: Node<'t>, field: u16) -> Option<Node<'t>> {
         self.fields.borrow_mut().get(node, field)
@@ -164,6 +164,13 @@ impl<'t> Cx<'_, 't> {
             }
             any.downcast_mut::<T>().expect("replaced just above")
         })
+    }
+
+    /// The checked node's parent, when it is of `kind`, with the parent's own
+    /// ancestors: for checks that subscribe to a token (`==`) of an expression.
+    pub fn parent_of(&self, kind: u16) -> Option<(Node<'t>, &'a [Node<'t>])> {
+        let (&parent, above) = self.ancestors.split_last()?;
+        (parent.kind_id() == kind).then_some((parent, above))
     }
 
     /// The `n`th ancestor of the checked node: 0 is its parent.

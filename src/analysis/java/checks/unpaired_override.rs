@@ -74,10 +74,7 @@ impl Check for UnpairedOverride {
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
         let mut pairs = cx.memory::<Vec<Pair>>();
-        if pairs.last().is_none_or(|p| p.body != node.id()) {
-            return;
-        }
-        let Some(pair) = pairs.pop() else {
+        let Some(pair) = pairs.pop_if(|p| p.body == node.id()) else {
             return;
         };
         let flagged = match (pair.equals, pair.hash_code, self.equals_present) {
