@@ -42,6 +42,8 @@ pub enum Error {
     Ci(#[from] diff::ci::CiError),
     #[error("new code: {0}")]
     Diff(#[from] diff::unified::ReadError),
+    #[error("new code: {0}")]
+    Base(#[from] diff::base::BaseError),
     #[error(transparent)]
     Shard(#[from] shard::ShardError),
 }
@@ -96,6 +98,8 @@ pub struct Outcome {
     /// rule metadata and the per-rule JUnit cases describe.
     pub enabled_rules: Vec<EnabledRule>,
     pub findings: Vec<Finding>,
+    /// Findings of the base revision that the change removed, at their base location.
+    pub fixed: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub default_excluded_dirs: Vec<String>,
     pub excluded_by_config: usize,
@@ -145,6 +149,8 @@ pub struct Analysed {
     pub diagnostics: Vec<Diagnostic>,
     pub default_excluded_dirs: Vec<String>,
     pub excluded_by_config: usize,
+    /// The findings of the changed files' base revisions, for issue tracking.
+    pub base_findings: Vec<Finding>,
 }
 
 /// The settings every stage reads: configuration, enabled rules, where gate runs.
@@ -222,6 +228,15 @@ pub fn check(
     });
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(analysis.diagnostics);
+    let analysed_paths: std::collections::HashSet<&str> =
+        discovery.files.iter().map(|f| f.rel.as_str()).collect();
+    let base_findings = base_findings(
+        root,
+        &analyzer,
+        &new_code,
+        &|path| analysed_paths.contains(path),
+        &setup.config.config.sources,
+    )?;
     let analysed = Analysed {
         files: analysis.files,
         lines: analysis.lines,
@@ -230,6 +245,7 @@ pub fn check(
         diagnostics,
         default_excluded_dirs: discovery.default_excluded_dirs,
         excluded_by_config: discovery.excluded_by_config,
+        base_findings,
     };
     let coverage = read_coverage(
         root,
@@ -245,6 +261,43 @@ pub fn check(
         coverage.ok_or(NO_COVERAGE),
         started,
     )
+}
+
+/// The findings of the base revision of every changed file gate analyses (or, for a
+/// deleted file, would have analysed): what tracking tells new and fixed findings by.
+/// Only the changed files are analysed again, so the cost grows with the change.
+pub(crate) fn base_findings(
+    root: &Path,
+    analyzer: &Analyzer,
+    new_code: &NewCode,
+    analysed: &(dyn Fn(&str) -> bool + Sync),
+    sources: &config::SourcesConfig,
+) -> Result<Vec<Finding>, Error> {
+    use rayon::prelude::*;
+    let NewCode::Changed { lines, base, .. } = new_code else {
+        return Ok(Vec::new());
+    };
+    let wanted = |file: &diff::ChangedFile, base_path: &str| {
+        model::Language::from_path(base_path).is_some()
+            && if file.status == diff::FileStatus::Deleted {
+                source::selects(sources, base_path)
+            } else {
+                analysed(&file.path)
+            }
+    };
+    let files = diff::base::read(root, lines, base, &wanted)?;
+    Ok(files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let language = model::Language::from_path(&f.path).expect("wanted checked it");
+            let file = model::SourceFile {
+                abs: root.join(&f.path),
+                rel: f.path.clone(),
+                language,
+            };
+            analyzer.analyze_text(&file, &f.text)
+        })
+        .collect())
 }
 
 pub(crate) const NO_COVERAGE: &str =
@@ -277,14 +330,26 @@ pub(crate) fn decide(
         message,
     })?;
     let mut findings = analysed.findings;
-    for f in &mut findings {
-        f.new = f.suppressed.is_none()
-            && new_code.contains(&f.location.path, f.location.start_line)
-            && !baseline
-                .as_ref()
-                .is_some_and(|b| b.contains(&f.fingerprint));
+    let fixed = match new_code {
+        NewCode::Changed { lines, .. } => {
+            gate::track::track(&mut findings, &analysed.base_findings, lines)
+        }
+        NewCode::Everything => {
+            for f in &mut findings {
+                f.new = f.suppressed.is_none();
+            }
+            Vec::new()
+        }
+    };
+    if let Some(b) = &baseline {
+        for f in &mut findings {
+            f.new &= !b.contains(&f.fingerprint);
+        }
     }
     let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code);
+    if let NewCode::Changed { .. } = new_code {
+        measures.fixed_issues = Some(fixed.len());
+    }
     if let Some(b) = &baseline {
         measures.new_code.push_str(&format!(
             ", minus {} finding(s) in {}",
@@ -321,6 +386,7 @@ pub(crate) fn decide(
         rules: rules_of(&rules, &analysed.languages),
         enabled_rules: rules,
         findings,
+        fixed,
         diagnostics,
         default_excluded_dirs: analysed.default_excluded_dirs,
         excluded_by_config: analysed.excluded_by_config,
@@ -343,7 +409,12 @@ pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewC
         } else {
             format!("the diff in {}", path.display())
         };
-        return Ok(NewCode::Changed { reference, lines });
+        diff::base::check_checkout(root, &lines)?;
+        return Ok(NewCode::Changed {
+            reference,
+            lines,
+            base: diff::Base::Patch,
+        });
     }
     let (base, reference) = match &options.base {
         Some(base) => (base.clone(), format!("changes since {base}")),
@@ -358,7 +429,7 @@ pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewC
             (None, _) => return Ok(NewCode::Everything),
         },
     };
-    let lines = diff::git::changed_lines(root, &base, options.uncommitted)?;
+    let changes = diff::git::changed_lines(root, &base, options.uncommitted)?;
     let prefix = diff::git::prefix(root)?;
     let reference = if options.uncommitted {
         format!("{reference}, with uncommitted changes")
@@ -367,7 +438,11 @@ pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewC
     };
     Ok(NewCode::Changed {
         reference,
-        lines: lines.under(&prefix),
+        lines: changes.lines.under(&prefix),
+        base: diff::Base::Git {
+            revision: changes.base,
+            prefix,
+        },
     })
 }
 

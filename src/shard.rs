@@ -576,6 +576,20 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
             .extend(part.diagnostics.iter().cloned());
     }
 
+    // The changed files' base revisions are analysed here, where the new code is known.
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
+    let analysed_paths: std::collections::HashSet<&str> = lint
+        .iter()
+        .flat_map(|p| p.files.iter().map(String::as_str))
+        .collect();
+    analysed.base_findings = crate::base_findings(
+        root,
+        &analyzer,
+        &new_code,
+        &|path| analysed_paths.contains(path),
+        &setup.config.config.sources,
+    )?;
+
     // One entry per report; the same report read by several jobs counts once. In the
     // order of the report paths, as one run reads them.
     let mut reports: Vec<Coverage> = Vec::new();

@@ -50,6 +50,25 @@ fn globset(globs: &[toml::Spanned<String>]) -> Result<Option<GlobSet>, globset::
     builder.build().map(Some)
 }
 
+/// Whether discovery would pick the file `rel` (a path that is not on disk, such as
+/// a deleted file): by its language, hidden and default-excluded folders, and the
+/// include and exclude globs. Ignore files are not consulted.
+pub fn selects(config: &SourcesConfig, rel: &str) -> bool {
+    let mut segments: Vec<&str> = rel.split('/').collect();
+    segments.pop();
+    let hidden_or_excluded = segments
+        .iter()
+        .any(|s| s.starts_with('.') || (config.default_excludes && is_default_excluded(s)));
+    let (Ok(include), Ok(exclude)) = (globset(&config.include), globset(&config.exclude)) else {
+        return false;
+    };
+    Language::from_path(rel).is_some()
+        && !hidden_or_excluded
+        && !rel.rsplit('/').next().unwrap_or(rel).starts_with('.')
+        && !exclude.is_some_and(|g| g.is_match(rel))
+        && include.is_none_or(|g| g.is_match(rel))
+}
+
 /// Finds the source files under `root`. Globs were validated with the config.
 pub fn discover(
     root: &Path,

@@ -450,23 +450,44 @@ fn extra_rule_folders_add_team_rules_and_validate_them() {
 }
 
 #[test]
-fn binary_and_non_utf8_files_are_reported_not_analysed() {
+fn a_nul_byte_is_text_and_a_binary_file_fails_closed() {
+    // javac and rustc read a NUL in a comment: the file is analysed, not skipped.
     let tmp = project(&[
-        ("Binary.java", b"\xca\xfe\xba\xbe\x00\x00\x00\x34"),
-        ("Ok.java", b"class Ok {}"),
+        (
+            "Nul.java",
+            b"// a \x00 here\nclass Nul { void f() { System.out.println(1); } }\n",
+        ),
+        (
+            "nul.rs",
+            b"// \x00\nfn f() { let x: Option<u8> = None; x.unwrap(); }\n",
+        ),
     ]);
+    let out = run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]);
+    let report = json(&out);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"system-out-print"), "{rules:?}");
+    assert!(rules.contains(&"unwrap-call"), "{rules:?}");
+    assert_eq!(report["summary"]["files"], 2, "{report}");
+
+    // A class file named .java cannot be read as source: an error, not a skip.
+    fs::write(
+        tmp.path().join("Binary.java"),
+        b"\xca\xfe\xba\xbe\x00\x00\x00\x34",
+    )
+    .unwrap();
     let out = run(&["check", tmp.path().to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "a binary file is not source code: warn only"
-    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("warning: Binary.java: binary file"),
+        stderr(&out).contains("error: Binary.java: not valid UTF-8 (at byte 0)"),
         "{}",
         stderr(&out)
     );
-    assert!(stdout(&out).contains("in 1 file "), "{}", stdout(&out));
+    fs::remove_file(tmp.path().join("Binary.java")).unwrap();
 
     fs::write(
         tmp.path().join("Latin1.java"),

@@ -179,12 +179,8 @@ impl Analyzer {
             Ok(b) => b,
             Err(e) => return skipped(DiagnosticLevel::Error, format!("cannot read: {e}")),
         };
-        if bytes[..bytes.len().min(8192)].contains(&0) {
-            return skipped(
-                DiagnosticLevel::Warning,
-                "binary file (contains NUL bytes); skipped".to_string(),
-            );
-        }
+        // A NUL byte is no reason to skip: javac and rustc read it in a comment,
+        // and a file skipped as "binary" would hide what it holds.
         let text = match std::str::from_utf8(&bytes) {
             Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
             Err(e) => {
@@ -226,6 +222,18 @@ impl Analyzer {
         }
     }
 
+    /// The findings of one file's text that is not on disk: a base revision, which
+    /// issue tracking compares the head's findings with. Diagnostics are left out:
+    /// the base is not what the gate judges.
+    pub fn analyze_text(&self, file: &SourceFile, text: &str) -> Vec<Finding> {
+        let Some((_, engine)) = self.engines.iter().find(|(l, _)| *l == file.language) else {
+            return Vec::new();
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let report = engine.analyze(text, &file.rel, self.parse_only);
+        self.findings(file, text, report)
+    }
+
     /// Turns hits into findings: character columns, suppressions, fingerprints.
     fn findings(&self, file: &SourceFile, text: &str, report: FileReport) -> Vec<Finding> {
         let mut hits = report.hits;
@@ -241,18 +249,17 @@ impl Analyzer {
             let prefix = line.get(..byte).unwrap_or(line);
             prefix.chars().count() as u32 + 1
         };
-        let mut seen: Vec<(usize, String)> = Vec::new();
+        // How often each rule met each line text so far: the occurrence index.
+        let mut seen: std::collections::HashMap<(usize, String), usize> = Default::default();
         hits.into_iter()
             .map(|hit| {
                 let enabled = &self.rules[hit.rule];
                 let line_text = lines.get(hit.start.line as usize).copied().unwrap_or("");
                 let normalised: String = line_text.split_whitespace().collect();
-                let occurrence = seen
-                    .iter()
-                    .filter(|(r, t)| *r == hit.rule && *t == normalised)
-                    .count();
-                let fingerprint = fingerprint(&enabled.rule.id, &file.rel, &normalised, occurrence);
-                seen.push((hit.rule, normalised));
+                let occurrence = seen.entry((hit.rule, normalised.clone())).or_insert(0);
+                let fingerprint =
+                    fingerprint(&enabled.rule.id, &file.rel, &normalised, *occurrence);
+                *occurrence += 1;
                 let start_line = hit.start.line + 1;
                 Finding {
                     rule: enabled.rule.id.clone(),

@@ -11,7 +11,7 @@ use super::{ChangedFile, ChangedLines, FileStatus, LineRange};
 use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// Why git could not tell the changed lines.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +86,9 @@ const DIFF_ARGS: &[&str] = &[
     "--no-textconv",
     "--no-relative",
     "-U0",
+    // Every file as text: a `.gitattributes` in the change (`*.java -diff`,
+    // `binary`) must not hide its lines as "Binary files differ".
+    "--text",
     "-M",
     "--diff-algorithm=myers",
     "--ignore-submodules=all",
@@ -99,14 +102,27 @@ pub fn merge_base(repo: &Path, base_ref: &str, head: &str) -> Result<String, Git
     git.merge_base(base_ref, head)
 }
 
+/// What a branch changed, and the commit it is compared with.
+#[derive(Debug)]
+pub struct Changes {
+    /// Paths relative to the top of the checkout.
+    pub lines: ChangedLines,
+    pub base: Revision,
+}
+
+/// A commit of a repository, to read files of as they were there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// The checkout's top folder.
+    pub top: PathBuf,
+    /// Full hash.
+    pub commit: String,
+}
+
 /// The lines `HEAD` changed since it branched from `base_ref`; with `uncommitted`,
 /// the working tree (staged, unstaged and untracked files not ignored) is compared
 /// with that merge-base instead of `HEAD`, for a local run before committing.
-pub fn changed_lines(
-    repo: &Path,
-    base_ref: &str,
-    uncommitted: bool,
-) -> Result<ChangedLines, GitError> {
+pub fn changed_lines(repo: &Path, base_ref: &str, uncommitted: bool) -> Result<Changes, GitError> {
     let git = Git::open(repo)?;
     let base = git.merge_base(base_ref, "HEAD")?;
     let mut args: Vec<&str> = DIFF_ARGS.to_vec();
@@ -123,7 +139,97 @@ pub fn changed_lines(
     if uncommitted {
         git.add_untracked(&mut changed)?;
     }
-    Ok(changed)
+    Ok(Changes {
+        lines: changed,
+        base: Revision {
+            top: git.root,
+            commit: base,
+        },
+    })
+}
+
+impl Revision {
+    /// The files at `paths` (relative to the top) as this commit has them, `None`
+    /// for a path it does not have as a file; one `git cat-file --batch` for all.
+    pub fn read(&self, paths: &[String]) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let args = ["cat-file", "--batch"];
+        let mut child = command(&self.top, &args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|source| GitError::Spawn { source })?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let requests: String = paths
+            .iter()
+            .map(|p| format!("{}:{p}\n", self.commit))
+            .collect();
+        // Written from another thread: git answers while it reads, and a full
+        // pipe each way would block both.
+        let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+        let mut out = BufReader::new(child.stdout.take().expect("piped"));
+        let mut blobs = Vec::with_capacity(paths.len());
+        let bad = |what: String| GitError::Command {
+            repo: self.top.clone(),
+            args: args.join(" "),
+            status: "unexpected output".to_string(),
+            stderr: what,
+        };
+        let mut header = Vec::new();
+        for _ in paths {
+            header.clear();
+            out.read_until(b'\n', &mut header)
+                .map_err(|e| bad(e.to_string()))?;
+            let text = String::from_utf8_lossy(&header);
+            let fields: Vec<&str> = text.split_whitespace().collect();
+            match fields.as_slice() {
+                [_, "blob", size] => {
+                    let size: usize = size.parse().map_err(|_| bad(text.to_string()))?;
+                    let mut blob = vec![0; size + 1];
+                    out.read_exact(&mut blob).map_err(|e| bad(e.to_string()))?;
+                    blob.pop();
+                    blobs.push(Some(blob));
+                }
+                // `missing`, or a tree or submodule where the path was a file.
+                [.., "missing"] => blobs.push(None),
+                [_, _, size] => {
+                    let size: u64 = size.parse().map_err(|_| bad(text.to_string()))?;
+                    std::io::copy(&mut (&mut out).take(size + 1), &mut std::io::sink())
+                        .map_err(|e| bad(e.to_string()))?;
+                    blobs.push(None);
+                }
+                _ => return Err(bad(text.to_string())),
+            }
+        }
+        drop(out);
+        let _ = writer.join();
+        let _ = child.wait();
+        Ok(blobs)
+    }
+
+    /// Every file under `dir` (relative to the top) in this commit.
+    pub fn list(&self, dir: &str) -> Result<Vec<String>, GitError> {
+        let git = Git {
+            root: self.top.clone(),
+            shallow: false,
+        };
+        let output = git.run(&[
+            "ls-tree",
+            "-r",
+            "-z",
+            "--name-only",
+            &self.commit,
+            "--",
+            dir,
+        ])?;
+        Ok(output
+            .stdout
+            .split(|&b| b == 0)
+            .filter(|n| !n.is_empty())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect())
+    }
 }
 
 /// The commit checked out at `dir` (`git rev-parse HEAD`), or `None` outside a git
@@ -288,13 +394,12 @@ impl Git {
                 path: path.clone(),
                 source,
             })?;
-            // git's own test: a NUL in the first 8000 bytes makes a file binary.
-            let binary = bytes.iter().take(8000).any(|&b| b == 0);
-            let lines = if binary { 0 } else { count_lines(&bytes) };
+            // Every line is new, whatever bytes it holds (as with `--text`).
+            let lines = count_lines(&bytes);
             changed.insert(ChangedFile {
                 path: rel,
                 status: FileStatus::Added,
-                binary,
+                binary: false,
                 ranges: if lines == 0 {
                     Vec::new()
                 } else {
@@ -303,6 +408,7 @@ impl Git {
                         end: lines,
                     }]
                 },
+                hunks: Vec::new(),
             });
         }
         Ok(())
@@ -339,7 +445,6 @@ fn stderr(output: &Output) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Stdio;
     use tempfile::TempDir;
 
     /// A throwaway repository; git runs with no user or system config, so the
@@ -473,8 +578,9 @@ mod tests {
         assert_eq!(ranges(changed, "my file.java"), [(1, 3)]);
         assert_eq!(status(changed, "café.java"), added);
         assert_eq!(ranges(changed, "café.java"), [(1, 2)]);
-        assert_eq!(status(changed, "data.bin"), (FileStatus::Added, true));
-        assert_eq!(ranges(changed, "data.bin"), []);
+        // `--text`: a NUL byte does not hide a file's lines.
+        assert_eq!(status(changed, "data.bin"), (FileStatus::Added, false));
+        assert_eq!(ranges(changed, "data.bin"), [(1, 1)]);
         assert_eq!(status(changed, "run.sh"), (FileStatus::ModeOnly, false));
         assert_eq!(status(changed, "crlf.txt"), modified);
         assert_eq!(ranges(changed, "crlf.txt"), [(2, 2)]);
@@ -486,7 +592,7 @@ mod tests {
     #[test]
     fn committed_changes_since_the_merge_base() {
         let repo = repo_with_feature_branch();
-        let changed = changed_lines(repo.path(), "main", false).unwrap();
+        let changed = changed_lines(repo.path(), "main", false).unwrap().lines;
         assert_feature_changes(&changed);
 
         let main_first = repo.git(&["rev-parse", "main~1"]);
@@ -514,14 +620,16 @@ mod tests {
             let (key, value) = setting.split_once('=').unwrap();
             repo.git(&["config", key, value]);
         }
-        let changed = changed_lines(repo.path(), "main", false).unwrap();
+        let changed = changed_lines(repo.path(), "main", false).unwrap().lines;
         assert_feature_changes(&changed);
     }
 
     #[test]
     fn paths_stay_relative_to_the_root_when_run_from_a_subdirectory() {
         let repo = repo_with_feature_branch();
-        let changed = changed_lines(&repo.path().join("pkg"), "main", false).unwrap();
+        let changed = changed_lines(&repo.path().join("pkg"), "main", false)
+            .unwrap()
+            .lines;
         assert_feature_changes(&changed);
     }
 
@@ -543,12 +651,13 @@ mod tests {
         repo.write("src/Untracked.java", "x\ny");
         repo.write("blob.bin", b"\x00\x00");
 
-        let changed = changed_lines(repo.path(), "main", true).unwrap();
+        let changed = changed_lines(repo.path(), "main", true).unwrap().lines;
         assert_eq!(ranges(&changed, "A.java"), [(2, 2), (7, 8)]);
         assert_eq!(ranges(&changed, "Staged.java"), [(1, 2)]);
         assert_eq!(ranges(&changed, "src/Untracked.java"), [(1, 2)]);
         assert_eq!(ranges(&changed, ".gitignore"), [(1, 1)]);
-        assert_eq!(status(&changed, "blob.bin"), (FileStatus::Added, true));
+        assert_eq!(status(&changed, "blob.bin"), (FileStatus::Added, false));
+        assert_eq!(ranges(&changed, "blob.bin"), [(1, 1)]);
         assert_eq!(changed.file("build.log"), None);
         assert_eq!(ranges(&changed, "pkg/Renamed.java"), [(10, 10)]);
     }

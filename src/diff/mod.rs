@@ -7,12 +7,25 @@
 //! from `git` comparing the merge-base of the base branch with `HEAD` ([`git`]);
 //! [`ci`] tells which base and head the CI system means.
 
+pub mod base;
 pub mod ci;
 pub mod git;
 pub mod unified;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Where the base revision of a changed file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// git's object store; `prefix` is the analysed root's folder in the checkout.
+    Git {
+        revision: git::Revision,
+        prefix: String,
+    },
+    /// The checked-out files with the diff's hunks applied in reverse.
+    Patch,
+}
 
 /// An inclusive range of 1-based line numbers in the new version of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -63,9 +76,124 @@ pub struct ChangedFile {
     pub binary: bool,
     /// Sorted, non-overlapping, non-adjacent ranges of new lines.
     pub ranges: Vec<LineRange>,
+    /// The diff's hunks, in order: what maps a base line to its new line, and what
+    /// rebuilds the base revision from the checked-out file when there is no git.
+    #[serde(skip)]
+    pub hunks: Vec<Hunk>,
+}
+
+/// One hunk of a file's diff, with its lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hunk {
+    /// 1-based first line of each side; for an empty side, the line before it.
+    pub old_start: u32,
+    pub new_start: u32,
+    /// In order, each with its marker: `b' '` context, `b'-'` removed, `b'+'` added;
+    /// the text without the marker and the line end.
+    pub lines: Vec<(u8, Vec<u8>)>,
+}
+
+impl Hunk {
+    fn count(&self, side: u8) -> u32 {
+        self.lines
+            .iter()
+            .filter(|(m, _)| *m == b' ' || *m == side)
+            .count() as u32
+    }
+
+    /// The first line of a side as a 0-based index of where the hunk starts in it.
+    fn start_index(start: u32, count: u32) -> usize {
+        // `+c,0` means "after line c": the hunk starts at index c, not c - 1.
+        if count == 0 {
+            start as usize
+        } else {
+            start.saturating_sub(1) as usize
+        }
+    }
+}
+
+/// The base revision could not be rebuilt: the diff does not describe this file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// 1-based line of the checked-out file where the diff expected other text.
+    pub line: u32,
 }
 
 impl ChangedFile {
+    /// The new line a base line became: lines outside hunks shift by the lines the
+    /// hunks before them added and removed; a context line maps exactly; a removed
+    /// line maps to where its hunk's new lines are.
+    pub fn map_old_line(&self, old: u32) -> u32 {
+        let mut delta: i64 = 0;
+        for hunk in &self.hunks {
+            let old_count = hunk.count(b'-');
+            let first = Hunk::start_index(hunk.old_start, old_count) as u32 + 1;
+            if old < first {
+                break;
+            }
+            if old < first + old_count {
+                let mut o = first;
+                let mut n = Hunk::start_index(hunk.new_start, hunk.count(b'+')) as u32 + 1;
+                for (marker, _) in &hunk.lines {
+                    if *marker != b'+' && o == old {
+                        // A removed line maps to the line that replaced it, or to
+                        // the line after the removal.
+                        return n.max(1);
+                    }
+                    match marker {
+                        b' ' => (o, n) = (o + 1, n + 1),
+                        b'-' => o += 1,
+                        _ => n += 1,
+                    }
+                }
+                return n;
+            }
+            delta += i64::from(hunk.count(b'+')) - i64::from(old_count);
+        }
+        u32::try_from((i64::from(old) + delta).max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// The base revision of this file, rebuilt by applying its hunks in reverse to
+    /// `new` (the checked-out text); the lines the diff says are there must be.
+    pub fn reverse_apply(&self, new: &str) -> Result<String, Mismatch> {
+        let lines: Vec<&str> = new.lines().collect();
+        let mut out = String::with_capacity(new.len());
+        let mut next = 0usize;
+        for hunk in &self.hunks {
+            let start = Hunk::start_index(hunk.new_start, hunk.count(b'+'));
+            if start < next || start > lines.len() {
+                return Err(Mismatch {
+                    line: start as u32 + 1,
+                });
+            }
+            for line in &lines[next..start] {
+                out.push_str(line);
+                out.push('\n');
+            }
+            next = start;
+            for (marker, text) in &hunk.lines {
+                if *marker != b'-' {
+                    let here = lines.get(next).map(|l| l.strip_suffix('\r').unwrap_or(l));
+                    if here.map(str::as_bytes) != Some(text.as_slice()) {
+                        return Err(Mismatch {
+                            line: next as u32 + 1,
+                        });
+                    }
+                    next += 1;
+                }
+                if *marker != b'+' {
+                    out.push_str(&String::from_utf8_lossy(text));
+                    out.push('\n');
+                }
+            }
+        }
+        for line in &lines[next..] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
     pub fn contains(&self, line: u32) -> bool {
         // Ranges are sorted and disjoint: find the last range starting at or before `line`.
         let idx = self.ranges.partition_point(|r| r.start <= line);
@@ -130,10 +258,26 @@ impl ChangedLines {
             .into_values()
             .filter_map(|mut f| {
                 f.path = f.path.strip_prefix(prefix)?.to_string();
+                if let FileStatus::Renamed { from } | FileStatus::Copied { from } = &mut f.status {
+                    match from.strip_prefix(prefix) {
+                        Some(rest) => *from = rest.to_string(),
+                        // Brought in from outside the analysed folder: new here.
+                        None => f.status = FileStatus::Added,
+                    }
+                }
                 Some((f.path.clone(), f))
             })
             .collect();
         ChangedLines { files }
+    }
+
+    /// The same files and lines without their hunks, for tests that compare lines.
+    #[cfg(test)]
+    pub(crate) fn without_hunks(mut self) -> ChangedLines {
+        for f in self.files.values_mut() {
+            f.hunks.clear();
+        }
+        self
     }
 
     /// Adds a file; a path seen twice (two patches concatenated) keeps the union
@@ -146,6 +290,8 @@ impl ChangedLines {
                     lines.push_range(*r);
                 }
                 existing.ranges = lines.into_ranges();
+                existing.hunks.extend(file.hunks);
+                existing.hunks.sort_by_key(|h| h.new_start);
                 existing.status = file.status;
                 existing.binary |= file.binary;
             }
@@ -242,6 +388,7 @@ mod tests {
             status: FileStatus::Modified,
             binary: false,
             ranges: vec![range(3, 5), range(10, 10)],
+            hunks: Vec::new(),
         };
         let mut all = ChangedLines::default();
         all.insert(file);
@@ -260,6 +407,7 @@ mod tests {
                 status: FileStatus::Modified,
                 binary: false,
                 ranges,
+                hunks: Vec::new(),
             });
         }
         assert_eq!(

@@ -9,7 +9,7 @@
 //! header `--- x`, so a hunk whose lines do not match its counts is an error that
 //! names the diff line, never a guess.
 
-use super::{ChangedFile, ChangedLines, FileStatus, LineSet};
+use super::{ChangedFile, ChangedLines, FileStatus, Hunk as FileHunk, LineSet};
 use std::borrow::Cow;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -206,6 +206,7 @@ struct Section {
     old_empty: bool,
     new_empty: bool,
     lines: LineSet,
+    hunk_lines: Vec<FileHunk>,
 }
 
 impl Parser {
@@ -359,6 +360,11 @@ impl Parser {
             found: shown(line),
         })?;
         section.hunks += 1;
+        section.hunk_lines.push(FileHunk {
+            old_start: header.old_start,
+            new_start: header.new_start,
+            lines: Vec::new(),
+        });
         if header.old_start == 0 && header.old_count == 0 {
             section.old_empty = true;
         }
@@ -439,7 +445,7 @@ impl Parser {
 /// One line inside a hunk that still expects lines.
 fn hunk_line(
     hunk: &mut Hunk,
-    section: Option<&mut Section>,
+    mut section: Option<&mut Section>,
     n: usize,
     line: &[u8],
 ) -> Result<(), ParseError> {
@@ -450,7 +456,7 @@ fn hunk_line(
         new_left: hunk.new_left,
         found: shown(line),
     };
-    match line.first() {
+    let marker = match line.first() {
         // An empty line is a context line whose lone space was stripped by an
         // editor or mailer (`git apply` accepts it too).
         Some(b' ') | None => {
@@ -460,26 +466,35 @@ fn hunk_line(
             hunk.old_left -= 1;
             hunk.new_left -= 1;
             hunk.next_new = hunk.next_new.saturating_add(1);
+            b' '
         }
         Some(b'-') => {
             if hunk.old_left == 0 {
                 return Err(too_short(hunk));
             }
             hunk.old_left -= 1;
+            b'-'
         }
         Some(b'+') => {
             if hunk.new_left == 0 {
                 return Err(too_short(hunk));
             }
-            if let Some(section) = section {
+            if let Some(section) = section.as_deref_mut() {
                 section.lines.push(hunk.next_new);
             }
             hunk.new_left -= 1;
             hunk.next_new = hunk.next_new.saturating_add(1);
+            b'+'
         }
         // `\ No newline at end of file`: a note on the line before, not a line.
-        Some(b'\\') => {}
+        Some(b'\\') => return Ok(()),
         Some(_) => return Err(too_short(hunk)),
+    };
+    if let Some(section) = section {
+        if let Some(h) = section.hunk_lines.last_mut() {
+            h.lines
+                .push((marker, line.get(1..).unwrap_or_default().to_vec()));
+        }
     }
     Ok(())
 }
@@ -569,6 +584,7 @@ impl Section {
             status,
             binary: self.binary,
             ranges: self.lines.into_ranges(),
+            hunks: self.hunk_lines,
         }))
     }
 
@@ -891,6 +907,7 @@ mod tests {
                         .iter()
                         .map(|&(start, end)| LineRange { start, end })
                         .collect(),
+                    hunks: Vec::new(),
                 }
             })
             .collect()
@@ -1254,7 +1271,7 @@ mod tests {
         ];
         for (name, diff, want) in cases {
             let got = parse(diff.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(got, expected(want), "{name}");
+            assert_eq!(got.without_hunks(), expected(want), "{name}");
         }
     }
 

@@ -5,17 +5,19 @@
 
 use super::conditions::{Metric, Scope};
 use crate::coverage::{format_ranges, Counter, Coverage};
-use crate::diff::ChangedLines;
+use crate::diff::{Base, ChangedLines};
 use crate::model::{Finding, RuleType, Severity};
 use serde::Serialize;
 
 /// Which code counts as new, and how gate knows.
 #[derive(Debug, Clone)]
 pub enum NewCode {
-    /// The lines a diff added or changed; `reference` says against what.
+    /// The lines a diff added or changed; `reference` says against what, `base`
+    /// where the files' base revisions are.
     Changed {
         reference: String,
         lines: ChangedLines,
+        base: Base,
     },
     /// No diff reference: every line is new (and, with a baseline, every finding
     /// not in it).
@@ -143,6 +145,10 @@ pub struct Measures {
     pub changed_files: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_lines: Option<u64>,
+    /// Unsuppressed findings of the base that the change removed; `None` when
+    /// everything is new (nothing to compare with). Set by issue tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_issues: Option<usize>,
     pub overall: ScopeMeasures,
     pub new: ScopeMeasures,
     /// Uncovered new lines per file, in path order.
@@ -233,7 +239,9 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
         }
     }
     let (description, changed_files, changed_lines) = match new_code {
-        NewCode::Changed { reference, lines } => (
+        NewCode::Changed {
+            reference, lines, ..
+        } => (
             reference.clone(),
             Some(lines.len()),
             Some(lines.line_count()),
@@ -248,6 +256,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
         new_code: description,
         changed_files,
         changed_lines,
+        fixed_issues: None,
         overall,
         new,
         uncovered_new_lines: uncovered,

@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod conditions;
 pub mod measures;
+pub mod track;
 
 use crate::coverage::{CounterKind, Counters, Coverage};
 use crate::model::{Diagnostic, DiagnosticLevel};

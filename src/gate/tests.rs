@@ -63,7 +63,9 @@ fn changed(lines: &[(u32, u32)]) -> NewCode {
                 .iter()
                 .map(|&(start, end)| LineRange { start, end })
                 .collect(),
+            hunks: Vec::new(),
         }]),
+        base: crate::diff::Base::Patch,
     }
 }
 

@@ -373,6 +373,9 @@ pub fn title(outcome: &Outcome) -> String {
     match v.status {
         Status::Passed => {
             let mut s = format!("Passed: {} new issue(s)", m.new.issues.total);
+            if let Some(fixed) = m.fixed_issues {
+                s.push_str(&format!(", {fixed} fixed"));
+            }
             if let Some(p) = m.new.lines.and_then(|f| f.percent) {
                 s.push_str(&format!(", new-code coverage {p:.1} %"));
             }

@@ -23,6 +23,7 @@ struct Report<'a> {
     measures: &'a Measures,
     coverage_reports: &'a [String],
     findings: &'a [Finding],
+    fixed: &'a [Finding],
     diagnostics: &'a [Diagnostic],
     duration_ms: u64,
 }
@@ -102,6 +103,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         measures: &outcome.measures,
         coverage_reports: &outcome.coverage_reports,
         findings: &outcome.findings,
+        fixed: &outcome.fixed,
         diagnostics: &outcome.diagnostics,
         duration_ms: outcome.duration_ms,
     };

@@ -124,7 +124,10 @@ fn verdict(s: &mut String, outcome: &Outcome) {
     if let (Some(files), Some(lines)) = (m.changed_files, m.changed_lines) {
         facts[0].push_str(&format!(" ({files} files, {lines} changed lines)"));
     }
-    facts.push(format!("{} new issues", m.new.issues.total));
+    facts.push(match m.fixed_issues {
+        Some(fixed) => format!("{} new issues, {fixed} fixed", m.new.issues.total),
+        None => format!("{} new issues", m.new.issues.total),
+    });
     if let Some(f) = m.new.lines {
         facts.push(format!("new line coverage {}", figure(f)));
     }

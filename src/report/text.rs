@@ -126,6 +126,28 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
         line.push_str(&format!(" ({files} file(s), {lines} changed line(s))"));
     }
     writeln!(out, "{line}")?;
+    if let Some(fixed) = m.fixed_issues {
+        writeln!(
+            out,
+            "{} {} new, {fixed} fixed",
+            p.paint(bold, "Issues:"),
+            m.new.issues.total
+        )?;
+        for f in outcome.fixed.iter().take(10) {
+            let place = format!("{}:{}", f.location.path, f.location.start_line);
+            writeln!(
+                out,
+                "  {}",
+                p.paint(
+                    Style::new().effects(Effects::DIMMED),
+                    &format!("fixed {place} {} {}", f.rule, f.message)
+                )
+            )?;
+        }
+        if outcome.fixed.len() > 10 {
+            writeln!(out, "  … and {} more fixed", outcome.fixed.len() - 10)?;
+        }
+    }
     let figure = |f: Option<crate::gate::measures::Figure>, unit: &str| match f {
         Some(f) => match f.percent {
             Some(pc) => format!("{pc:.1} % of {} {unit}", f.total),

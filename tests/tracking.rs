@@ -1,0 +1,383 @@
+//! Issue tracking against the base, end to end: throwaway git repositories whose
+//! pull requests bring issues on lines they did not change (each must fail the
+//! gate), and the opposite cases (moved code, a renamed file, a PR that only fixes)
+//! that must pass; the same tracking with `--diff FILE` and no git.
+
+mod support;
+
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use support::git;
+
+/// Every issue fails the gate; no coverage condition, so no report is needed.
+const CONFIG: &str = "[[gate.condition]]\nmetric = \"issues\"\nmax = 0\n";
+
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    /// `main` holds `files` and the configuration; `feature` is checked out.
+    fn new(files: &[(&str, &str)]) -> Repo {
+        let repo = Repo {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        repo.write("gate.toml", CONFIG);
+        for (path, text) in files {
+            repo.write(path, text);
+        }
+        git(repo.path(), &["init", "-q", "-b", "main"]);
+        repo.commit("base");
+        git(repo.path(), &["checkout", "-q", "-b", "feature"]);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        git(self.path(), &["add", "-A"]);
+        git(self.path(), &["commit", "-q", "-m", message]);
+    }
+
+    fn check(&self, args: &[&str]) -> (Output, Value) {
+        let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+            .arg("check")
+            .arg(self.path())
+            .args(["--format", "json"])
+            .args(args)
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("JENKINS_URL")
+            .output()
+            .unwrap();
+        let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out, report)
+    }
+}
+
+/// `(rule, path:line)` of findings.
+type Places = Vec<(String, String)>;
+
+/// The new findings, and the fixed ones.
+fn new_and_fixed(report: &Value) -> (Places, Places) {
+    let list = |key: &str, only_new: bool| -> Places {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !only_new || f["new"] == true)
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    format!(
+                        "{}:{}",
+                        f["location"]["path"].as_str().unwrap(),
+                        f["location"]["start_line"]
+                    ),
+                )
+            })
+            .collect()
+    };
+    (list("findings", true), list("fixed", false))
+}
+
+fn pair(rule: &str, place: &str) -> (String, String) {
+    (rule.to_string(), place.to_string())
+}
+
+/// A method of cognitive complexity 1 whose body the PR grows to far over 15.
+const SIMPLE: &str = "package p;
+
+public class Flow {
+    public int run(int a) {
+        if (a > 0) {
+            return 1;
+        }
+        return 0;
+    }
+}
+";
+
+fn complex() -> String {
+    let mut body = String::new();
+    for i in 0..8 {
+        body.push_str(&format!(
+            "        if (a > {i}) {{\n            for (int j = 0; j < a; j++) {{\n                if (j == {i}) {{\n                    a--;\n                }}\n            }}\n        }}\n"
+        ));
+    }
+    SIMPLE.replace(
+        "        if (a > 0) {\n            return 1;\n        }\n",
+        &body,
+    )
+}
+
+#[test]
+fn an_issue_raised_on_an_unchanged_line_is_new_and_fails_the_gate() {
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write("src/p/Flow.java", &complex());
+    repo.commit("grow the method");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, fixed) = new_and_fixed(&report);
+    // Reported at `run`'s name, line 4, which the PR did not change.
+    assert!(
+        new.contains(&pair("cognitive-complexity", "src/p/Flow.java:4")),
+        "{new:?}"
+    );
+    assert_eq!(fixed, []);
+    assert_eq!(out.status.code(), Some(1), "{}", report["verdict"]);
+    assert_eq!(report["measures"]["fixed_issues"], 0);
+}
+
+#[test]
+fn issues_whose_cause_is_elsewhere_are_new() {
+    let base = "package p;
+
+import java.util.List;
+
+public class Shop {
+    private int count;
+
+    public boolean equals(Object o) {
+        return o == this;
+    }
+
+    public int hashCode() {
+        return 1;
+    }
+
+    int size(List<String> items) {
+        count = items.size();
+        return count;
+    }
+
+    String name(int kind) {
+        switch (kind) {
+            case 1:
+                return \"one\";
+            default:
+                return \"other\";
+        }
+    }
+}
+";
+    let repo = Repo::new(&[("src/p/Shop.java", base)]);
+    let (out, report) = repo.check(&["--base", "main"]);
+    assert_eq!(new_and_fixed(&report).0, [], "no change, nothing new");
+    assert_eq!(out.status.code(), Some(0), "{}", report["verdict"]);
+
+    // The PR deletes the field's last use, the import's last use, hashCode, and
+    // the switch's default: each finding is reported on a line it did not touch.
+    let head = base
+        .replace(
+            "        count = items.size();\n        return count;\n",
+            "        return 0;\n",
+        )
+        .replace(
+            "    int size(List<String> items) {",
+            "    int size(Object items) {",
+        )
+        .replace(
+            "    public int hashCode() {\n        return 1;\n    }\n\n",
+            "",
+        )
+        .replace(
+            "            default:\n                return \"other\";\n",
+            "",
+        )
+        .replace(
+            "        }\n    }\n}\n",
+            "        }\n        return \"other\";\n    }\n}\n",
+        );
+    repo.write("src/p/Shop.java", &head);
+    repo.commit("delete the uses");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, _) = new_and_fixed(&report);
+    let rules: Vec<&str> = new.iter().map(|(r, _)| r.as_str()).collect();
+    for rule in [
+        "unused-private-field",
+        "unused-import",
+        "equals-without-hashcode",
+        "switch-without-default",
+    ] {
+        assert!(rules.contains(&rule), "{rule} missing from {new:?}");
+    }
+    assert!(
+        new.contains(&pair("unused-private-field", "src/p/Shop.java:6")),
+        "{new:?}"
+    );
+    assert!(
+        new.contains(&pair("unused-import", "src/p/Shop.java:3")),
+        "{new:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn moved_code_and_renamed_files_keep_their_old_issues() {
+    let repo = Repo::new(&[("src/p/Flow.java", &complex())]);
+    let (_, report) = repo.check(&[]);
+    let before = report["findings"].as_array().unwrap().len();
+    assert!(before > 0, "the base has issues");
+
+    // 50 lines of new, clean code above the method, and the file renamed.
+    let filler: String = (0..50).map(|i| format!("    // note {i}\n")).collect();
+    let moved = complex().replace(
+        "public class Flow {\n",
+        &format!("public class Flow {{\n{filler}"),
+    );
+    fs::remove_file(repo.path().join("src/p/Flow.java")).unwrap();
+    repo.write(
+        "src/q/Flow.java",
+        &moved.replace("package p;", "package q;"),
+    );
+    repo.commit("move down and rename");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, fixed) = new_and_fixed(&report);
+    assert_eq!(new, [], "nothing new");
+    assert_eq!(fixed, []);
+    assert_eq!(report["findings"].as_array().unwrap().len(), before);
+    assert!(
+        report["measures"]["new_code"]
+            .as_str()
+            .unwrap()
+            .contains("changes since main"),
+        "{}",
+        report["measures"]
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", report["verdict"]);
+}
+
+#[test]
+fn a_pull_request_that_only_fixes_passes_and_says_what_it_fixed() {
+    let repo = Repo::new(&[("src/p/Flow.java", &complex())]);
+    repo.write("src/p/Flow.java", SIMPLE);
+    repo.commit("simplify");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, fixed) = new_and_fixed(&report);
+    assert_eq!(new, []);
+    assert!(
+        fixed.contains(&pair("cognitive-complexity", "src/p/Flow.java:4")),
+        "{fixed:?}"
+    );
+    assert_eq!(report["measures"]["fixed_issues"], fixed.len());
+    assert_eq!(out.status.code(), Some(0), "{}", report["verdict"]);
+
+    let text = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["check", repo.path().to_str().unwrap(), "--base", "main"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!("Issues: 0 new, {} fixed", fixed.len())),
+        "{text}"
+    );
+    assert!(
+        text.contains("fixed src/p/Flow.java:4 cognitive-complexity"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_same_tracking_from_a_diff_file_without_git() {
+    let repo = Repo::new(&[
+        ("src/p/Flow.java", SIMPLE),
+        ("src/p/Old.java", &complex().replace("Flow", "Old")),
+    ]);
+    repo.write("src/p/Flow.java", &complex());
+    fs::remove_file(repo.path().join("src/p/Old.java")).unwrap();
+    repo.commit("grow one, delete the other");
+    let diff = git(repo.path(), &["diff", "main", "HEAD"]) + "\n";
+    let with_git = repo.check(&["--base", "main"]).1;
+
+    // The checkout without its history, and the diff in a file beside it.
+    let plain = tempfile::tempdir().unwrap();
+    support::copy_dir(&repo.path().join("src"), &plain.path().join("src"));
+    fs::write(plain.path().join("gate.toml"), CONFIG).unwrap();
+    let diff_file = plain.path().join("pr.diff");
+    fs::write(&diff_file, &diff).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(plain.path())
+        .args(["--format", "json", "--diff"])
+        .arg(&diff_file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (new, fixed) = new_and_fixed(&report);
+    assert!(
+        new.contains(&pair("cognitive-complexity", "src/p/Flow.java:4")),
+        "{new:?}"
+    );
+    assert!(
+        fixed.contains(&pair("cognitive-complexity", "src/p/Old.java:4")),
+        "{fixed:?}"
+    );
+    assert_eq!((new.clone(), fixed.clone()), new_and_fixed(&with_git));
+    assert_eq!(out.status.code(), Some(1));
+
+    // A diff of other sources than these is refused.
+    fs::write(
+        plain.path().join("src/p/Flow.java"),
+        SIMPLE.replace("return 0;", "return -1;"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(plain.path())
+        .arg("--diff")
+        .arg(&diff_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`src/p/Flow.java` line 6 is not what the diff says it is: this diff does not belong to this checkout"),
+        "{err}"
+    );
+    let other = tempfile::tempdir().unwrap();
+    fs::write(other.path().join("A.java"), "class A {}\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(other.path())
+        .arg("--diff")
+        .arg(&diff_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`src/p/Flow.java` is not in this checkout, but the diff changes it: this diff does not belong to this checkout"),
+        "{err}"
+    );
+}
+
+#[test]
+fn gitattributes_cannot_hide_a_change() {
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write(".gitattributes", "*.java -diff\n*.java binary\n");
+    repo.write("src/p/Flow.java", &complex());
+    repo.commit("hide it");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, _) = new_and_fixed(&report);
+    assert!(
+        new.contains(&pair("cognitive-complexity", "src/p/Flow.java:4")),
+        "{new:?}"
+    );
+    assert!(report["measures"]["changed_lines"].as_u64().unwrap() > 40);
+    assert_eq!(out.status.code(), Some(1));
+}
