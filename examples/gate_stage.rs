@@ -112,6 +112,7 @@ fn changed_lines() -> ChangedLines {
                 .iter()
                 .map(|&(start, end)| LineRange { start, end })
                 .collect(),
+            hunks: Vec::new(),
         })
         .collect()
 }
@@ -203,6 +204,7 @@ fn main() {
     let new_code = NewCode::Changed {
         reference: "changes since main".into(),
         lines: lines.clone(),
+        base: gate::diff::Base::Patch,
     };
     let findings = findings(&new_code);
     let measured: usize = coverage.files.values().map(|f| f.lines().len()).sum();
