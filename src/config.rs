@@ -5,7 +5,7 @@
 
 use crate::model::Severity;
 use crate::rules::{self, file::line_col, Params, Rule};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -71,6 +71,37 @@ pub struct EnabledRule {
     pub rule: Rule,
     pub severity: Severity,
     pub params: Params,
+}
+
+/// Which revision gate reads its own files from in a pull request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigFrom {
+    /// The base revision: the pull request's changes apply after it merges.
+    Base,
+    /// The working tree, for repositories that protect these files by review.
+    Head,
+}
+
+impl ConfigFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigFrom::Base => "base",
+            ConfigFrom::Head => "head",
+        }
+    }
+}
+
+impl std::str::FromStr for ConfigFrom {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ConfigFrom, String> {
+        match s {
+            "base" => Ok(ConfigFrom::Base),
+            "head" => Ok(ConfigFrom::Head),
+            _ => Err(format!("`{s}`: expected `base` or `head`")),
+        }
+    }
 }
 
 /// The configuration together with its text, so later checks can point into it.
@@ -144,7 +175,7 @@ impl Loaded {
         Ok(loaded)
     }
 
-    fn error(&self, span: Range<usize>, message: String) -> ConfigError {
+    pub(crate) fn error(&self, span: Range<usize>, message: String) -> ConfigError {
         let (line, column) = line_col(&self.text, span.start);
         ConfigError {
             path: self
@@ -158,33 +189,16 @@ impl Loaded {
     }
 
     /// Folders of a team's own rule files (`[rules] extra`), relative to the
-    /// configuration file's folder.
-    pub fn extra_rule_dirs(&self) -> Result<Vec<PathBuf>, ConfigError> {
+    /// repository root, each with where the configuration names it.
+    pub fn extra_rule_dirs(&self) -> Result<Vec<(String, Range<usize>)>, ConfigError> {
         let Some(value) = self.rule_entry("extra") else {
             return Ok(Vec::new());
         };
-        let base = self
-            .path
-            .as_deref()
-            .and_then(Path::parent)
-            .unwrap_or(Path::new("."));
-        self.string_list(value, "extra")?
+        Ok(self
+            .string_list(value, "extra")?
             .into_iter()
-            .map(|dir| {
-                let path = base.join(&dir);
-                if path.is_dir() {
-                    Ok(path)
-                } else {
-                    Err(self.error(
-                        value.span(),
-                        format!(
-                            "[rules] extra: `{dir}` is not a folder (looked at {})",
-                            path.display()
-                        ),
-                    ))
-                }
-            })
-            .collect()
+            .map(|dir| (dir, value.span()))
+            .collect())
     }
 
     /// Applies `[rules]` to the known rules: which run, at what severity, with what

@@ -12,16 +12,17 @@ pub mod model;
 pub mod publish;
 pub mod report;
 pub mod rules;
+pub mod setup;
 pub mod shard;
 pub mod source;
 
 use analysis::Analyzer;
-use config::{ConfigError, EnabledRule, Loaded};
+use config::{ConfigError, EnabledRule};
 use coverage::{Coverage, CoverageError};
-use gate::baseline::Baseline;
 use gate::measures::{Measures, NewCode};
 use model::{Diagnostic, DiagnosticLevel, Finding};
-use rules::{Rule, RuleFileError};
+use rules::RuleFileError;
+pub use setup::{all_rules, OwnFiles, Setup};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -67,6 +68,9 @@ pub struct CheckOptions {
     pub coverage: Vec<String>,
     /// Read the CI's environment for a pull request's base (off in tests).
     pub use_ci_env: bool,
+    /// In a pull request, which revision's configuration applies (`None`: as the
+    /// base's configuration says, by default the base).
+    pub config_from: Option<config::ConfigFrom>,
 }
 
 impl CheckOptions {
@@ -82,6 +86,7 @@ impl CheckOptions {
             diff: None,
             coverage: Vec::new(),
             use_ci_env: true,
+            config_from: None,
         }
     }
 }
@@ -109,22 +114,12 @@ pub struct Outcome {
     /// Where gate runs: local, GitHub Actions or Jenkins, with the pull request.
     pub ci: diff::ci::CiContext,
     pub verdict: gate::Verdict,
+    /// In a pull request: where the configuration came from and what the change
+    /// does to it.
+    pub config_source: Option<setup::ConfigSource>,
+    /// The effective `[github]` settings, for publishing.
+    pub github: publish::GithubConfig,
     pub duration_ms: u64,
-}
-
-/// The built-in rules plus the configuration's `extra` folders, before `[rules]`
-/// settings are applied.
-pub fn all_rules(config: &Loaded) -> Result<Vec<Rule>, Error> {
-    let mut rules = rules::builtin()?;
-    for dir in config.extra_rule_dirs()? {
-        rules = rules::merge(rules, rules::load_dir(&dir)?)?;
-    }
-    Ok(rules)
-}
-
-/// The rules this configuration enables, with their effective settings.
-pub fn enabled_rules(config: &Loaded) -> Result<Vec<EnabledRule>, Error> {
-    Ok(config.enabled_rules(all_rules(config)?)?)
 }
 
 /// How many of `rules` belong to `languages`: the rules that ran on those files.
@@ -153,26 +148,6 @@ pub struct Analysed {
     pub base_findings: Vec<Finding>,
 }
 
-/// The settings every stage reads: configuration, enabled rules, where gate runs.
-pub(crate) struct Setup {
-    pub(crate) config: Loaded,
-    pub(crate) rules: Vec<EnabledRule>,
-}
-
-/// Checks the root and loads the configuration and the rules.
-pub(crate) fn setup(options: &CheckOptions) -> Result<Setup, Error> {
-    let root = &options.root;
-    if !root.is_dir() {
-        return Err(Error::Path {
-            path: root.clone(),
-            message: "not a directory; give the repository's root folder".to_string(),
-        });
-    }
-    let config = Loaded::load(root, options.config.as_deref())?;
-    let rules = enabled_rules(&config)?;
-    Ok(Setup { config, rules })
-}
-
 /// Where gate runs, from the environment when allowed.
 pub(crate) fn ci_context(options: &CheckOptions) -> Result<diff::ci::CiContext, Error> {
     Ok(if options.use_ci_env {
@@ -185,7 +160,7 @@ pub(crate) fn ci_context(options: &CheckOptions) -> Result<diff::ci::CiContext, 
 /// Source discovery with the configuration's include and exclude globs.
 pub(crate) fn discover(
     root: &Path,
-    config: &Loaded,
+    config: &config::Loaded,
     jobs: usize,
 ) -> Result<source::Discovery, Error> {
     source::discover(root, &config.config.sources, jobs).map_err(|e| Error::Path {
@@ -198,7 +173,10 @@ pub(crate) fn discover(
 }
 
 /// The coverage settings with `--coverage` applied.
-pub(crate) fn coverage_config(options: &CheckOptions, config: &Loaded) -> coverage::CoverageConfig {
+pub(crate) fn coverage_config(
+    options: &CheckOptions,
+    config: &config::Loaded,
+) -> coverage::CoverageConfig {
     let mut coverage_config = config.config.coverage.clone();
     if !options.coverage.is_empty() {
         coverage_config.reports = options.coverage.clone();
@@ -213,12 +191,13 @@ pub fn check(
 ) -> Result<Outcome, Error> {
     let started = Instant::now();
     let root = &options.root;
-    let setup = setup(options)?;
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
-    // The new-code reference is resolved before the analysis, so that a wrong
-    // `--base` fails in milliseconds, not after a minute of analysis.
+    // The new-code reference is resolved first: it says where the configuration
+    // comes from, and a wrong `--base` fails in milliseconds, not after a minute
+    // of analysis.
     let ci = ci_context(options)?;
     let new_code = new_code(options, &ci)?;
+    let setup = setup::setup(options, &new_code)?;
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
     let discovery = discover(root, &setup.config, options.jobs)?;
     let total = discovery.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -315,8 +294,22 @@ pub(crate) fn decide(
     coverage: Result<Coverage, &str>,
     started: Instant,
 ) -> Result<Outcome, Error> {
-    let Setup { config, rules } = setup;
+    let Setup {
+        config,
+        rules,
+        baseline,
+        source: config_source,
+    } = setup;
     let mut diagnostics = analysed.diagnostics;
+    if let Some(why) = config_source.as_ref().and_then(|s| s.head_error.as_ref()) {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Error,
+            path: None,
+            message: format!(
+                "this change's own configuration does not load, so every run after it merges would fail: {why}"
+            ),
+        });
+    }
     let (coverage, no_coverage) = match coverage {
         Ok(c) => {
             coverage_diagnostics(&c, &config.config.coverage, &mut diagnostics);
@@ -324,11 +317,6 @@ pub(crate) fn decide(
         }
         Err(why) => (None, Some(why.to_string())),
     };
-    let baseline_path = root.join(&config.config.gate.baseline);
-    let baseline = Baseline::load(&baseline_path).map_err(|message| Error::Path {
-        path: baseline_path.clone(),
-        message,
-    })?;
     let mut findings = analysed.findings;
     let fixed = match new_code {
         NewCode::Changed { lines, .. } => {
@@ -394,6 +382,8 @@ pub(crate) fn decide(
         coverage_reports,
         ci,
         verdict,
+        config_source,
+        github: config.config.github.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
     })
 }

@@ -207,6 +207,12 @@ struct NewCodeArgs {
     /// standard input). Paths are relative to PATH.
     #[arg(long, value_name = "FILE", conflicts_with = "base")]
     diff: Option<PathBuf>,
+    /// With new code against a base: read gate.toml, the [rules] extra folders and
+    /// the baseline from the base revision (the default: a pull request cannot
+    /// weaken its own gate) or from the head (for repositories that protect them
+    /// by review).
+    #[arg(long, value_name = "base|head")]
+    config_from: Option<gate::config::ConfigFrom>,
 }
 
 /// Where the verdict is posted: shared by `check` and `merge`.
@@ -403,6 +409,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         base: args.new_code.base.clone(),
         uncommitted: args.new_code.uncommitted,
         diff: args.new_code.diff.clone(),
+        config_from: args.new_code.config_from,
         coverage: args.coverage.clone(),
         ..CheckOptions::new(args.path.clone())
     };
@@ -412,14 +419,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
     let progress = Progress::new();
     let outcome = gate::check(&options, &|done, total| progress.update(done, total))?;
     progress.finish();
-    deliver(
-        &outcome,
-        &args.report,
-        &args.publish,
-        &args.path,
-        args.config.as_deref(),
-        color,
-    )
+    deliver(&outcome, &args.report, &args.publish, color)
 }
 
 /// One job's part of a sharded run: analyse, write the partial result, exit 0.
@@ -467,6 +467,7 @@ fn merge(args: MergeArgs, color: bool) -> anyhow::Result<u8> {
         base: args.new_code.base.clone(),
         uncommitted: args.new_code.uncommitted,
         diff: args.new_code.diff.clone(),
+        config_from: args.new_code.config_from,
         ..CheckOptions::new(args.root.clone())
     };
     let parts = args
@@ -475,14 +476,7 @@ fn merge(args: MergeArgs, color: bool) -> anyhow::Result<u8> {
         .map(|path| gate::shard::read(path).map(|p| (path.clone(), p)))
         .collect::<Result<Vec<_>, _>>()?;
     let outcome = gate::shard::merge(&options, parts)?;
-    deliver(
-        &outcome,
-        &args.report,
-        &args.publish,
-        &args.root,
-        args.config.as_deref(),
-        color,
-    )
+    deliver(&outcome, &args.report, &args.publish, color)
 }
 
 fn print_diagnostics<'a>(
@@ -508,8 +502,6 @@ fn deliver(
     outcome: &Outcome,
     report: &ReportArgs,
     publish_args: &PublishArgs,
-    root: &Path,
-    config: Option<&Path>,
     color: bool,
 ) -> anyhow::Result<u8> {
     let mut err = anstream::stderr();
@@ -555,7 +547,7 @@ fn deliver(
         print_report(formats[0], outcome, color && formats[0] == Format::Text)?;
     }
     let printed_commands = formats.contains(&Format::Github);
-    let (code, skipped) = publish(publish_args, root, config, outcome, printed_commands)?;
+    let (code, skipped) = publish(publish_args, outcome, printed_commands)?;
     // In a GitHub Actions step: the step summary and the step's outputs.
     if let Err(e) = report::github::publish_to_step(outcome, skipped.as_deref(), &|name| {
         std::env::var(name).ok()
@@ -572,12 +564,9 @@ fn deliver(
 /// the exit code and, when publishing skipped this pull request, why.
 fn publish(
     args: &PublishArgs,
-    root: &Path,
-    config: Option<&Path>,
     outcome: &Outcome,
     printed_commands: bool,
 ) -> anyhow::Result<(u8, Option<String>)> {
-    let config = Loaded::load(root, config)?;
     let options = gate::publish::Options {
         target: args.publish,
         repository: args.github_repo.clone(),
@@ -585,7 +574,7 @@ fn publish(
         pr: args.github_pr,
     };
     let env = |name: &str| std::env::var(name).ok();
-    let published = gate::publish::run(outcome, &config.config.github, &options, &env);
+    let published = gate::publish::run(outcome, &outcome.github, &options, &env);
     let mut err = anstream::stderr();
     // Without the API, workflow commands annotate the lines (unless `--format
     // github` already printed them).
@@ -753,7 +742,7 @@ struct RuleRow<'a> {
 
 fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
     let config = load_config(args.config.as_deref())?;
-    let all = gate::all_rules(&config)?;
+    let all = gate::all_rules(&config, &gate::OwnFiles::WorkTree(Path::new(".")))?;
     let enabled = config.enabled_rules(all.clone())?;
     let wanted = |r: &Rule| match args.language {
         None => true,
@@ -835,7 +824,7 @@ fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
 
 fn explain(args: ExplainArgs) -> anyhow::Result<()> {
     let config = load_config(args.config.as_deref())?;
-    let all = gate::all_rules(&config)?;
+    let all = gate::all_rules(&config, &gate::OwnFiles::WorkTree(Path::new(".")))?;
     let Some(rule) = all.iter().find(|r| r.id == args.rule) else {
         let hint = gate::rules::did_you_mean(&args.rule, all.iter().map(|r| r.id.as_str()))
             .map(|s| format!(" Did you mean `{s}`?"))

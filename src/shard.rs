@@ -224,7 +224,10 @@ pub fn check_partial(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Partial, Error> {
     let root = &options.root;
-    let setup = crate::setup(options)?;
+    // The configuration of a pull request comes from its base, in every part as in
+    // the merge (whose configuration must be the parts').
+    let ci = crate::ci_context(options)?;
+    let setup = crate::setup::setup(options, &crate::new_code(options, &ci)?)?;
     let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
     let discovery = crate::discover(root, &setup.config, options.jobs)?;
     let sizes: Vec<u64> = discovery
@@ -536,7 +539,9 @@ pub fn validate(
 pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<Outcome, Error> {
     let started = Instant::now();
     let root = &options.root;
-    let setup = crate::setup(options)?;
+    let ci = crate::ci_context(options)?;
+    let new_code = crate::new_code(options, &ci)?;
+    let setup = crate::setup::setup(options, &new_code)?;
     let hash = config_hash(&setup.config, &setup.rules, options.parse_only);
     // This checkout, described as a part would describe it.
     let here = Partial {
@@ -545,8 +550,6 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
         ..Partial::empty()
     };
     validate(&parts, &here, &hash)?;
-    let ci = crate::ci_context(options)?;
-    let new_code = crate::new_code(options, &ci)?;
 
     let mut lint: Vec<&Partial> = parts
         .iter()

@@ -169,7 +169,7 @@ fn the_same_change_as_a_diff_file_and_on_stdin() {
 #[test]
 fn coverage_below_the_bar_fails_once_the_change_is_big_enough() {
     let repo = sample_pull_request(|_| {});
-    fs::write(repo.path().join("gate.toml"), "[gate]\nmin_new_lines = 5\n").unwrap();
+    support::configure_base(repo.path(), "[gate]\nmin_new_lines = 5\n");
     let out = gate(repo.path(), &["--base", "main"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -280,21 +280,16 @@ fn fail_closed_without_the_inputs_a_condition_needs() {
     let out = gate(root, &["--base", "main"]);
     assert_eq!(out.status.code(), Some(0));
     // A coverage condition the team wrote: no report is an error.
-    fs::write(
-        root.join("gate.toml"),
+    support::configure_base(
+        root,
         "[[gate.condition]]\nmetric = \"coverage.line\"\nmin = 80\n",
-    )
-    .unwrap();
+    );
     let out = gate(root, &["--base", "main"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("new line coverage cannot be measured: no coverage report found"));
     // A report named but missing.
-    fs::write(
-        root.join("gate.toml"),
-        "[coverage]\nreports = [\"build/jacoco.xml\"]\n",
-    )
-    .unwrap();
+    support::configure_base(root, "[coverage]\nreports = [\"build/jacoco.xml\"]\n");
     let out = gate(root, &["--base", "main"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -303,7 +298,7 @@ fn fail_closed_without_the_inputs_a_condition_needs() {
         String::from_utf8_lossy(&out.stderr)
     );
     // A report about other code: most files map to nothing.
-    fs::remove_file(root.join("gate.toml")).unwrap();
+    support::configure_base(root, "");
     fs::create_dir_all(root.join("other")).unwrap();
     fs::write(
         root.join("other/lcov.info"),

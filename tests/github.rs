@@ -371,7 +371,7 @@ fn an_earlier_comment_is_found_by_its_marker_on_a_later_page_and_updated() {
     let ours = server
         .fake
         .add_comment("<!-- gate:sticky-comment check=gate -->\nold report");
-    let pr = PullRequest::new(1, 0);
+    let mut pr = PullRequest::new(1, 0);
     pr.write_config("[github]\ncheck_run = false\nstatus = false\n");
     let out = pr.gate(&server.url(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -400,7 +400,7 @@ fn a_clean_pull_request_deletes_the_comment_when_asked() {
     let ours = server
         .fake
         .add_comment("<!-- gate:sticky-comment check=gate -->\nold report");
-    let pr = PullRequest::new(0, 0);
+    let mut pr = PullRequest::new(0, 0);
     pr.write_config(
         "[github]\ncheck_run = false\nstatus = false\ndelete_comment_when_clean = true\n",
     );
@@ -420,7 +420,7 @@ fn a_clean_pull_request_deletes_the_comment_when_asked() {
 #[test]
 fn annotations_go_in_batches_of_50_up_to_the_cap() {
     let server = Server::start();
-    let pr = PullRequest::new(120, 0);
+    let mut pr = PullRequest::new(120, 0);
     pr.write_config("[github]\ncomment = false\nstatus = false\nmax_annotations = 110\n");
     let out = pr.gate(&server.url(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -464,7 +464,7 @@ fn a_server_error_is_retried_and_then_succeeds() {
         "/check-runs",
         ResponseTemplate::new(500).set_body_json(json!({"message": "Server Error"})),
     );
-    let pr = PullRequest::new(1, 0);
+    let mut pr = PullRequest::new(1, 0);
     pr.write_config("[github]\ncomment = false\nstatus = false\n");
     let started = Instant::now();
     let out = pr.gate(&server.url(), &["--require-publish"]);
@@ -511,7 +511,7 @@ fn a_429_waits_as_long_as_retry_after_says() {
             .insert_header("x-ratelimit-reset", reset.to_string().as_str())
             .set_body_json(json!({"message": "API rate limit exceeded"})),
     );
-    let pr = PullRequest::new(1, 0);
+    let mut pr = PullRequest::new(1, 0);
     pr.write_config("[github]\ncomment = false\n");
     let started = Instant::now();
     let out = pr.gate(&server.url(), &[]);
@@ -536,7 +536,7 @@ fn a_rate_limit_longer_than_max_wait_gives_up_at_once() {
         "/check-runs",
         ResponseTemplate::new(429).insert_header("retry-after", "3600"),
     );
-    let pr = PullRequest::new(1, 0);
+    let mut pr = PullRequest::new(1, 0);
     pr.write_config("[github]\ncomment = false\nstatus = false\n");
     let started = Instant::now();
     let out = pr.gate(&server.url(), &[]);
@@ -607,7 +607,7 @@ fn a_fork_pull_request_falls_back_to_the_step_summary_and_annotations() {
 fn a_hanging_server_times_out_and_the_verdict_stands() {
     let server = Server::start();
     server.fake.state().hang = Some(Duration::from_secs(60));
-    let pr = PullRequest::new(0, 1);
+    let mut pr = PullRequest::new(0, 1);
     pr.write_config("[github]\ntimeout_seconds = 1\nretries = 1\n");
     let started = Instant::now();
     let out = pr.gate(&server.url(), &[]);
@@ -635,7 +635,7 @@ fn a_hanging_server_times_out_and_the_verdict_stands() {
 #[test]
 fn only_labelled_pull_requests_are_gated() {
     let server = Server::start();
-    let pr = PullRequest::with_event(0, 1, |e| {
+    let mut pr = PullRequest::with_event(0, 1, |e| {
         e["pull_request"]["labels"] = json!([{"name": "docs"}]);
     });
     pr.write_config("[github]\nonly_labels = [\"backend\"]\n");
@@ -662,7 +662,7 @@ fn only_labelled_pull_requests_are_gated() {
     assert!(outputs.contains("verdict=skipped\n"), "{outputs}");
 
     // Labels read from the API when the event has none (Jenkins, workflow_run).
-    let labelled = PullRequest::with_event(0, 1, |e| {
+    let mut labelled = PullRequest::with_event(0, 1, |e| {
         e["pull_request"].as_object_mut().unwrap().remove("labels");
     });
     labelled
@@ -754,7 +754,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn prism_with_githubs_description_accepts_every_request_gate_makes() {
     let prism = support::Prism::start();
-    let pr = PullRequest::with_event(60, 1, |e| {
+    let mut pr = PullRequest::with_event(60, 1, |e| {
         e["pull_request"].as_object_mut().unwrap().remove("labels");
     });
     pr.write_config("[github]\nonly_labels = [\"bug\"]\n");
@@ -842,11 +842,11 @@ fn prism_with_githubs_description_accepts_every_request_gate_makes() {
 #[test]
 fn a_jenkins_pull_request_build_publishes_the_same_way() {
     let server = Server::start();
-    let pr = PullRequest::new(1, 1);
+    let mut pr = PullRequest::new(1, 1);
+    pr.write_config("[github]\ncheck_run = false\n");
     let root = pr.root();
     support::git(&root, &["remote", "add", "origin", root.to_str().unwrap()]);
     support::git(&root, &["fetch", "-q", "origin"]);
-    pr.write_config("[github]\ncheck_run = false\n");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

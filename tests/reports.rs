@@ -23,16 +23,19 @@ fn manifest() -> &'static Path {
 /// it. `failing` adds a file with two new issues and lowers `min_new_lines`, so
 /// the coverage condition applies (and fails at 75 %).
 fn pull_request(failing: bool) -> tempfile::TempDir {
-    sample_pull_request(|root| {
+    let repo = sample_pull_request(|root| {
         if failing {
-            fs::write(root.join("gate.toml"), "[gate]\nmin_new_lines = 5\n").unwrap();
             fs::write(
                 root.join("src/main/java/com/example/legacy/Importer.java"),
                 "package com.example.legacy;\n\nclass Importer {\n    void run() {\n        try { load(); } catch (Exception e) { }\n    }\n    void load() { }\n}\n",
             )
             .unwrap();
         }
-    })
+    });
+    if failing {
+        support::configure_base(repo.path(), "[gate]\nmin_new_lines = 5\n");
+    }
+    repo
 }
 
 const HEAD_SHA: &str = "0123456789abcdef0123456789abcdef01234567";

@@ -381,3 +381,186 @@ fn gitattributes_cannot_hide_a_change() {
     assert!(report["measures"]["changed_lines"].as_u64().unwrap() > 40);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `main` has an issue-free class and a gate that allows no issue.
+fn pr_with_an_issue() -> Repo {
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write("src/p/Flow.java", &complex());
+    repo
+}
+
+fn text(repo: &Repo, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(repo.path())
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("JENKINS_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn a_pull_request_cannot_weaken_its_own_gate() {
+    // Raise the limit, turn the rule off, and accept the finding in the baseline.
+    let repo = pr_with_an_issue();
+    repo.write(
+        "gate.toml",
+        "[rules]\ncognitive-complexity = \"off\"\n\n[[gate.condition]]\nmetric = \"issues\"\nmax = 100\n",
+    );
+    repo.commit("weaken");
+    let (_, report) = repo.check(&["--base", "main"]);
+    let (new, _) = new_and_fixed(&report);
+    assert!(
+        new.contains(&pair("cognitive-complexity", "src/p/Flow.java:4")),
+        "the base's rules apply: {new:?}"
+    );
+    assert_eq!(report["verdict"]["status"], "failed");
+    let source = &report["config_source"];
+    assert_eq!(source["from"], "base");
+    assert_eq!(source["changed"], serde_json::json!(["gate.toml"]));
+    assert_eq!(
+        source["differences"],
+        serde_json::json!(["issues (new): ≤ 0 → ≤ 100"])
+    );
+    let (code, out) = text(&repo, &["--base", "main"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.starts_with("Configuration: This change touches gate.toml: the base's configuration applies; the changes take effect after merge.\n  issues (new): ≤ 0 → ≤ 100\n"),
+        "{out}"
+    );
+    let (_, md) = text(&repo, &["--base", "main", "--format", "markdown"]);
+    assert!(
+        md.contains(
+            "> **Configuration:** This change touches gate.toml: the base's configuration applies"
+        ),
+        "{md}"
+    );
+
+    // The baseline of the head is not the base's.
+    let (_, head) = repo.check(&["--config-from", "head"]);
+    let baseline = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["baseline", repo.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(baseline.status.success());
+    assert!(head["findings"].as_array().unwrap().len() > 0);
+    repo.commit("accept");
+    let (_, report) = repo.check(&["--base", "main"]);
+    assert_eq!(report["verdict"]["status"], "failed");
+    assert_eq!(
+        report["config_source"]["changed"],
+        serde_json::json!([".gate/baseline.json", "gate.toml"])
+    );
+
+    // Opting out on the command line: the head's files apply, and reports say so.
+    let (code, out) = text(&repo, &["--base", "main", "--config-from", "head"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.starts_with("Configuration: The head's configuration was used (--config-from head); this change touches .gate/baseline.json, gate.toml.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn only_the_base_can_opt_out_of_its_own_configuration() {
+    // The PR itself asks for the head's configuration: ignored.
+    let repo = pr_with_an_issue();
+    repo.write(
+        "gate.toml",
+        "[gate]\nconfig_from = \"head\"\n\n[[gate.condition]]\nmetric = \"issues\"\nmax = 100\n",
+    );
+    repo.commit("opt out");
+    let (_, report) = repo.check(&["--base", "main"]);
+    assert_eq!(report["config_source"]["from"], "base");
+    assert_eq!(report["verdict"]["status"], "failed");
+
+    // The base says so: the head's configuration applies.
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    git(repo.path(), &["checkout", "-q", "main"]);
+    repo.write(
+        "gate.toml",
+        &format!("[gate]\nconfig_from = \"head\"\n\n{CONFIG}"),
+    );
+    repo.commit("protected by CODEOWNERS");
+    git(repo.path(), &["checkout", "-q", "-b", "pr"]);
+    repo.write("src/p/Flow.java", &complex());
+    repo.write(
+        "gate.toml",
+        "[gate]\nconfig_from = \"head\"\n\n[[gate.condition]]\nmetric = \"issues\"\nmax = 100\n",
+    );
+    repo.commit("raise");
+    let (out, report) = repo.check(&["--base", "main"]);
+    assert_eq!(report["config_source"]["from"], "head");
+    assert_eq!(
+        report["config_source"]["reason"],
+        "[gate] config_from = \"head\" in the base"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn extra_rule_folders_come_from_the_base_and_a_broken_head_configuration_fails() {
+    let rule = r#"id = "no-flow"
+title = "A class named Flow"
+severity = "major"
+type = "code-smell"
+message = "no class may be named Flow"
+description = """
+Finds classes named Flow.
+
+## Why it matters
+The name is taken.
+
+## How to fix
+Rename it.
+"""
+[match]
+query = '''
+(class_declaration name: (identifier) @match (#eq? @match "Flow"))
+'''
+[[example]]
+kind = "noncompliant"
+code = "class Flow {}"
+flagged = [1]
+"#;
+    let config = format!("[rules]\nextra = [\"team-rules\"]\n\n{CONFIG}");
+    let repo = Repo::new(&[
+        ("team-rules/java/no-flow.toml", rule),
+        ("gate.toml", &config),
+    ]);
+    repo.write("src/p/Flow.java", SIMPLE);
+    fs::remove_file(repo.path().join("team-rules/java/no-flow.toml")).unwrap();
+    repo.write(
+        "team-rules/java/other.toml",
+        &rule
+            .replace("no-flow", "other")
+            .replace("\"Flow\"))", "\"Nope\"))"),
+    );
+    repo.commit("drop the team's rule");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, _) = new_and_fixed(&report);
+    assert!(
+        new.contains(&pair("no-flow", "src/p/Flow.java:3")),
+        "{new:?} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        report["config_source"]["changed"],
+        serde_json::json!(["team-rules"])
+    );
+
+    // A head configuration that would break every later run fails this one.
+    repo.write("gate.toml", "[gate\n");
+    repo.commit("break");
+    let (code, out) = text(&repo, &["--base", "main"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("this change's own configuration does not load, so every run after it merges would fail:"),
+        "{out}"
+    );
+}

@@ -132,3 +132,87 @@ pub fn read(
             .collect(),
     }
 }
+
+/// The analysed root as the base revision has it, for the few files gate reads of
+/// its own (the configuration, rule folders, the baseline): in a pull request they
+/// come from the base, so that a change cannot weaken the gate that judges it.
+#[derive(Clone, Copy)]
+pub struct BaseTree<'a> {
+    pub root: &'a Path,
+    pub changed: &'a ChangedLines,
+    pub base: &'a Base,
+}
+
+impl BaseTree<'_> {
+    /// The file at `rel` (relative to the root) in the base; `None` when the base
+    /// has no such file.
+    pub fn read(&self, rel: &str) -> Result<Option<Vec<u8>>, BaseError> {
+        match self.base {
+            Base::Git { revision, prefix } => {
+                Ok(revision.read(&[format!("{prefix}{rel}")])?.pop().flatten())
+            }
+            Base::Patch => {
+                if let Some(file) = self.changed.files().find(|f| base_path(f) == Some(rel)) {
+                    let files = read(
+                        self.root,
+                        &ChangedLines::from_iter([file.clone()]),
+                        self.base,
+                        &|_, _| true,
+                    )?;
+                    return Ok(files.into_iter().next().map(|f| f.text.into_bytes()));
+                }
+                if self.changed.file(rel).is_some() {
+                    // Added here, or renamed from elsewhere: the base had no such file.
+                    return Ok(None);
+                }
+                match std::fs::read(self.root.join(rel)) {
+                    Ok(bytes) => Ok(Some(bytes)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(source) => Err(BaseError::Read {
+                        path: rel.to_string(),
+                        source,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The files under the folder `dir` (relative to the root) in the base, sorted.
+    pub fn list(&self, dir: &str) -> Result<Vec<String>, BaseError> {
+        let dir = dir.trim_end_matches('/');
+        let under = |p: &str| p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+        let mut files: Vec<String> = match self.base {
+            Base::Git { revision, prefix } => revision
+                .list(&format!("{prefix}{dir}/"))?
+                .into_iter()
+                .filter_map(|p| p.strip_prefix(prefix.as_str()).map(str::to_string))
+                .collect(),
+            Base::Patch => {
+                let mut files: Vec<String> = ignore::WalkBuilder::new(self.root.join(dir))
+                    .standard_filters(false)
+                    .build()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                    .filter_map(|e| {
+                        let rel = e.path().strip_prefix(self.root).ok()?;
+                        Some(rel.to_string_lossy().replace('\\', "/"))
+                    })
+                    // What the change brought to this path was not in the base.
+                    .filter(|p| self.changed.file(p).is_none_or(|f| base_path(f) == Some(p)))
+                    .collect();
+                files.extend(
+                    self.changed
+                        .files()
+                        .filter_map(base_path)
+                        .filter(|p| under(p))
+                        .map(str::to_string),
+                );
+                files
+            }
+        };
+        files.retain(|p| under(p));
+        files.sort();
+        files.dedup();
+        Ok(files)
+    }
+}

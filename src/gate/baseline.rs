@@ -6,7 +6,6 @@
 use crate::model::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::path::Path;
 
 pub const DEFAULT_PATH: &str = ".gate/baseline.json";
 
@@ -46,13 +45,8 @@ impl Baseline {
         self.fingerprints.is_empty()
     }
 
-    /// Reads a baseline; `Ok(None)` when the file does not exist.
-    pub fn load(path: &Path) -> Result<Option<Baseline>, String> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("cannot read the baseline: {e}")),
-        };
+    /// Reads a baseline file's text.
+    pub fn parse(text: &str) -> Result<Baseline, String> {
         let file: File = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "line {}, column {}: not a gate baseline ({e}); rewrite it with `gate baseline`",
@@ -66,9 +60,9 @@ impl Baseline {
                 file.version
             ));
         }
-        Ok(Some(Baseline {
+        Ok(Baseline {
             fingerprints: file.findings.into_iter().map(|e| e.fingerprint).collect(),
-        }))
+        })
     }
 
     /// The file's text for these findings (unsuppressed ones only: a suppressed
@@ -104,15 +98,11 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_foreign_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("b.json");
-        assert!(Baseline::load(&path).unwrap().is_none());
-        std::fs::write(&path, "{\"version\": 1, \"findings\": [\n{\"fingerprint\":\"ab\",\"rule\":\"r\",\"path\":\"A.java\"}\n]}\n").unwrap();
-        let b = Baseline::load(&path).unwrap().unwrap();
+        let b = Baseline::parse("{\"version\": 1, \"findings\": [\n{\"fingerprint\":\"ab\",\"rule\":\"r\",\"path\":\"A.java\"}\n]}\n").unwrap();
         assert!(b.contains("ab") && !b.contains("cd"));
-        std::fs::write(&path, "{\"version\": 2, \"findings\": []}").unwrap();
-        assert!(Baseline::load(&path).unwrap_err().contains("version 2"));
-        std::fs::write(&path, "[1, 2]").unwrap();
-        assert!(Baseline::load(&path).unwrap_err().contains("line 1"));
+        assert!(Baseline::parse("{\"version\": 2, \"findings\": []}")
+            .unwrap_err()
+            .contains("version 2"));
+        assert!(Baseline::parse("[1, 2]").unwrap_err().contains("line 1"));
     }
 }

@@ -80,6 +80,10 @@ pub struct GateConfig {
     pub min_new_lines: u64,
     /// Fingerprints of accepted findings, written by `gate baseline`.
     pub baseline: String,
+    /// In a pull request, read gate's own files from the head instead of the base
+    /// (only the base's own setting counts): for repositories that protect them by
+    /// review.
+    pub config_from: Option<crate::config::ConfigFrom>,
 }
 
 impl Default for GateConfig {
@@ -89,6 +93,7 @@ impl Default for GateConfig {
             jacoco_rule: Vec::new(),
             min_new_lines: 20,
             baseline: baseline::DEFAULT_PATH.to_string(),
+            config_from: None,
         }
     }
 }

@@ -25,6 +25,17 @@ const MAX_MESSAGE: usize = 1_000;
 pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    if let Some((sentence, differences)) = super::config_notice(outcome) {
+        let mut message = sentence;
+        for d in differences {
+            message.push_str(&format!("\n{d}"));
+        }
+        writeln!(
+            out,
+            "::warning title=gate configuration::{}",
+            escape_data(&message)
+        )?;
+    }
     for line in commands(outcome, MAX_PER_LEVEL) {
         writeln!(out, "{line}")?;
     }

@@ -24,6 +24,8 @@ struct Report<'a> {
     coverage_reports: &'a [String],
     findings: &'a [Finding],
     fixed: &'a [Finding],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_source: Option<&'a crate::setup::ConfigSource>,
     diagnostics: &'a [Diagnostic],
     duration_ms: u64,
 }
@@ -104,6 +106,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         coverage_reports: &outcome.coverage_reports,
         findings: &outcome.findings,
         fixed: &outcome.fixed,
+        config_source: outcome.config_source.as_ref(),
         diagnostics: &outcome.diagnostics,
         duration_ms: outcome.duration_ms,
     };

@@ -119,6 +119,13 @@ fn verdict(s: &mut String, outcome: &Outcome) {
         ),
     };
     let _ = writeln!(s, "{head}\n");
+    if let Some((sentence, differences)) = super::config_notice(outcome) {
+        let _ = writeln!(s, "> **Configuration:** {}", inline(&sentence, false));
+        for d in differences {
+            let _ = writeln!(s, "> - {}", inline(d, false));
+        }
+        s.push('\n');
+    }
     let m = &outcome.measures;
     let mut facts = vec![format!("New code: {}", inline(&m.new_code, false))];
     if let (Some(files), Some(lines)) = (m.changed_files, m.changed_lines) {

@@ -89,6 +89,31 @@ pub fn render(
 
 pub use json::SCHEMA_VERSION;
 
+/// What every report says first when the configuration's origin matters: the
+/// change touches gate's own files, or the head's configuration was used. A
+/// sentence, then the differences of the effective conditions, one per line.
+pub(crate) fn config_notice(outcome: &Outcome) -> Option<(String, &[String])> {
+    use crate::config::ConfigFrom;
+    let source = outcome.config_source.as_ref()?;
+    let files = source.changed.join(", ");
+    let sentence = match (source.from, source.changed.is_empty()) {
+        (ConfigFrom::Base, true) => return None,
+        (ConfigFrom::Base, false) => format!(
+            "This change touches {files}: the base's configuration applies; the changes take effect after merge."
+        ),
+        (ConfigFrom::Head, unchanged) => format!(
+            "The head's configuration was used ({}){}.",
+            source.reason.as_deref().unwrap_or("--config-from head"),
+            if !unchanged {
+                format!("; this change touches {files}")
+            } else {
+                String::new()
+            }
+        ),
+    };
+    Some((sentence, &source.differences))
+}
+
 /// Unsuppressed findings on new code, most severe first, then by place: what a
 /// reviewer of the change must look at.
 pub(crate) fn new_issues(outcome: &Outcome) -> Vec<&Finding> {

@@ -42,6 +42,13 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
+    if let Some((sentence, differences)) = super::config_notice(outcome) {
+        writeln!(out, "{} {sentence}", p.paint(bold, "Configuration:"))?;
+        for d in differences {
+            writeln!(out, "  {d}")?;
+        }
+        writeln!(out)?;
+    }
     // On a change, people review what the change brought: list the new findings and
     // count the rest.
     let listed: Vec<&Finding> = active.iter().copied().filter(|f| f.new).collect();

@@ -10,7 +10,7 @@ pub mod file;
 use crate::model::{Language, RuleType, Severity};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use file::RuleFileError;
 
@@ -177,35 +177,15 @@ pub fn builtin() -> Result<Vec<Rule>, RuleFileError> {
     Ok(rules)
 }
 
-/// Loads every `*.toml` under `dir` (recursively); the language is the file's
-/// `language` key or the name of a folder on its path (`java`, `rust`).
-pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleFileError> {
-    let mut paths = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .build()
-    {
-        let entry = entry.map_err(|e| RuleFileError::io(dir, e.to_string()))?;
-        let path = entry.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "toml") {
-            paths.push(path.to_path_buf());
-        }
-    }
-    if paths.is_empty() {
-        return Err(RuleFileError::io(
-            dir,
-            "no rule files (*.toml) found in this folder".to_string(),
-        ));
-    }
-    paths.sort();
-    let mut rules = Vec::with_capacity(paths.len());
-    for path in paths {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| RuleFileError::io(&path, e.to_string()))?;
-        let lang = language_of_path(&path.to_string_lossy());
-        rules.push(file::parse(&text, Origin::File(path), lang)?);
-    }
-    Ok(rules)
+/// Parses a folder's rule files, each given as where it is and its text.
+pub fn parse_files(files: Vec<(PathBuf, String)>) -> Result<Vec<Rule>, RuleFileError> {
+    files
+        .into_iter()
+        .map(|(path, text)| {
+            let lang = language_of_path(&path.to_string_lossy());
+            file::parse(&text, Origin::File(path), lang)
+        })
+        .collect()
 }
 
 /// Merges extra rules into the built-in ones; an id may be defined only once.

@@ -95,6 +95,17 @@ pub fn sample_pull_request(extra: impl FnOnce(&Path)) -> tempfile::TempDir {
     tmp
 }
 
+/// Sets the base branch's gate.toml in a repository made by [`sample_pull_request`]
+/// (the configuration that judges the pull request), and rebases `feature` onto it.
+pub fn configure_base(root: &Path, text: &str) {
+    git(root, &["checkout", "-q", "main"]);
+    fs::write(root.join("gate.toml"), text).unwrap();
+    git(root, &["add", "gate.toml"]);
+    git(root, &["commit", "-q", "-m", "configure"]);
+    git(root, &["checkout", "-q", "feature"]);
+    git(root, &["rebase", "-q", "main"]);
+}
+
 /// `gate coverage ROOT --coverage REPORT --format json`, which must succeed.
 pub fn coverage_json(root: &Path, report: &str) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_gate"))
@@ -150,6 +161,8 @@ impl PullRequest {
             "package com.acme;\n\npublic class App {\n    int answer() {\n        return 42;\n    }\n}\n",
         )
         .unwrap();
+        // The team's configuration is on the base branch: it is what judges the PR.
+        fs::write(root.join("gate.toml"), RULES).unwrap();
         git(&root, &["init", "-q", "-b", "main"]);
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-q", "-m", "base"]);
@@ -168,7 +181,6 @@ impl PullRequest {
         }
         java.push_str("}\n");
         fs::write(src.join("Noisy.java"), java).unwrap();
-        fs::write(root.join("gate.toml"), RULES).unwrap();
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-q", "-m", "feature"]);
         let head = git(&root, &["rev-parse", "HEAD"]);
@@ -197,11 +209,25 @@ impl PullRequest {
         self.dir.path().join("repo")
     }
 
-    /// Writes gate.toml: `text` after a `[rules]` section that keeps only the two
-    /// rules the generated code is about, so the catalog's other rules (a class
-    /// with 120 methods has too many) do not change the counts the tests assert.
-    pub fn write_config(&self, text: &str) {
-        fs::write(self.root().join("gate.toml"), format!("{RULES}{text}")).unwrap();
+    /// Sets the base branch's gate.toml (which judges the pull request): `text`
+    /// after a `[rules]` section that keeps only the two rules the generated code
+    /// is about, so the catalog's other rules (a class with 120 methods has too
+    /// many) do not change the counts the tests assert. The pull request is rebased
+    /// onto it, and the event payload names the new commits.
+    pub fn write_config(&mut self, text: &str) {
+        let root = self.root();
+        git(&root, &["checkout", "-q", "main"]);
+        fs::write(root.join("gate.toml"), format!("{RULES}{text}")).unwrap();
+        git(&root, &["commit", "-q", "-am", "configure"]);
+        git(&root, &["checkout", "-q", "feature"]);
+        git(&root, &["rebase", "-q", "main"]);
+        self.base = git(&root, &["rev-parse", "main"]);
+        self.head = git(&root, &["rev-parse", "HEAD"]);
+        let mut payload: serde_json::Value =
+            serde_json::from_slice(&fs::read(&self.event).unwrap()).unwrap();
+        payload["pull_request"]["base"]["sha"] = self.base.clone().into();
+        payload["pull_request"]["head"]["sha"] = self.head.clone().into();
+        fs::write(&self.event, serde_json::to_vec_pretty(&payload).unwrap()).unwrap();
     }
 
     pub fn step_summary(&self) -> PathBuf {
