@@ -47,7 +47,7 @@ impl Baseline {
 
     /// Reads a baseline file's text.
     pub fn parse(text: &str) -> Result<Baseline, String> {
-        let file: File = serde_json::from_str(&text).map_err(|e| {
+        let file: File = serde_json::from_str(text).map_err(|e| {
             format!(
                 "line {}, column {}: not a gate baseline ({e}); rewrite it with `gate baseline`",
                 e.line(),
