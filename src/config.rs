@@ -402,6 +402,14 @@ pub fn explain_toml_error(message: &str) -> String {
     let hint = rules::did_you_mean(unknown, candidates.iter().copied())
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
+    if what == "key" {
+        if let Some((here, there)) = crate::gate::conditions::other_table_of(unknown, &candidates) {
+            return format!(
+                "`{unknown}` is a {there} key; a {here} takes: {}{hint}",
+                candidates.join(", ")
+            );
+        }
+    }
     format!(
         "unknown {what} `{unknown}`{hint}; expected one of: {}",
         candidates.join(", ")
@@ -795,6 +803,30 @@ mod tests {
         assert_eq!(
             error("[gate]\nmin_new_lines = 2.5\n"),
             "gate.toml:2:17: invalid type: floating point `2.5`, expected u64"
+        );
+    }
+
+    #[test]
+    fn a_key_of_the_other_kind_of_condition_says_where_it_belongs() {
+        assert_eq!(
+            error("[gate]\n[[gate.condition]]\nmetric = \"coverage.line\"\nelement = \"CLASS\"\n"),
+            "gate.toml:4:1: `element` is a [[gate.jacoco_rule]] key; a [[gate.condition]] takes: metric, scope, min, max"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nminimum = 80\n"),
+            "gate.toml:3:1: `minimum` is a [[gate.jacoco_rule]] key; a [[gate.condition]] takes: metric, scope, min, max (did you mean `min`?)"
+        );
+        assert_eq!(
+            error("[[gate.jacoco_rule]]\ncounter = \"LINE\"\nmetric = \"coverage.line\"\n"),
+            "gate.toml:3:1: `metric` is a [[gate.condition]] key; a [[gate.jacoco_rule]] takes: element, counter, value, minimum, maximum, includes, excludes"
+        );
+        assert_eq!(
+            error("[[gate.jacoco_rule]]\ncounter = \"LINE\"\nmin = 0.8\n"),
+            "gate.toml:3:1: `min` is a [[gate.condition]] key; a [[gate.jacoco_rule]] takes: element, counter, value, minimum, maximum, includes, excludes (did you mean `minimum`?)"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nmaxx = 0\n"),
+            "gate.toml:3:1: unknown key `maxx` (did you mean `max`?); expected one of: metric, scope, min, max"
         );
     }
 }

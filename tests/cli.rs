@@ -415,6 +415,27 @@ fn a_threshold_on_the_wrong_scale_stops_the_run() {
     );
 }
 
+#[test]
+fn a_key_of_a_jacoco_rule_in_a_condition_says_where_it_belongs() {
+    let tmp = project(&[
+        ("A.java", b"class A {}"),
+        (
+            "gate.toml",
+            b"[[gate.condition]]\nmetric = \"coverage.line\"\ncounter = \"LINE\"\nmin = 80\n",
+        ),
+    ]);
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gate.toml:3:1: `counter` is a [[gate.jacoco_rule]] key; a [[gate.condition]] takes: metric, scope, min, max"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 const CUSTOM_RULE: &str = r#"id = "no-thread-sleep"
 title = "Thread.sleep call"
 severity = "major"

@@ -146,6 +146,9 @@ fn default_scope() -> Scope {
     Scope::New
 }
 
+/// The keys of `[[gate.condition]]`, as serde lists them when one is unknown.
+const CONDITION_KEYS: &[&str] = &["metric", "scope", "min", "max"];
+
 impl Condition {
     /// SonarQube's "Sonar way" on new code, what a team gets without configuration.
     pub fn defaults() -> Vec<Condition> {
@@ -329,6 +332,11 @@ pub struct JacocoRule {
     pub excludes: Vec<String>,
 }
 
+/// The keys of `[[gate.jacoco_rule]]`, as serde lists them when one is unknown.
+const JACOCO_RULE_KEYS: &[&str] = &[
+    "element", "counter", "value", "minimum", "maximum", "includes", "excludes",
+];
+
 fn default_element() -> Element {
     Element::Bundle
 }
@@ -384,6 +392,21 @@ impl JacocoRule {
             },
             "no limit; write `minimum`, `maximum` or both",
         )
+    }
+}
+
+/// For `key`, unknown in a table that takes `expected`: that table and the one
+/// `key` belongs in, since `[[gate.condition]]` and `[[gate.jacoco_rule]]` are
+/// easily mixed up.
+pub fn other_table_of(key: &str, expected: &[&str]) -> Option<(&'static str, &'static str)> {
+    const CONDITION: &str = "[[gate.condition]]";
+    const JACOCO_RULE: &str = "[[gate.jacoco_rule]]";
+    if expected == CONDITION_KEYS && JACOCO_RULE_KEYS.contains(&key) {
+        Some((CONDITION, JACOCO_RULE))
+    } else if expected == JACOCO_RULE_KEYS && CONDITION_KEYS.contains(&key) {
+        Some((JACOCO_RULE, CONDITION))
+    } else {
+        None
     }
 }
 
