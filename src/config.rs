@@ -1,7 +1,7 @@
 //! `gate.toml`: every key optional, the defaults are the zero-config behaviour.
-//! Mistakes (unknown keys, wrong types, bad globs, unknown rule ids) are errors that
-//! name the file, line and key, with a did-you-mean, because a typo that silently
-//! disables a check is worse than no check.
+//! Mistakes (unknown keys, wrong types, bad globs, unknown rule ids, thresholds on
+//! the wrong scale) are errors that name the file, line and key, with a
+//! did-you-mean, because a typo that silently disables a check is worse than no check.
 
 use crate::model::Severity;
 use crate::rules::{self, file::line_col, Params, Rule};
@@ -481,19 +481,19 @@ baseline = ".gate/baseline.json"
 #                            # issues.blocker|critical|major|minor (that severity or worse),
 #                            # issues.bug|vulnerability|security-hotspot|code-smell
 # scope = "new"              # or "overall"
-# min = 80.0                 # or max
+# min = 80.0                 # a percentage (0–100); or max, or both with min ≤ max
 #
 # [[gate.condition]]
 # metric = "issues.major"
 # scope = "new"
-# max = 0
+# max = 0                    # issue counts take only max, a whole number
 #
 # JaCoCo `check` rules, as in jacoco-maven-plugin (JaCoCo XML reports only):
 # [[gate.jacoco_rule]]
 # element = "CLASS"          # BUNDLE, PACKAGE, CLASS, SOURCEFILE
 # counter = "LINE"           # INSTRUCTION, BRANCH, LINE, COMPLEXITY, METHOD, CLASS
 # value = "COVEREDRATIO"     # MISSEDRATIO, COVEREDCOUNT, MISSEDCOUNT, TOTALCOUNT
-# minimum = 0.80
+# minimum = 0.80             # or maximum, or both: ratios 0–1, counts whole numbers
 # includes = ["com.example.*"]
 # excludes = ["*Test"]
 
