@@ -215,9 +215,9 @@ fn main() {
         0..0,
         JacocoRule {
             element: Element::Class,
-            counter: "LINE".into(),
+            counter: CounterKind::Line,
             value: LimitValue::Coveredratio,
-            minimum: Some(0.5),
+            minimum: Some(toml::Spanned::new(0..0, 0.5)),
             maximum: None,
             includes: vec!["com.example.*".into()],
             excludes: vec!["*Test".into()],

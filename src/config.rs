@@ -1,7 +1,7 @@
 //! `gate.toml`: every key optional, the defaults are the zero-config behaviour.
-//! Mistakes (unknown keys, wrong types, bad globs, unknown rule ids) are errors that
-//! name the file, line and key, with a did-you-mean, because a typo that silently
-//! disables a check is worse than no check.
+//! Mistakes (unknown keys, wrong types, bad globs, unknown rule ids, thresholds on
+//! the wrong scale) are errors that name the file, line and key, with a
+//! did-you-mean, because a typo that silently disables a check is worse than no check.
 
 use crate::model::Severity;
 use crate::rules::{self, file::line_col, Params, Rule};
@@ -63,6 +63,10 @@ pub struct ConfigError {
     pub column: usize,
     pub message: String,
 }
+
+/// A mistake in one entry of the configuration: where (`None`: the entry as a
+/// whole) and what is wrong.
+pub type Problem = (Option<Range<usize>>, String);
 
 /// A rule as this run uses it: its file, with the severity and parameters the
 /// configuration chose.
@@ -172,7 +176,30 @@ impl Loaded {
                 ));
             }
         }
+        loaded.check_thresholds()?;
         Ok(loaded)
+    }
+
+    /// Every threshold on its scale, so that none passes because it was written as
+    /// `0.8` for 80 %, as `80` for a JaCoCo ratio of 0.80, or as `nan`.
+    fn check_thresholds(&self) -> Result<(), ConfigError> {
+        let gate = &self.config.gate;
+        let conditions = gate
+            .condition
+            .iter()
+            .flatten()
+            .map(|c| (c.span(), c.get_ref().validate()));
+        let jacoco_rules = gate
+            .jacoco_rule
+            .iter()
+            .map(|r| (r.span(), r.get_ref().validate()));
+        let coverage = std::iter::once((0..0, self.config.coverage.validate()));
+        for (entry, result) in conditions.chain(jacoco_rules).chain(coverage) {
+            if let Err((span, message)) = result {
+                return Err(self.error(span.unwrap_or(entry), message));
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn error(&self, span: Range<usize>, message: String) -> ConfigError {
@@ -332,6 +359,11 @@ impl Loaded {
                             ),
                         ));
                     }
+                    if let toml::Value::Float(f) = v {
+                        finite(key, *f).map_err(|m| {
+                            self.error(value.span(), format!("[rules] {}: {m}", rule.id))
+                        })?;
+                    }
                     params.insert(key.clone(), v.clone());
                 }
                 Ok((severity, params))
@@ -384,10 +416,33 @@ pub fn explain_toml_error(message: &str) -> String {
     let hint = rules::did_you_mean(unknown, candidates.iter().copied())
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
+    if what == "key" {
+        if let Some((here, there)) = crate::gate::conditions::other_table_of(unknown, &candidates) {
+            return format!(
+                "`{unknown}` is a {there} key; a {here} takes: {}{hint}",
+                candidates.join(", ")
+            );
+        }
+    }
     format!(
         "unknown {what} `{unknown}`{hint}; expected one of: {}",
         candidates.join(", ")
     )
+}
+
+/// `value`, unless it is `nan` or infinite: TOML allows both, and no comparison
+/// with a threshold of `nan` ever fails.
+pub fn finite(key: &str, value: f64) -> Result<f64, String> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        let written = if value.is_nan() {
+            "nan".to_string()
+        } else {
+            value.to_string()
+        };
+        Err(format!("`{key}` must be a finite number, not {written}"))
+    }
 }
 
 /// The file `gate init` writes: every key, its default, and what it does. A test
@@ -440,19 +495,19 @@ baseline = ".gate/baseline.json"
 #                            # issues.blocker|critical|major|minor (that severity or worse),
 #                            # issues.bug|vulnerability|security-hotspot|code-smell
 # scope = "new"              # or "overall"
-# min = 80.0                 # or max
+# min = 80.0                 # a percentage (0–100); or max, or both with min ≤ max
 #
 # [[gate.condition]]
 # metric = "issues.major"
 # scope = "new"
-# max = 0
+# max = 0                    # issue counts take only max, a whole number
 #
 # JaCoCo `check` rules, as in jacoco-maven-plugin (JaCoCo XML reports only):
 # [[gate.jacoco_rule]]
 # element = "CLASS"          # BUNDLE, PACKAGE, CLASS, SOURCEFILE
 # counter = "LINE"           # INSTRUCTION, BRANCH, LINE, COMPLEXITY, METHOD, CLASS
 # value = "COVEREDRATIO"     # MISSEDRATIO, COVEREDCOUNT, MISSEDCOUNT, TOTALCOUNT
-# minimum = 0.80
+# minimum = 0.80             # or maximum, or both: ratios 0–1, counts whole numbers
 # includes = ["com.example.*"]
 # excludes = ["*Test"]
 
@@ -599,5 +654,193 @@ mod tests {
         let only = parse("[rules]\nonly = [\"todo-comment\"]\n").unwrap();
         let enabled = only.enabled_rules(rules).unwrap();
         assert_eq!(enabled.len(), 1);
+    }
+
+    /// The error `text` gives, as `gate check` prints it.
+    fn error(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn coverage_thresholds_are_percentages() {
+        for (written, meant) in [("0.8", "80"), ("0.75", "75"), ("0.855", "85.5")] {
+            assert_eq!(
+                error(&format!(
+                    "[[gate.condition]]\nmetric = \"coverage.line\"\nmin = {written}\n"
+                )),
+                format!(
+                    "gate.toml:3:7: [[gate.condition]] coverage.line: coverage thresholds are percentages: did you mean {meant}?"
+                )
+            );
+        }
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.branch\"\nscope = \"overall\"\nmin = 8000\n"),
+            "gate.toml:4:7: [[gate.condition]] coverage.branch: coverage thresholds are percentages within 0–100, not 8000"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nmax = -5\n"),
+            "gate.toml:3:7: [[gate.condition]] coverage.line: coverage thresholds are percentages within 0–100, not -5"
+        );
+        for edge in ["0", "1", "100", "80"] {
+            let text = format!("[[gate.condition]]\nmetric = \"coverage.line\"\nmin = {edge}\n");
+            assert!(parse(&text).is_ok(), "min = {edge}");
+        }
+    }
+
+    #[test]
+    fn a_condition_needs_a_bound_and_a_range_needs_min_below_max() {
+        assert_eq!(
+            error("[gate]\nmin_new_lines = 5\n\n[[gate.condition]]\nmetric = \"coverage.line\"\nscope = \"new\"\n"),
+            "gate.toml:4:1: [[gate.condition]] coverage.line: no bound; write `min`, `max` or both (a range)"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"issues\"\n"),
+            "gate.toml:1:1: [[gate.condition]] issues: no bound; write `max`, the most issues allowed"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nmin = 60\nmax = 55\n"),
+            "gate.toml:3:7: [[gate.condition]] coverage.line: `min = 60` is above `max = 55`: a range needs min ≤ max"
+        );
+        let range =
+            parse("[[gate.condition]]\nmetric = \"coverage.line\"\nmin = 50\nmax = 55\n").unwrap();
+        let conditions = range.config.gate.conditions();
+        assert_eq!(conditions[0].bounds(), (Some(50.0), Some(55.0)));
+    }
+
+    #[test]
+    fn issue_counts_take_a_whole_max() {
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"issues.major\"\nmin = 0\n"),
+            "gate.toml:3:7: [[gate.condition]] issues.major: an issue count takes only `max`, the most allowed: did you mean `max = 0`?"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"issues.bug\"\nmax = 0.5\n"),
+            "gate.toml:3:7: [[gate.condition]] issues.bug: counts are whole numbers, 0 or more, not 0.5"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"issues\"\nscope = \"overall\"\nmax = -1\n"),
+            "gate.toml:4:7: [[gate.condition]] issues: counts are whole numbers, 0 or more, not -1"
+        );
+    }
+
+    #[test]
+    fn jacoco_ratios_are_within_0_and_1_and_counts_whole() {
+        let rule = |limits: &str| {
+            error(&format!(
+                "[gate]\n[[gate.jacoco_rule]]\nelement = \"CLASS\"\ncounter = \"LINE\"\n{limits}\n"
+            ))
+        };
+        assert_eq!(
+            rule("minimum = 80"),
+            "gate.toml:5:11: [[gate.jacoco_rule]] CLASS.LINE.COVEREDRATIO: JaCoCo ratios are between 0 and 1: did you mean 0.80?"
+        );
+        assert_eq!(
+            rule("value = \"MISSEDRATIO\"\nmaximum = 85.5"),
+            "gate.toml:6:11: [[gate.jacoco_rule]] CLASS.LINE.MISSEDRATIO: JaCoCo ratios are between 0 and 1: did you mean 0.855?"
+        );
+        assert_eq!(
+            rule("minimum = 250"),
+            "gate.toml:5:11: [[gate.jacoco_rule]] CLASS.LINE.COVEREDRATIO: JaCoCo ratios are between 0 and 1, not 250"
+        );
+        assert_eq!(
+            rule("value = \"MISSEDCOUNT\"\nmaximum = 2.5"),
+            "gate.toml:6:11: [[gate.jacoco_rule]] CLASS.LINE.MISSEDCOUNT: counts are whole numbers, 0 or more, not 2.5"
+        );
+        assert_eq!(
+            rule("value = \"TOTALCOUNT\"\nminimum = -3"),
+            "gate.toml:6:11: [[gate.jacoco_rule]] CLASS.LINE.TOTALCOUNT: counts are whole numbers, 0 or more, not -3"
+        );
+        assert_eq!(
+            rule("minimum = 0.9\nmaximum = 0.5"),
+            "gate.toml:5:11: [[gate.jacoco_rule]] CLASS.LINE.COVEREDRATIO: `minimum = 0.9` is above `maximum = 0.5`: a range needs minimum ≤ maximum"
+        );
+        assert_eq!(
+            rule("value = \"COVEREDCOUNT\""),
+            "gate.toml:2:1: [[gate.jacoco_rule]] CLASS.LINE.COVEREDCOUNT: no limit; write `minimum`, `maximum` or both"
+        );
+        assert_eq!(
+            error("[[gate.jacoco_rule]]\ncounter = \"LINES\"\nminimum = 0.8\n"),
+            "gate.toml:2:11: unknown value `LINES` (did you mean `LINE`?); expected one of: INSTRUCTION, BRANCH, LINE, COMPLEXITY, METHOD, CLASS"
+        );
+        assert!(
+            parse("[[gate.jacoco_rule]]\ncounter = \"BRANCH\"\nminimum = 0\nmaximum = 1\n").is_ok()
+        );
+        assert!(parse(
+            "[[gate.jacoco_rule]]\ncounter = \"METHOD\"\nvalue = \"MISSEDCOUNT\"\nmaximum = 80\n"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn every_number_is_finite_and_max_unmapped_percent_a_percentage() {
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nmin = nan\n"),
+            "gate.toml:3:7: [[gate.condition]] coverage.line: `min` must be a finite number, not nan"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"issues\"\nmax = inf\n"),
+            "gate.toml:3:7: [[gate.condition]] issues: `max` must be a finite number, not inf"
+        );
+        assert_eq!(
+            error("[[gate.jacoco_rule]]\ncounter = \"LINE\"\nmaximum = -inf\n"),
+            "gate.toml:3:11: [[gate.jacoco_rule]] BUNDLE.LINE.COVEREDRATIO: `maximum` must be a finite number, not -inf"
+        );
+        assert_eq!(
+            error("[coverage]\nmax_unmapped_percent = nan\n"),
+            "gate.toml:2:24: [coverage] `max_unmapped_percent` must be a finite number, not nan"
+        );
+        assert_eq!(
+            error("[coverage]\nreports = []\nmax_unmapped_percent = 250\n"),
+            "gate.toml:3:24: [coverage] max_unmapped_percent is a percentage within 0–100, not 250"
+        );
+
+        let mut rules = rules::builtin().unwrap();
+        let rule = rules.iter_mut().find(|r| r.id == "todo-comment").unwrap();
+        rule.params.insert("share".into(), toml::Value::Float(0.5));
+        let e = parse("[rules]\ntodo-comment = { share = nan }\n")
+            .unwrap()
+            .enabled_rules(rules)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "gate.toml:2:16: [rules] todo-comment: `share` must be a finite number, not nan"
+        );
+    }
+
+    #[test]
+    fn counts_are_non_negative_integers_by_type() {
+        assert_eq!(
+            error("[gate]\nmin_new_lines = -5\n"),
+            "gate.toml:2:17: invalid value: integer `-5`, expected u64"
+        );
+        assert_eq!(
+            error("[gate]\nmin_new_lines = 2.5\n"),
+            "gate.toml:2:17: invalid type: floating point `2.5`, expected u64"
+        );
+    }
+
+    #[test]
+    fn a_key_of_the_other_kind_of_condition_says_where_it_belongs() {
+        assert_eq!(
+            error("[gate]\n[[gate.condition]]\nmetric = \"coverage.line\"\nelement = \"CLASS\"\n"),
+            "gate.toml:4:1: `element` is a [[gate.jacoco_rule]] key; a [[gate.condition]] takes: metric, scope, min, max"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nminimum = 80\n"),
+            "gate.toml:3:1: `minimum` is a [[gate.jacoco_rule]] key; a [[gate.condition]] takes: metric, scope, min, max (did you mean `min`?)"
+        );
+        assert_eq!(
+            error("[[gate.jacoco_rule]]\ncounter = \"LINE\"\nmetric = \"coverage.line\"\n"),
+            "gate.toml:3:1: `metric` is a [[gate.condition]] key; a [[gate.jacoco_rule]] takes: element, counter, value, minimum, maximum, includes, excludes"
+        );
+        assert_eq!(
+            error("[[gate.jacoco_rule]]\ncounter = \"LINE\"\nmin = 0.8\n"),
+            "gate.toml:3:1: `min` is a [[gate.condition]] key; a [[gate.jacoco_rule]] takes: element, counter, value, minimum, maximum, includes, excludes (did you mean `minimum`?)"
+        );
+        assert_eq!(
+            error("[[gate.condition]]\nmetric = \"coverage.line\"\nmaxx = 0\n"),
+            "gate.toml:3:1: unknown key `maxx` (did you mean `max`?); expected one of: metric, scope, min, max"
+        );
     }
 }

@@ -477,7 +477,7 @@ fn coverage_diagnostics(
     } else {
         unmapped as f64 * 100.0 / (mapped + unmapped) as f64
     };
-    if share > config.max_unmapped_percent {
+    if share > *config.max_unmapped_percent.get_ref() {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Error,
             path: None,
@@ -485,7 +485,7 @@ fn coverage_diagnostics(
                 "{unmapped} of {} files in the coverage report(s) match no repository file ({share:.0} %, more than max_unmapped_percent = {}); \
                  the coverage figures cannot be trusted. Check [coverage] source_roots, or that the report belongs to this code",
                 mapped + unmapped,
-                config.max_unmapped_percent
+                config.max_unmapped_percent.get_ref()
             ),
         });
     }

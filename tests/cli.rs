@@ -365,6 +365,77 @@ fn malformed_config_names_file_line_and_key() {
     assert!(stderr(&out).contains("/nonexistent/gate.toml: cannot read the configuration"));
 }
 
+#[test]
+fn a_threshold_on_the_wrong_scale_stops_the_run() {
+    let tmp = project(&[
+        ("A.java", b"class A {}"),
+        (
+            "gate.toml",
+            b"[gate]\nmin_new_lines = 0\n\n[[gate.condition]]\nmetric = \"coverage.line\"\nmin = 0.8\n",
+        ),
+    ]);
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gate.toml:6:7: [[gate.condition]] coverage.line: coverage thresholds are percentages: did you mean 80?"
+        ),
+        "{err}"
+    );
+
+    fs::write(
+        tmp.path().join("gate.toml"),
+        "[[gate.jacoco_rule]]\nelement = \"CLASS\"\ncounter = \"LINE\"\nminimum = 80\n",
+    )
+    .unwrap();
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gate.toml:4:11: [[gate.jacoco_rule]] CLASS.LINE.COVEREDRATIO: JaCoCo ratios are between 0 and 1: did you mean 0.80?"
+        ),
+        "{err}"
+    );
+
+    fs::write(
+        tmp.path().join("gate.toml"),
+        "[coverage]\nmax_unmapped_percent = nan\n",
+    )
+    .unwrap();
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gate.toml:2:24: [coverage] `max_unmapped_percent` must be a finite number, not nan"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_key_of_a_jacoco_rule_in_a_condition_says_where_it_belongs() {
+    let tmp = project(&[
+        ("A.java", b"class A {}"),
+        (
+            "gate.toml",
+            b"[[gate.condition]]\nmetric = \"coverage.line\"\ncounter = \"LINE\"\nmin = 80\n",
+        ),
+    ]);
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gate.toml:3:1: `counter` is a [[gate.jacoco_rule]] key; a [[gate.condition]] takes: metric, scope, min, max"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 const CUSTOM_RULE: &str = r#"id = "no-thread-sleep"
 title = "Thread.sleep call"
 severity = "major"

@@ -448,7 +448,7 @@ fn a_pull_request_cannot_weaken_its_own_gate() {
         .output()
         .unwrap();
     assert!(baseline.status.success());
-    assert!(head["findings"].as_array().unwrap().len() > 0);
+    assert!(!head["findings"].as_array().unwrap().is_empty());
     repo.commit("accept");
     let (_, report) = repo.check(&["--base", "main"]);
     assert_eq!(report["verdict"]["status"], "failed");

@@ -3,7 +3,9 @@
 //! LCOV/Cobertura tools write, and finds source roots by matching package paths against
 //! the repository's files.
 
+use crate::config::{finite, Problem};
 use serde::Deserialize;
+use toml::Spanned;
 
 /// Where reports are looked for when `reports` is not set: Maven (`jacoco:report`,
 /// `jacoco:report-aggregate`), Gradle (`jacocoTestReport` and custom report tasks), and
@@ -32,7 +34,8 @@ pub struct CoverageConfig {
     pub source_roots: Vec<String>,
     /// The largest share (percent) of a report's files that may map to no repository
     /// file before the coverage is judged unreliable and the run is an error.
-    pub max_unmapped_percent: f64,
+    /// Spanned so that a share beyond 0–100 is reported where it is written.
+    pub max_unmapped_percent: Spanned<f64>,
 }
 
 impl Default for CoverageConfig {
@@ -40,7 +43,23 @@ impl Default for CoverageConfig {
         CoverageConfig {
             reports: Vec::new(),
             source_roots: Vec::new(),
-            max_unmapped_percent: 10.0,
+            max_unmapped_percent: Spanned::new(0..0, 10.0),
+        }
+    }
+}
+
+impl CoverageConfig {
+    /// Refuses a `max_unmapped_percent` that is not a percentage.
+    pub fn validate(&self) -> Result<(), Problem> {
+        let limit = &self.max_unmapped_percent;
+        let at = |m: String| (Some(limit.span()), format!("[coverage] {m}"));
+        let v = finite("max_unmapped_percent", *limit.get_ref()).map_err(at)?;
+        if (0.0..=100.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(at(format!(
+                "max_unmapped_percent is a percentage within 0–100, not {v}"
+            )))
         }
     }
 }

@@ -73,8 +73,10 @@ impl std::ops::AddAssign for Counter {
     }
 }
 
-/// The six counters JaCoCo writes (`<counter type="...">`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The six counters JaCoCo writes (`<counter type="...">`), spelled as JaCoCo spells
+/// them in reports and in `check` rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum CounterKind {
     Instruction,
     Branch,

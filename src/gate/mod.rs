@@ -188,31 +188,24 @@ pub fn decide(inputs: &Inputs) -> Verdict {
                     row.outcome = Outcome::Skipped;
                     row.note = Some("nothing to measure".to_string());
                 }
-                Some(v) if condition.holds(v) => {}
                 Some(v) => {
-                    row.outcome = Outcome::Failed;
-                    reasons.push(if metric.is_coverage() {
-                        let bound = if condition.min.is_some() {
-                            "below"
+                    if let Some((side, bound)) = condition.violation(v) {
+                        row.outcome = Outcome::Failed;
+                        reasons.push(if metric.is_coverage() {
+                            format!(
+                                "{scope_word}{} {v:.1} % is {side} {} %",
+                                metric.label(),
+                                number(bound)
+                            )
                         } else {
-                            "above"
-                        };
-                        format!(
-                            "{scope_word}{} {:.1} % is {bound} {}",
-                            metric.label(),
-                            v,
-                            condition
-                                .threshold_text()
-                                .trim_start_matches(['≥', '≤', ' '])
-                        )
-                    } else {
-                        format!(
-                            "{} {scope_word}{} (allowed: {})",
-                            number(v),
-                            metric.label(),
-                            condition.threshold_text()
-                        )
-                    });
+                            format!(
+                                "{} {scope_word}{} (allowed: {})",
+                                number(v),
+                                metric.label(),
+                                condition.threshold_text()
+                            )
+                        });
+                    }
                 }
             }
         }
@@ -254,11 +247,11 @@ pub fn decide(inputs: &Inputs) -> Verdict {
 
 /// One row for a JaCoCo `check` rule: its worst element, and the failing ones named.
 fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Option<&str>) -> Row {
-    let value_name = format!("{:?}", rule.value).to_uppercase();
+    let (minimum, maximum) = rule.limits();
     let mut row = Row {
-        metric: format!("{:?}.{}.{value_name}", rule.element, rule.counter).to_uppercase(),
+        metric: rule.name(),
         scope: Scope::Overall,
-        threshold: match (rule.minimum, rule.maximum) {
+        threshold: match (minimum, maximum) {
             (Some(min), Some(max)) => format!("{min} – {max}"),
             (Some(min), None) => format!("≥ {min}"),
             (None, Some(max)) => format!("≤ {max}"),
@@ -271,11 +264,6 @@ fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Optio
     let Some(coverage) = coverage else {
         row.outcome = Outcome::Error;
         row.note = Some(no_coverage.unwrap_or("no coverage report").to_string());
-        return row;
-    };
-    let Some(kind) = CounterKind::parse(&rule.counter) else {
-        row.outcome = Outcome::Error;
-        row.note = Some(format!("unknown counter {}", rule.counter));
         return row;
     };
     let elements = jacoco_elements(rule.element, coverage);
@@ -301,7 +289,7 @@ fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Optio
         if !included {
             continue;
         }
-        let c = counters.get(kind);
+        let c = counters.get(rule.counter);
         let value = match rule.value {
             LimitValue::Coveredratio => {
                 (c.total() > 0).then(|| c.covered as f64 / c.total() as f64)
@@ -313,10 +301,10 @@ fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Optio
         };
         // Like JaCoCo, a ratio of nothing (0/0) is not checked.
         let Some(value) = value else { continue };
-        let too_low = rule.minimum.is_some_and(|m| value < m);
-        let too_high = rule.maximum.is_some_and(|m| value > m);
+        let too_low = minimum.is_some_and(|m| value < m);
+        let too_high = maximum.is_some_and(|m| value > m);
         let is_worse = |w: f64| {
-            if rule.minimum.is_some() {
+            if minimum.is_some() {
                 value < w
             } else {
                 value > w

@@ -83,11 +83,12 @@ fn config(conditions: Vec<Condition>, min_new_lines: u64) -> GateConfig {
 }
 
 fn cond(metric: Metric, scope: Scope, min: Option<f64>, max: Option<f64>) -> Condition {
+    let spanned = |v| toml::Spanned::new(0..0, v);
     Condition {
         metric,
         scope,
-        min,
-        max,
+        min: min.map(spanned),
+        max: max.map(spanned),
     }
 }
 
@@ -177,6 +178,40 @@ fn branch_and_overall_conditions() {
         ]
     );
     assert_eq!(v.reasons[1], "instruction coverage 60.0 % is above 50 %");
+}
+
+#[test]
+fn a_range_names_the_side_that_failed() {
+    let cov = coverage();
+    let c = config(
+        vec![
+            cond(Metric::CoverageLine, Scope::New, Some(40.0), Some(45.0)),
+            cond(Metric::CoverageLine, Scope::Overall, Some(65.0), Some(70.0)),
+            cond(Metric::CoverageLine, Scope::Overall, Some(55.0), Some(60.0)),
+        ],
+        0,
+    );
+    let v = verdict(&c, &mut [], Some(&cov), &changed(&[(5, 8)]));
+    let rows: Vec<_> = v
+        .conditions
+        .iter()
+        .map(|r| (r.threshold.as_str(), r.outcome))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("40 – 45 %", Outcome::Failed),
+            ("65 – 70 %", Outcome::Failed),
+            ("55 – 60 %", Outcome::Passed)
+        ]
+    );
+    assert_eq!(
+        v.reasons,
+        [
+            "new line coverage 50.0 % is above 45 %",
+            "line coverage 60.0 % is below 65 %"
+        ]
+    );
 }
 
 #[test]
