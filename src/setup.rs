@@ -371,8 +371,8 @@ mod tests {
         Condition {
             metric,
             scope: Scope::New,
-            min,
-            max,
+            min: min.map(|v| toml::Spanned::new(0..0, v)),
+            max: max.map(|v| toml::Spanned::new(0..0, v)),
         }
     }
 
