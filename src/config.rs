@@ -34,6 +34,10 @@ pub struct SourcesConfig {
     /// Skip build output and vendored trees (`target/`, `build/`, `node_modules/`,
     /// `generated` folders).
     pub default_excludes: bool,
+    /// A run without any source file to analyse may pass (a repository with no
+    /// Java or Rust yet); otherwise it is an error, since a wrong path or an
+    /// include that matches nothing would pass every change.
+    pub allow_empty: bool,
 }
 
 impl Default for SourcesConfig {
@@ -42,6 +46,7 @@ impl Default for SourcesConfig {
             include: Vec::new(),
             exclude: Vec::new(),
             default_excludes: true,
+            allow_empty: false,
         }
     }
 }
@@ -451,7 +456,7 @@ pub const INIT_TEMPLATE: &str = r#"# gate.toml — configuration for `gate`, the
 # Every key is optional: the values below are the built-in defaults.
 
 [sources]
-# Globs (relative to this folder) a file must match to be analysed. Empty: every
+# Globs (relative to the repository root) a file must match to be analysed. Empty: every
 # Java (.java) and Rust (.rs) file that .gitignore does not exclude.
 include = []
 # Globs of files or folders never analysed, e.g. ["legacy/**", "**/*Generated.java"].
@@ -459,9 +464,13 @@ exclude = []
 # Skip build output and vendored code: folders named target, build, node_modules,
 # generated (or generated-*, generated_*). The summary says how many were skipped.
 default_excludes = true
+# A run with no source file to analyse is an error (a wrong path or an include that
+# matches nothing would pass everything); true lets it pass.
+allow_empty = false
 
 [rules]
-# Folders of your team's own rule files (same format as gate's rules/java/*.toml).
+# Folders of your team's own rule files (same format as gate's rules/java/*.toml),
+# relative to the repository root. In a pull request they are read from the base.
 # extra = ["my-rules/"]
 # Run only these rules (all others off).
 # only = ["empty-catch-block", "string-compared-with-eq"]
@@ -471,7 +480,7 @@ default_excludes = true
 # too-many-parameters = { severity = "minor", max = 5 }
 
 [coverage]
-# Coverage reports (files or globs, relative to this folder): JaCoCo XML, LCOV or
+# Coverage reports (files or globs, relative to the repository root): JaCoCo XML, LCOV or
 # Cobertura XML, told apart by content. Several are merged line by line. Empty: the
 # usual Maven, Gradle, LCOV and Cobertura locations.
 reports = []
@@ -481,6 +490,10 @@ source_roots = []
 # The run is an error (exit 2) when more than this share of a report's files
 # match no repository file: the coverage figures would not be trustworthy.
 max_unmapped_percent = 10.0
+# A report must be found: without one the coverage conditions cannot be evaluated
+# and the run is an error (exit 2). false chooses lint only when no report is
+# found: the conditions then say "not measured by choice" (also: --no-coverage).
+required = true
 
 [gate]
 # Coverage conditions on new code are not failed below this many coverable new lines.
@@ -488,8 +501,7 @@ min_new_lines = 20
 # Accepted findings, written by `gate baseline`: only findings not in it are new.
 baseline = ".gate/baseline.json"
 # The conditions. Without any, "Sonar way" on new code applies, as if the two
-# below were written, except that without a coverage report the coverage condition
-# is skipped. Once you write a coverage condition, a missing report is an error.
+# below were written.
 # [[gate.condition]]
 # metric = "coverage.line"   # coverage.branch, coverage.instruction, issues,
 #                            # issues.blocker|critical|major|minor (that severity or worse),

@@ -45,6 +45,10 @@ pub enum Error {
     Diff(#[from] diff::unified::ReadError),
     #[error("new code: {0}")]
     Base(#[from] diff::base::BaseError),
+    #[error("new code: {0}")]
+    EmptyDiff(String),
+    #[error("{0}")]
+    NothingToAnalyse(String),
     #[error(transparent)]
     Shard(#[from] shard::ShardError),
 }
@@ -64,8 +68,12 @@ pub struct CheckOptions {
     pub uncommitted: bool,
     /// New code is what this unified diff adds (`-` reads stdin).
     pub diff: Option<PathBuf>,
+    /// An empty diff is a change without lines, not a failed `git diff`.
+    pub allow_empty_diff: bool,
     /// Coverage reports to read instead of `[coverage] reports`.
     pub coverage: Vec<String>,
+    /// Lint only: read no coverage report; coverage conditions are not measured.
+    pub no_coverage: bool,
     /// Read the CI's environment for a pull request's base (off in tests).
     pub use_ci_env: bool,
     /// In a pull request, which revision's configuration applies (`None`: as the
@@ -84,7 +92,9 @@ impl CheckOptions {
             base: None,
             uncommitted: false,
             diff: None,
+            allow_empty_diff: false,
             coverage: Vec::new(),
+            no_coverage: false,
             use_ci_env: true,
             config_from: None,
         }
@@ -226,21 +236,54 @@ pub fn check(
         excluded_by_config: discovery.excluded_by_config,
         base_findings,
     };
-    let coverage = read_coverage(
-        root,
-        &coverage_config(options, &setup.config),
-        &discovery.all_files,
-    )?;
-    decide(
-        root,
-        setup,
-        ci,
-        &new_code,
-        analysed,
-        coverage.ok_or(NO_COVERAGE),
-        started,
+    let coverage = if options.no_coverage {
+        Err(NoCoverage::ByChoice(NO_COVERAGE_FLAG.to_string()))
+    } else {
+        read_coverage(
+            root,
+            &coverage_config(options, &setup.config),
+            &discovery.all_files,
+        )?
+    };
+    decide(root, setup, ci, &new_code, analysed, coverage, started)
+}
+
+/// Why a run with no file to analyse is refused, with what discovery saw.
+fn nothing_to_analyse(root: &Path, analysed: &Analysed) -> String {
+    let mut seen = Vec::new();
+    if analysed.excluded_by_config > 0 {
+        seen.push(format!(
+            "{} source file(s) left out by [sources] include/exclude",
+            analysed.excluded_by_config
+        ));
+    }
+    if !analysed.default_excluded_dirs.is_empty() {
+        seen.push(format!(
+            "build-output folders skipped: {}",
+            analysed.default_excluded_dirs.join(", ")
+        ));
+    }
+    let seen = if seen.is_empty() {
+        "no .java or .rs file at all".to_string()
+    } else {
+        seen.join("; ")
+    };
+    format!(
+        "{}: no source file to analyse ({seen}). Check the path and [sources] include, \
+         or, for a repository without Java or Rust sources yet, set [sources] allow_empty = true",
+        root.display()
     )
 }
+
+/// Why a run has no coverage, owned: see [`gate::NoCoverage`].
+#[derive(Debug, Clone)]
+pub(crate) enum NoCoverage {
+    Missing(String),
+    ByChoice(String),
+}
+
+pub(crate) const NO_COVERAGE_FLAG: &str = "--no-coverage";
+const NOT_REQUIRED: &str = "[coverage] required = false";
 
 /// The findings of the base revision of every changed file gate analyses (or, for a
 /// deleted file, would have analysed): what tracking tells new and fixed findings by.
@@ -279,8 +322,8 @@ pub(crate) fn base_findings(
         .collect())
 }
 
-pub(crate) const NO_COVERAGE: &str =
-    "no coverage report found; name it with --coverage or [coverage] reports";
+pub(crate) const NO_COVERAGE: &str = "no part of the run read a coverage report; name it with --coverage or \
+     [coverage] reports in the job that has it, or choose lint only (--no-coverage, or [coverage] required = false)";
 
 /// The pipeline's tail, shared by `check` and `merge`: coverage warnings, the
 /// baseline, which findings are new, the measures and the verdict. `coverage` is the
@@ -291,7 +334,7 @@ pub(crate) fn decide(
     ci: diff::ci::CiContext,
     new_code: &NewCode,
     analysed: Analysed,
-    coverage: Result<Coverage, &str>,
+    coverage: Result<Coverage, NoCoverage>,
     started: Instant,
 ) -> Result<Outcome, Error> {
     let Setup {
@@ -300,7 +343,21 @@ pub(crate) fn decide(
         baseline,
         source: config_source,
     } = setup;
+    if analysed.files == 0 && !config.config.sources.allow_empty {
+        return Err(Error::NothingToAnalyse(nothing_to_analyse(root, &analysed)));
+    }
     let mut diagnostics = analysed.diagnostics;
+    if let NewCode::Changed { lines, .. } = new_code {
+        // A file the change touches but the parser could not read hides its issues.
+        for d in &mut diagnostics {
+            let changed = d.path.as_deref().is_some_and(|p| lines.file(p).is_some());
+            if changed && d.message.starts_with(analysis::NOT_ANALYSED) {
+                d.level = DiagnosticLevel::Error;
+                d.message
+                    .push_str("; the change touches this file, so its issues cannot be known");
+            }
+        }
+    }
     if let Some(why) = config_source.as_ref().and_then(|s| s.head_error.as_ref()) {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Error,
@@ -315,7 +372,7 @@ pub(crate) fn decide(
             coverage_diagnostics(&c, &config.config.coverage, &mut diagnostics);
             (Some(c), None)
         }
-        Err(why) => (None, Some(why.to_string())),
+        Err(why) => (None, Some(why)),
     };
     let mut findings = analysed.findings;
     let fixed = match new_code {
@@ -349,7 +406,10 @@ pub(crate) fn decide(
         config: &config.config.gate,
         measures: &measures,
         coverage: coverage.as_ref(),
-        no_coverage: no_coverage.as_deref(),
+        no_coverage: no_coverage.as_ref().map(|n| match n {
+            NoCoverage::Missing(why) => gate::NoCoverage::Missing(why),
+            NoCoverage::ByChoice(how) => gate::NoCoverage::ByChoice(how),
+        }),
         diagnostics: &diagnostics,
     });
     let coverage_reports = coverage
@@ -399,6 +459,12 @@ pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewC
         } else {
             format!("the diff in {}", path.display())
         };
+        if lines.is_empty() && !options.allow_empty_diff {
+            return Err(Error::EmptyDiff(format!(
+                "{reference} is empty: no file changed. A failed `git diff > file` writes an empty file; \
+                 if the change really has no lines, say so with --allow-empty-diff"
+            )));
+        }
         diff::base::check_checkout(root, &lines)?;
         return Ok(NewCode::Changed {
             reference,
@@ -436,16 +502,21 @@ pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewC
     })
 }
 
-/// Reads the coverage reports. No report at all is not an error here (`None`: the gate
-/// decides whether a condition needed one); a report that cannot be read is.
+/// Reads the coverage reports. No report at all is not an error here (the verdict
+/// says which conditions needed one; with `[coverage] required = false` none did); a
+/// report that cannot be read is.
 fn read_coverage(
     root: &Path,
     config: &coverage::CoverageConfig,
     files: &[String],
-) -> Result<Option<Coverage>, Error> {
+) -> Result<Result<Coverage, NoCoverage>, Error> {
     match coverage::load(root, config, files) {
-        Ok(c) => Ok(Some(c)),
-        Err(CoverageError::NoReportFound { .. }) => Ok(None),
+        Ok(c) => Ok(Ok(c)),
+        Err(e @ CoverageError::NoReportFound { .. }) => Ok(Err(if config.required {
+            NoCoverage::Missing(e.to_string())
+        } else {
+            NoCoverage::ByChoice(NOT_REQUIRED.to_string())
+        })),
         Err(e) => Err(e.into()),
     }
 }

@@ -128,6 +128,10 @@ struct CheckArgs {
     /// globs allowed), instead of [coverage] reports.
     #[arg(long, value_name = "FILE")]
     coverage: Vec<String>,
+    /// Lint only: read no coverage report; coverage conditions are "not measured
+    /// by choice" (without it, a missing report makes them an error).
+    #[arg(long, conflicts_with = "coverage")]
+    no_coverage: bool,
     /// Parse every file but run no rule: the baseline for benchmarks.
     #[arg(long, hide = true)]
     parse_only: bool,
@@ -165,6 +169,10 @@ struct MergeArgs {
     /// Configuration file [default: ROOT/gate.toml, if present].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Lint only: coverage conditions are "not measured by choice", whatever the
+    /// parts read.
+    #[arg(long)]
+    no_coverage: bool,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -213,6 +221,10 @@ struct NewCodeArgs {
     /// by review).
     #[arg(long, value_name = "base|head")]
     config_from: Option<gate::config::ConfigFrom>,
+    /// Accept an empty diff (a pull request without changes) instead of refusing
+    /// it as a failed `git diff > file`.
+    #[arg(long)]
+    allow_empty_diff: bool,
 }
 
 /// Where the verdict is posted: shared by `check` and `merge`.
@@ -410,7 +422,9 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         uncommitted: args.new_code.uncommitted,
         diff: args.new_code.diff.clone(),
         config_from: args.new_code.config_from,
+        allow_empty_diff: args.new_code.allow_empty_diff,
         coverage: args.coverage.clone(),
+        no_coverage: args.no_coverage,
         ..CheckOptions::new(args.path.clone())
     };
     if let Some(out) = &args.partial_out {
@@ -468,6 +482,8 @@ fn merge(args: MergeArgs, color: bool) -> anyhow::Result<u8> {
         uncommitted: args.new_code.uncommitted,
         diff: args.new_code.diff.clone(),
         config_from: args.new_code.config_from,
+        allow_empty_diff: args.new_code.allow_empty_diff,
+        no_coverage: args.no_coverage,
         ..CheckOptions::new(args.root.clone())
     };
     let parts = args

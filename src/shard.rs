@@ -606,7 +606,13 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
     reports.sort_by(|a, b| report_path(a).cmp(&report_path(b)));
     let coverage = if reports.is_empty() {
         // The message of one run, so a merged report equals it.
-        Err(crate::NO_COVERAGE)
+        Err(if options.no_coverage {
+            crate::NoCoverage::ByChoice(crate::NO_COVERAGE_FLAG.to_string())
+        } else if !setup.config.config.coverage.required {
+            crate::NoCoverage::ByChoice("[coverage] required = false".to_string())
+        } else {
+            crate::NoCoverage::Missing(crate::NO_COVERAGE.to_string())
+        })
     } else {
         let mut merged = Coverage::default();
         for c in reports {

@@ -151,8 +151,9 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
 #[test]
 fn java_sample_prints_findings_with_file_line_and_a_summary() {
     let out = run(&["check", fixture("java-sample").to_str().unwrap()]);
-    // Its gate.toml leaves out tools/ (the report generator): no major finding.
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Its gate.toml leaves out tools/ (the report generator): no major finding; it
+    // names the sample's JaCoCo report, whose 60.2 % is under the bar.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
         text.starts_with("src/main/java/com/example/shop/Cart.java\n  40:42   minor    magic-number  Magic number 1_000_000"),
@@ -162,9 +163,10 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     assert!(!text.contains("ReportGen"), "{text}");
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("passed: 10 findings (10 minor) in 8 files (277 lines, 54 rules, "),
-        "{last}"
+        text.contains("failed: 10 findings (10 minor) in 8 files (277 lines, 54 rules, "),
+        "{text}"
     );
+    assert_eq!(last, "  ✗ new line coverage 60.2 % is below 80 %");
     assert!(
         text.contains("skipped 1 file(s) excluded by [sources]"),
         "{text}"
@@ -473,7 +475,13 @@ fn extra_rule_folders_add_team_rules_and_validate_them() {
         ("my-rules/java/no-thread-sleep.toml", CUSTOM_RULE.as_bytes()),
         ("gate.toml", b"[rules]\nextra = [\"my-rules\"]\n"),
     ]);
-    let out = run(&["check", tmp.path().to_str().unwrap(), "--format", "json"]);
+    let out = run(&[
+        "check",
+        tmp.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--no-coverage",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         findings(&json(&out)),
@@ -723,9 +731,24 @@ fn init_writes_a_config_that_check_accepts() {
     assert_eq!(out.status.code(), Some(0));
     let text = fs::read_to_string(tmp.path().join("gate.toml")).unwrap();
     assert!(text.contains("default_excludes = true"));
-    assert_eq!(
-        run(&["check", tmp.path().to_str().unwrap()]).status.code(),
-        Some(0)
+    // The defaults ask for coverage: without a report the run says how to get one.
+    let out = run(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("new line coverage cannot be measured: no coverage report found under"),
+        "{text}"
+    );
+    assert!(
+        text.contains("or choose lint only (--no-coverage, or [coverage] required = false)"),
+        "{text}"
+    );
+    let out = run(&["check", tmp.path().to_str().unwrap(), "--no-coverage"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("(not measured by choice: --no-coverage)"),
+        "{}",
+        stdout(&out)
     );
     let again = run(&["init", tmp.path().to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));

@@ -276,9 +276,36 @@ fn fail_closed_without_the_inputs_a_condition_needs() {
     let repo = sample_pull_request(|_| {});
     let root = repo.path();
     fs::remove_dir_all(root.join("target")).unwrap();
-    // Default conditions: no report only skips coverage.
+    // Default conditions: no report is an error that says how to fix it, never
+    // SonarQube's "No report imported" and a green build.
     let out = gate(root, &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "  ! coverage.line  new      ≥ 80 %           -  (no coverage report found under"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("looked for **/target/site/jacoco/jacoco.xml"),
+        "{text}"
+    );
+    // Lint only, by choice: on the command line or in the base's gate.toml.
+    let out = gate(root, &["--base", "main", "--no-coverage"]);
     assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("(not measured by choice: --no-coverage)")
+    );
+    support::configure_base(root, "[coverage]\nrequired = false\n");
+    let out = gate(root, &["--base", "main", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let r = report(&out);
+    assert_eq!(r["verdict"]["conditions"][0]["outcome"], "not-measured");
+    assert_eq!(
+        r["verdict"]["conditions"][0]["note"],
+        "not measured by choice: [coverage] required = false"
+    );
     // A coverage condition the team wrote: no report is an error.
     support::configure_base(
         root,

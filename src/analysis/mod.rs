@@ -22,6 +22,11 @@ use suppress::Suppressions;
 /// address space. `main` builds the worker pool with it.
 pub const STACK_BYTES: usize = 256 << 20;
 
+/// How the diagnostic of a file the parser could not read at all begins: a warning
+/// for a file the change does not touch, an error for one it does (its issues
+/// would be unknown).
+pub const NOT_ANALYSED: &str = "not analysed: ";
+
 /// A position in a file as the parser gives it: 0-based line, 0-based byte column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -200,7 +205,7 @@ impl Analyzer {
                 level: DiagnosticLevel::Warning,
                 path: Some(file.rel.clone()),
                 message: format!(
-                    "not analysed: {} (line {}, column {})",
+                    "{NOT_ANALYSED}{} (line {}, column {})",
                     u.message, u.line, u.column
                 ),
             });

@@ -36,6 +36,10 @@ pub struct CoverageConfig {
     /// file before the coverage is judged unreliable and the run is an error.
     /// Spanned so that a share beyond 0–100 is reported where it is written.
     pub max_unmapped_percent: Spanned<f64>,
+    /// Whether a report must be there: without one, the coverage conditions cannot
+    /// be evaluated and the run is an error. `false` chooses lint only where no
+    /// report is found (the conditions say "not measured by choice").
+    pub required: bool,
 }
 
 impl Default for CoverageConfig {
@@ -44,6 +48,7 @@ impl Default for CoverageConfig {
             reports: Vec::new(),
             source_roots: Vec::new(),
             max_unmapped_percent: Spanned::new(0..0, 10.0),
+            required: true,
         }
     }
 }

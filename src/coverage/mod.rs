@@ -661,8 +661,10 @@ pub enum CoverageError {
     #[error("[coverage] reports: `{pattern}` matches no file under {}", root.display())]
     PatternMatchedNothing { root: PathBuf, pattern: String },
     #[error(
-        "no coverage report found under {}; looked for {}. Run the tests with coverage first, \
-         or name the reports in gate.toml: [coverage] reports = [\"path/to/jacoco.xml\"]",
+        "no coverage report found under {}; looked for {}. Run the tests with coverage first \
+         (JaCoCo: `mvn verify` with jacoco-maven-plugin's report goal, or `gradle test jacocoTestReport`), \
+         name the reports (--coverage FILE, or [coverage] reports = [\"path/to/jacoco.xml\"] in gate.toml), \
+         or choose lint only (--no-coverage, or [coverage] required = false)",
         root.display(),
         patterns.join(", ")
     )]

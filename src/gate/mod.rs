@@ -40,11 +40,14 @@ impl Status {
 pub enum Outcome {
     Passed,
     Failed,
-    /// Deliberately not applied (a small change, or a default coverage condition
-    /// without any report); `note` says why.
+    /// Deliberately not applied (a change with fewer coverable new lines than
+    /// `min_new_lines`, or nothing to measure); `note` says why.
     Skipped,
     /// Could not be evaluated: the verdict is an error.
     Error,
+    /// Not measured because the run chose not to (lint only: `--no-coverage`,
+    /// `[coverage] required = false`).
+    NotMeasured,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,16 +109,6 @@ impl GateConfig {
                 c.iter().map(|c| c.get_ref().clone()).collect()
             })
     }
-
-    /// Whether the coverage conditions were asked for (so a missing report is an
-    /// error) rather than defaults (so a repository without tests still runs).
-    pub fn coverage_required(&self) -> bool {
-        !self.jacoco_rule.is_empty()
-            || self
-                .condition
-                .as_ref()
-                .is_some_and(|c| c.iter().any(|c| c.get_ref().metric.is_coverage()))
-    }
 }
 
 /// Everything the verdict reads.
@@ -124,8 +117,29 @@ pub struct Inputs<'a> {
     pub measures: &'a Measures,
     pub coverage: Option<&'a Coverage>,
     /// Why there is no coverage, when there is none.
-    pub no_coverage: Option<&'a str>,
+    pub no_coverage: Option<NoCoverage<'a>>,
     pub diagnostics: &'a [Diagnostic],
+}
+
+/// Why a run has no coverage: a report was wanted and is missing (the coverage
+/// conditions cannot be evaluated), or lint-only was chosen, in the words that chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCoverage<'a> {
+    Missing(&'a str),
+    ByChoice(&'a str),
+}
+
+impl NoCoverage<'_> {
+    /// The row's outcome and note for a coverage condition without coverage.
+    fn row(self) -> (Outcome, String) {
+        match self {
+            NoCoverage::Missing(why) => (Outcome::Error, why.to_string()),
+            NoCoverage::ByChoice(how) => (
+                Outcome::NotMeasured,
+                format!("not measured by choice: {how}"),
+            ),
+        }
+    }
 }
 
 pub fn decide(inputs: &Inputs) -> Verdict {
@@ -161,18 +175,19 @@ pub fn decide(inputs: &Inputs) -> Verdict {
             Scope::Overall => "",
         };
         if metric.is_coverage() && inputs.coverage.is_none() {
-            let why = inputs.no_coverage.unwrap_or("no coverage report");
-            if config.coverage_required() {
-                row.outcome = Outcome::Error;
+            let (outcome, note) = inputs
+                .no_coverage
+                .unwrap_or(NoCoverage::Missing("no coverage report"))
+                .row();
+            if outcome == Outcome::Error {
                 error = true;
                 reasons.push(format!(
-                    "{scope_word}{} cannot be measured: {why}",
+                    "{scope_word}{} cannot be measured: {note}",
                     metric.label()
                 ));
-            } else {
-                row.outcome = Outcome::Skipped;
             }
-            row.note = Some(why.to_string());
+            row.outcome = outcome;
+            row.note = Some(note);
         } else if metric.is_coverage()
             && condition.scope == Scope::New
             && coverable_new < config.min_new_lines
@@ -246,7 +261,11 @@ pub fn decide(inputs: &Inputs) -> Verdict {
 }
 
 /// One row for a JaCoCo `check` rule: its worst element, and the failing ones named.
-fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Option<&str>) -> Row {
+fn jacoco_row(
+    rule: &JacocoRule,
+    coverage: Option<&Coverage>,
+    no_coverage: Option<NoCoverage>,
+) -> Row {
     let (minimum, maximum) = rule.limits();
     let mut row = Row {
         metric: rule.name(),
@@ -262,8 +281,11 @@ fn jacoco_row(rule: &JacocoRule, coverage: Option<&Coverage>, no_coverage: Optio
         note: None,
     };
     let Some(coverage) = coverage else {
-        row.outcome = Outcome::Error;
-        row.note = Some(no_coverage.unwrap_or("no coverage report").to_string());
+        let (outcome, note) = no_coverage
+            .unwrap_or(NoCoverage::Missing("no coverage report"))
+            .row();
+        row.outcome = outcome;
+        row.note = Some(note);
         return row;
     };
     let elements = jacoco_elements(rule.element, coverage);

@@ -106,7 +106,9 @@ fn verdict(
         config,
         measures: &measures,
         coverage,
-        no_coverage: coverage.is_none().then_some("no coverage report found"),
+        no_coverage: coverage
+            .is_none()
+            .then_some(NoCoverage::Missing("no coverage report found")),
         diagnostics: &[],
     })
 }
@@ -246,7 +248,7 @@ fn issue_conditions_count_new_issues_at_or_above_a_severity() {
 }
 
 #[test]
-fn missing_coverage_is_an_error_when_asked_for_and_skipped_by_default() {
+fn missing_coverage_is_an_error_unless_lint_only_was_chosen() {
     let explicit = config(
         vec![cond(Metric::CoverageLine, Scope::New, Some(80.0), None)],
         0,
@@ -259,14 +261,31 @@ fn missing_coverage_is_an_error_when_asked_for_and_skipped_by_default() {
         ["new line coverage cannot be measured: no coverage report found"]
     );
 
+    // The default conditions too: no report is SonarQube's silent green build.
     let defaults = GateConfig::default();
     let v = verdict(&defaults, &mut [], None, &changed(&[(1, 3)]));
-    assert_eq!(v.status, Status::Passed);
-    assert_eq!(v.conditions[0].outcome, Outcome::Skipped);
+    assert_eq!(v.status, Status::Error);
+    assert_eq!(v.conditions[0].outcome, Outcome::Error);
     assert_eq!(
         v.conditions.len(),
         2,
         "Sonar way: coverage and major issues"
+    );
+
+    // Lint only, chosen in words a reviewer can read.
+    let measures = measure(&[], None, &changed(&[(1, 3)]));
+    let v = decide(&Inputs {
+        config: &defaults,
+        measures: &measures,
+        coverage: None,
+        no_coverage: Some(NoCoverage::ByChoice("--no-coverage")),
+        diagnostics: &[],
+    });
+    assert_eq!(v.status, Status::Passed);
+    assert_eq!(v.conditions[0].outcome, Outcome::NotMeasured);
+    assert_eq!(
+        v.conditions[0].note.as_deref(),
+        Some("not measured by choice: --no-coverage")
     );
 }
 

@@ -98,7 +98,7 @@ fn conditions(outcome: &Outcome) -> Suite {
                     attr(&summary)
                 )
             }
-            RowOutcome::Skipped => {
+            RowOutcome::Skipped | RowOutcome::NotMeasured => {
                 suite.skipped += 1;
                 format!(
                     "      <skipped message=\"{}\"/>\n",

@@ -163,6 +163,7 @@ fn conditions(s: &mut String, outcome: &Outcome) {
             RowOutcome::Passed => "✅",
             RowOutcome::Failed => "❌",
             RowOutcome::Skipped => "➖",
+            RowOutcome::NotMeasured => "⚪",
             RowOutcome::Error => "⚠️",
         };
         let actual = match r.actual {

@@ -216,6 +216,7 @@ fn conditions(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<(
             O::Passed => ("✓", AnsiColor::Green.on_default()),
             O::Failed => ("✗", AnsiColor::Red.on_default().effects(Effects::BOLD)),
             O::Skipped => ("-", Style::new().effects(Effects::DIMMED)),
+            O::NotMeasured => ("·", Style::new().effects(Effects::DIMMED)),
             O::Error => ("!", AnsiColor::Red.on_default().effects(Effects::BOLD)),
         };
         let actual = match r.actual {

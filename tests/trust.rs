@@ -1,7 +1,9 @@
-//! Issue tracking against the base, end to end: throwaway git repositories whose
-//! pull requests bring issues on lines they did not change (each must fail the
-//! gate), and the opposite cases (moved code, a renamed file, a PR that only fixes)
-//! that must pass; the same tracking with `--diff FILE` and no git.
+//! A verdict that can be trusted, end to end on throwaway git repositories: pull
+//! requests that bring issues on lines they did not change (each must fail the
+//! gate) and the opposite cases (moved code, a renamed file, a PR that only fixes)
+//! that must pass; the same tracking with `--diff FILE` and no git; a pull request
+//! that edits its own gate; and the inputs whose absence must not pass (no source,
+//! an empty diff, a changed file the parser cannot read).
 
 mod support;
 
@@ -561,6 +563,87 @@ flagged = [1]
     assert_eq!(code, Some(2), "{out}");
     assert!(
         out.contains("this change's own configuration does not load, so every run after it merges would fail:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn nothing_to_analyse_is_an_error_unless_allowed() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(empty.path())
+        .arg("--no-coverage")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no source file to analyse (no .java or .rs file at all). Check the path and [sources] include, or, for a repository without Java or Rust sources yet, set [sources] allow_empty = true"),
+        "{err}"
+    );
+
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write(
+        "gate.toml",
+        &format!("[sources]\ninclude = [\"src/main/**\"]\n\n{CONFIG}"),
+    );
+    let (code, out) = text(&repo, &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        out.contains(
+            "no source file to analyse (1 source file(s) left out by [sources] include/exclude)"
+        ),
+        "{out}"
+    );
+    repo.write(
+        "gate.toml",
+        &format!("[sources]\ninclude = [\"src/main/**\"]\nallow_empty = true\n\n{CONFIG}"),
+    );
+    let (code, out) = text(&repo, &[]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn an_empty_diff_is_an_error_unless_expected() {
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    let diff = repo.path().join("pr.diff");
+    fs::write(&diff, "").unwrap();
+    let (code, out) = text(&repo, &["--diff", diff.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        out.contains(&format!(
+            "new code: the diff in {} is empty: no file changed. A failed `git diff > file` writes an empty file; if the change really has no lines, say so with --allow-empty-diff",
+            diff.display()
+        )),
+        "{out}"
+    );
+    let (code, out) = text(
+        &repo,
+        &["--diff", diff.to_str().unwrap(), "--allow-empty-diff"],
+    );
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn a_changed_file_the_parser_cannot_read_makes_the_run_unevaluable() {
+    // syn has no error recovery: this file cannot be analysed at all.
+    let broken = "fn f( {\n";
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE), ("src/old.rs", broken)]);
+    let (code, out) = text(&repo, &["--base", "main"]);
+    assert_eq!(code, Some(0), "untouched: a warning only: {out}");
+    assert!(
+        out.contains("gate: warning: src/old.rs: not analysed:"),
+        "{out}"
+    );
+
+    repo.write("src/new.rs", broken);
+    repo.commit("add a file syn cannot read");
+    let (code, out) = text(&repo, &["--base", "main"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("gate: error: src/new.rs: not analysed:")
+            && out.contains("; the change touches this file, so its issues cannot be known"),
         "{out}"
     );
 }
