@@ -209,23 +209,22 @@ pub fn check(
     let setup = setup::setup(options, &new_code)?;
     let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
     let discovery = discover(root, &setup.config, options.jobs)?;
+    let analysed_paths: std::collections::HashSet<&str> =
+        discovery.files.iter().map(|f| f.rel.as_str()).collect();
+    let base = base_sources(
+        root,
+        &new_code,
+        &|path| analysed_paths.contains(path),
+        &setup.config.config.sources,
+    )?;
     let total = discovery.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let analysis = analyzer.analyze(&discovery.files, &|| {
+    let analysis = analyzer.analyze(&discovery.files, &base, &|| {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(n, total);
     });
     let mut diagnostics = discovery.diagnostics;
     diagnostics.extend(analysis.diagnostics);
-    let analysed_paths: std::collections::HashSet<&str> =
-        discovery.files.iter().map(|f| f.rel.as_str()).collect();
-    let base_findings = base_findings(
-        root,
-        &analyzer,
-        &new_code,
-        &|path| analysed_paths.contains(path),
-        &setup.config.config.sources,
-    )?;
     let analysed = Analysed {
         files: analysis.files,
         lines: analysis.lines,
@@ -234,7 +233,7 @@ pub fn check(
         diagnostics,
         default_excluded_dirs: discovery.default_excluded_dirs,
         excluded_by_config: discovery.excluded_by_config,
-        base_findings,
+        base_findings: analysis.base_findings,
     };
     let coverage = if options.no_coverage {
         Err(NoCoverage::ByChoice(NO_COVERAGE_FLAG.to_string()))
@@ -285,17 +284,15 @@ pub(crate) enum NoCoverage {
 pub(crate) const NO_COVERAGE_FLAG: &str = "--no-coverage";
 const NOT_REQUIRED: &str = "[coverage] required = false";
 
-/// The findings of the base revision of every changed file gate analyses (or, for a
-/// deleted file, would have analysed): what tracking tells new and fixed findings by.
-/// Only the changed files are analysed again, so the cost grows with the change.
-pub(crate) fn base_findings(
+/// The base revision of every changed file gate analyses (or, for a deleted file,
+/// would have analysed), to be analysed beside the head: what tracking tells new
+/// and fixed findings by. Only the changed files, so the cost grows with the change.
+pub(crate) fn base_sources(
     root: &Path,
-    analyzer: &Analyzer,
     new_code: &NewCode,
-    analysed: &(dyn Fn(&str) -> bool + Sync),
+    analysed: &dyn Fn(&str) -> bool,
     sources: &config::SourcesConfig,
-) -> Result<Vec<Finding>, Error> {
-    use rayon::prelude::*;
+) -> Result<Vec<(model::SourceFile, String)>, Error> {
     let NewCode::Changed { lines, base, .. } = new_code else {
         return Ok(Vec::new());
     };
@@ -307,17 +304,16 @@ pub(crate) fn base_findings(
                 analysed(&file.path)
             }
     };
-    let files = diff::base::read(root, lines, base, &wanted)?;
-    Ok(files
-        .par_iter()
-        .flat_map_iter(|f| {
-            let language = model::Language::from_path(&f.path).expect("wanted checked it");
+    Ok(diff::base::read(root, lines, base, &wanted)?
+        .into_iter()
+        .filter_map(|f| {
+            let language = model::Language::from_path(&f.path)?;
             let file = model::SourceFile {
                 abs: root.join(&f.path),
-                rel: f.path.clone(),
+                rel: f.path,
                 language,
             };
-            analyzer.analyze_text(&file, &f.text)
+            Some((file, f.text))
         })
         .collect())
 }

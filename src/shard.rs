@@ -251,7 +251,7 @@ pub fn check_partial(
     };
     let total = mine.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let analysis = analyzer.analyze(&mine, &|| {
+    let analysis = analyzer.analyze(&mine, &[], &|| {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(n, total);
     });
@@ -585,13 +585,13 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
         .iter()
         .flat_map(|p| p.files.iter().map(String::as_str))
         .collect();
-    analysed.base_findings = crate::base_findings(
+    let base = crate::base_sources(
         root,
-        &analyzer,
         &new_code,
         &|path| analysed_paths.contains(path),
         &setup.config.config.sources,
     )?;
+    analysed.base_findings = analyzer.analyze(&[], &base, &|| {}).base_findings;
 
     // One entry per report; the same report read by several jobs counts once. In the
     // order of the report paths, as one run reads them.

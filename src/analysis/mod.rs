@@ -92,6 +92,8 @@ pub struct Analysis {
     pub rules: usize,
     /// The languages of the files analysed, in the order first met.
     pub languages: Vec<Language>,
+    /// The findings of the `base` texts, in their order.
+    pub base_findings: Vec<Finding>,
 }
 
 impl Analyzer {
@@ -116,16 +118,36 @@ impl Analyzer {
         })
     }
 
-    /// Analyses `files` in parallel; `progress` is called once per file.
-    pub fn analyze(&self, files: &[SourceFile], progress: &(dyn Fn() + Sync)) -> Analysis {
-        let results: Vec<FileResult> = files
-            .par_iter()
-            .map(|file| {
-                let result = self.analyze_file(file);
-                progress();
-                result
-            })
-            .collect();
+    /// Analyses `files` in parallel; `progress` is called once per file. `base` are
+    /// texts that are not on disk (the changed files' base revisions, for issue
+    /// tracking): analysed in the same parallel pass, so that they fill the cores
+    /// the files leave idle, and their findings go to `base_findings`.
+    pub fn analyze(
+        &self,
+        files: &[SourceFile],
+        base: &[(SourceFile, String)],
+        progress: &(dyn Fn() + Sync),
+    ) -> Analysis {
+        let mut base_findings: Vec<Vec<Finding>> = Vec::new();
+        let results: Vec<FileResult> = rayon::join(
+            || {
+                files
+                    .par_iter()
+                    .map(|file| {
+                        let result = self.analyze_file(file);
+                        progress();
+                        result
+                    })
+                    .collect()
+            },
+            || {
+                base_findings = base
+                    .par_iter()
+                    .map(|(file, text)| self.analyze_text(file, text))
+                    .collect();
+            },
+        )
+        .0;
         let mut analysis = Analysis::default();
         let mut unsupported: Vec<&SourceFile> = Vec::new();
         let mut analysed: Vec<Language> = Vec::new();
@@ -166,6 +188,7 @@ impl Analyzer {
         analysis
             .findings
             .sort_by(|a, b| (&a.location, &a.rule).cmp(&(&b.location, &b.rule)));
+        analysis.base_findings = base_findings.into_iter().flatten().collect();
         analysis
     }
 
@@ -230,7 +253,7 @@ impl Analyzer {
     /// The findings of one file's text that is not on disk: a base revision, which
     /// issue tracking compares the head's findings with. Diagnostics are left out:
     /// the base is not what the gate judges.
-    pub fn analyze_text(&self, file: &SourceFile, text: &str) -> Vec<Finding> {
+    fn analyze_text(&self, file: &SourceFile, text: &str) -> Vec<Finding> {
         let Some((_, engine)) = self.engines.iter().find(|(l, _)| *l == file.language) else {
             return Vec::new();
         };
