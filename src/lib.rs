@@ -284,7 +284,7 @@ pub(crate) fn decide(
                 .as_ref()
                 .is_some_and(|b| b.contains(&f.fingerprint));
     }
-    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code);
+    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code)?;
     if let Some(b) = &baseline {
         measures.new_code.push_str(&format!(
             ", minus {} finding(s) in {}",

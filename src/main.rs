@@ -1014,7 +1014,7 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
             &[],
             Some(&coverage),
             &new_code,
-        ))
+        )?)
     } else {
         None
     };

@@ -22,6 +22,14 @@ pub(crate) fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathB
     (dir, path)
 }
 
+/// The error reading `content` as the report `name` gives, without the temporary
+/// directory, so that tests can compare whole messages.
+pub(crate) fn error_of(name: &str, content: &[u8]) -> String {
+    let (dir, path) = temp_file(name, content);
+    let text = read_report(&path).unwrap_err().to_string();
+    text.replace(&format!("{}/", dir.path().display()), "")
+}
+
 /// Every file under `dir`, relative to it: what source discovery would hand over.
 fn repo_files(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
@@ -78,7 +86,7 @@ pub(crate) fn assert_matches_coverage_py(report: &ParsedReport) {
         assert_eq!(missed, numbers(&want["missing_lines"]), "{name}");
         let mut branches = Counter::default();
         for (_, line) in file.lines() {
-            branches += line.branches;
+            branches = branches.checked_add(line.branches).unwrap();
         }
         let summary = &want["summary"];
         assert_eq!(
@@ -183,7 +191,7 @@ fn changed_line_coverage_of_the_pr_change_agrees_with_diff_cover() {
         let file = &coverage.files[path];
         let lines = changed[path].iter().copied();
         let tally = file.tally(lines.clone());
-        total += tally;
+        total = total.checked_add(tally).unwrap();
         assert_eq!(tally.total(), want["measured"].as_u64().unwrap(), "{path}");
         assert_eq!(tally.covered, want["covered"].as_u64().unwrap(), "{path}");
         let missed: Vec<u64> = file
@@ -471,5 +479,29 @@ fn file_coverage_survives_a_partial_result() {
     assert_eq!(
         read.line(7).map(|l| l.instructions),
         Some(Counter::new(0, 4))
+    );
+}
+
+#[test]
+fn counters_refuse_totals_past_u64() {
+    let max = u64::MAX;
+    assert_eq!(Counter::checked(max, 1), None);
+    assert_eq!(
+        Counter::new(max - 1, 0).checked_add(Counter::new(0, 1)),
+        Some(Counter::new(max - 1, 1))
+    );
+    assert_eq!(Counter::new(max, 0).checked_add(Counter::new(0, 1)), None);
+    // A partial result written by hand cannot smuggle one in.
+    let err =
+        serde_json::from_str::<Counter>(&format!(r#"{{"missed":{max},"covered":1}}"#)).unwrap_err();
+    assert!(
+        err.to_string().contains("missed + covered is past"),
+        "{err}"
+    );
+    let line = format!(r#"{{"lines":[[3,1,{max},1,0,0]],"counters":null}}"#);
+    let err = serde_json::from_str::<FileCoverage>(&line).unwrap_err();
+    assert!(
+        err.to_string().contains("line 3: its counts add up past"),
+        "{err}"
     );
 }

@@ -4,7 +4,7 @@
 //! changed lines: no I/O, so it is tested with plain values.
 
 use super::conditions::{Metric, Scope};
-use crate::coverage::{format_ranges, Counter, Coverage};
+use crate::coverage::{format_ranges, Counter, Coverage, CoverageError};
 use crate::diff::ChangedLines;
 use crate::model::{Finding, RuleType, Severity};
 use serde::Serialize;
@@ -161,8 +161,14 @@ impl Measures {
     }
 }
 
-/// Computes every measure. `findings` must already carry their `new` flag.
-pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &NewCode) -> Measures {
+/// Computes every measure. `findings` must already carry their `new` flag. Counts
+/// from reports are added with overflow checks: a sum past `u64::MAX` is an error
+/// naming the reports, never a wrapped figure.
+pub fn measure(
+    findings: &[Finding],
+    coverage: Option<&Coverage>,
+    new_code: &NewCode,
+) -> Result<Measures, CoverageError> {
     let mut overall = ScopeMeasures::default();
     let mut new = ScopeMeasures::default();
     for f in findings.iter().filter(|f| f.suppressed.is_none()) {
@@ -174,19 +180,34 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
     let mut uncovered = Vec::new();
     let mut without = Vec::new();
     if let Some(coverage) = coverage {
+        let add = |sum: &mut Counter, c: Counter, what: &str| {
+            *sum = sum.checked_add(c).ok_or_else(|| CoverageError::Overflow {
+                reports: report_names(coverage),
+                what: what.to_string(),
+            })?;
+            Ok::<(), CoverageError>(())
+        };
         let (mut lines, mut branches, mut instructions) =
             (Counter::default(), Counter::default(), Counter::default());
         for file in coverage.files.values() {
-            lines += file.line_counter();
+            add(&mut lines, file.line_counter(), "the files' line counts")?;
             match &file.counters {
                 Some(c) => {
-                    branches += c.branch;
-                    instructions += c.instruction;
+                    add(&mut branches, c.branch, "the files' branch counts")?;
+                    add(
+                        &mut instructions,
+                        c.instruction,
+                        "the files' instruction counts",
+                    )?;
                 }
                 None => {
                     for (_, l) in file.lines() {
-                        branches += l.branches;
-                        instructions += l.instructions;
+                        add(&mut branches, l.branches, "the lines' branch counts")?;
+                        add(
+                            &mut instructions,
+                            l.instructions,
+                            "the lines' instruction counts",
+                        )?;
                     }
                 }
             }
@@ -216,11 +237,15 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                         }
                         continue;
                     };
-                    lines += file.tally(cf.lines());
+                    add(&mut lines, file.tally(cf.lines()), "the new lines' counts")?;
                     for n in cf.lines() {
                         if let Some(l) = file.line(n) {
-                            branches += l.branches;
-                            instructions += l.instructions;
+                            add(&mut branches, l.branches, "the new lines' branch counts")?;
+                            add(
+                                &mut instructions,
+                                l.instructions,
+                                "the new lines' instruction counts",
+                            )?;
                         }
                     }
                     let changed: Vec<u32> = cf.lines().collect();
@@ -244,7 +269,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
             None,
         ),
     };
-    Measures {
+    Ok(Measures {
         new_code: description,
         changed_files,
         changed_lines,
@@ -252,7 +277,17 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
         new,
         uncovered_new_lines: uncovered,
         changed_files_without_coverage: without,
-    }
+    })
+}
+
+/// `a/jacoco.xml, b/lcov.info`: the reports an overflow is blamed on.
+fn report_names(coverage: &Coverage) -> String {
+    let names: Vec<String> = coverage
+        .reports
+        .iter()
+        .map(|r| r.path.display().to_string())
+        .collect();
+    names.join(", ")
 }
 
 fn push_uncovered(
