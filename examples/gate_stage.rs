@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use gate::coverage::{
     ClassCounters, Counter, CounterKind, Counters, Coverage, FileCoverage, LineCoverage,
-    ReportFormat, ReportSummary,
+    ReportFormat, ReportSummary, Unlisted,
 };
 use gate::diff::{ChangedFile, ChangedLines, FileStatus, LineRange};
 use gate::gate::conditions::{Element, JacocoRule, LimitValue};
@@ -240,7 +240,8 @@ fn main() {
         diff.len() as f64 / 1e6
     );
 
-    let measures = measure(&findings, Some(&coverage), &new_code).expect("no overflow");
+    let measures =
+        measure(&findings, Some(&coverage), &new_code, &Unlisted::default()).expect("no overflow");
     let verdict = decide(&Inputs {
         config: &config,
         measures: &measures,
@@ -261,7 +262,7 @@ fn main() {
     );
 
     let t_measure = time(runs, || {
-        measure(&findings, Some(&coverage), &new_code).expect("no overflow")
+        measure(&findings, Some(&coverage), &new_code, &Unlisted::default()).expect("no overflow")
     });
     let t_decide = time(runs, || {
         decide(&Inputs {
@@ -273,7 +274,8 @@ fn main() {
         })
     });
     let t_stage = time(runs, || {
-        let m = measure(&findings, Some(&coverage), &new_code).expect("no overflow");
+        let m = measure(&findings, Some(&coverage), &new_code, &Unlisted::default())
+            .expect("no overflow");
         let v = decide(&Inputs {
             config: &config,
             measures: &m,

@@ -264,9 +264,12 @@ pub(crate) fn decide(
 ) -> Result<Outcome, Error> {
     let Setup { config, rules } = setup;
     let mut diagnostics = analysed.diagnostics;
+    let mut unlisted = coverage::Unlisted::default();
     let (coverage, no_coverage) = match coverage {
-        Ok(c) => {
+        Ok(mut c) => {
             coverage_diagnostics(&c, &config.config.coverage, &mut diagnostics);
+            let changed = new_code.changed();
+            unlisted = coverage::vet(root, &mut c, changed, &config.config, &mut diagnostics)?;
             (Some(c), None)
         }
         Err(why) => (None, Some(why.to_string())),
@@ -284,7 +287,7 @@ pub(crate) fn decide(
                 .as_ref()
                 .is_some_and(|b| b.contains(&f.fingerprint));
     }
-    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code)?;
+    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code, &unlisted)?;
     if let Some(b) = &baseline {
         measures.new_code.push_str(&format!(
             ", minus {} finding(s) in {}",

@@ -1014,6 +1014,7 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
             &[],
             Some(&coverage),
             &new_code,
+            &gate::coverage::Unlisted::default(),
         )?)
     } else {
         None

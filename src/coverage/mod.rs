@@ -7,13 +7,16 @@
 //! [`Coverage::unmapped`] with a hint, never dropped. Several reports merge line by line:
 //! a line is covered if any report covers it, as JaCoCo's own merge decides. Anything
 //! that makes a report unreadable, and a report that measures nothing, is a
-//! [`CoverageError`], so the gate fails closed.
+//! [`CoverageError`], so the gate fails closed; [`vet`] then checks the merged
+//! coverage against the checked-out sources.
 
+mod checkout;
 mod cobertura;
 pub mod config;
 mod jacoco;
 mod lcov;
 mod paths;
+mod source_lines;
 mod xml;
 
 use std::collections::BTreeMap;
@@ -28,6 +31,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use checkout::{vet, Unlisted};
 pub use config::{CoverageConfig, DEFAULT_REPORTS};
 
 use crate::model::{Diagnostic, DiagnosticLevel};
@@ -731,7 +735,8 @@ pub enum CoverageError {
         root: PathBuf,
         patterns: Vec<String>,
     },
-    #[error("[coverage] {field}: `{pattern}` is not a valid glob: {source}")]
+    /// `field` names the section too: `[coverage] reports`, `[sources] exclude`.
+    #[error("{field}: `{pattern}` is not a valid glob: {source}")]
     Glob {
         field: &'static str,
         pattern: String,
@@ -837,7 +842,7 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
         }
     }
     if !globs.is_empty() {
-        let set = glob_set("reports", &globs)?;
+        let set = glob_set("[coverage] reports", &globs)?;
         let mut matched = vec![false; globs.len()];
         let walker = ignore::WalkBuilder::new(root)
             .standard_filters(false)
@@ -876,7 +881,7 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
 }
 
 /// `*` stays within one directory and `**` crosses any number, as in `.gitignore`.
-fn glob_set(field: &'static str, patterns: &[String]) -> Result<GlobSet, CoverageError> {
+pub(crate) fn glob_set(field: &'static str, patterns: &[String]) -> Result<GlobSet, CoverageError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let glob = GlobBuilder::new(pattern)

@@ -1,10 +1,11 @@
 //! Measures: the figures conditions are checked against, per scope (the whole code,
 //! and the new code a change touched), with the lists behind them (uncovered new
-//! lines per file, new issues). A pure function of findings, coverage and the
-//! changed lines: no I/O, so it is tested with plain values.
+//! lines per file, new issues). A pure function of findings, coverage, the changed
+//! lines and the code lines of changed files no report lists: no I/O, so it is
+//! tested with plain values.
 
 use super::conditions::{Metric, Scope};
-use crate::coverage::{format_ranges, Counter, Coverage, CoverageError};
+use crate::coverage::{format_ranges, Counter, Coverage, CoverageError, Unlisted};
 use crate::diff::ChangedLines;
 use crate::model::{Finding, RuleType, Severity};
 use serde::Serialize;
@@ -27,6 +28,14 @@ impl NewCode {
         match self {
             NewCode::Changed { lines, .. } => lines.contains(path, line),
             NewCode::Everything => true,
+        }
+    }
+
+    /// The changed lines; `None` when everything is new.
+    pub fn changed(&self) -> Option<&ChangedLines> {
+        match self {
+            NewCode::Changed { lines, .. } => Some(lines),
+            NewCode::Everything => None,
         }
     }
 }
@@ -147,8 +156,9 @@ pub struct Measures {
     pub new: ScopeMeasures,
     /// Uncovered new lines per file, in path order.
     pub uncovered_new_lines: Vec<Uncovered>,
-    /// Changed files the coverage report knows nothing about (their lines count
-    /// neither way, as in diff-cover): listed so the gap is visible.
+    /// Changed files no report lists whose lines gate cannot count as uncovered either
+    /// (a language the reports do not measure): their lines count neither way, as in
+    /// diff-cover, and are listed so that the gap is visible.
     pub changed_files_without_coverage: Vec<String>,
 }
 
@@ -161,13 +171,15 @@ impl Measures {
     }
 }
 
-/// Computes every measure. `findings` must already carry their `new` flag. Counts
-/// from reports are added with overflow checks: a sum past `u64::MAX` is an error
-/// naming the reports, never a wrapped figure.
+/// Computes every measure. `findings` must already carry their `new` flag. `unlisted`
+/// holds the changed files no report lists ([`crate::coverage::vet`]): their new code
+/// lines count as uncovered. Counts from reports are added with overflow checks: a
+/// sum past `u64::MAX` is an error naming the reports, never a wrapped figure.
 pub fn measure(
     findings: &[Finding],
     coverage: Option<&Coverage>,
     new_code: &NewCode,
+    unlisted: &Unlisted,
 ) -> Result<Measures, CoverageError> {
     let mut overall = ScopeMeasures::default();
     let mut new = ScopeMeasures::default();
@@ -228,8 +240,13 @@ pub fn measure(
                 let (mut lines, mut branches, mut instructions) =
                     (Counter::default(), Counter::default(), Counter::default());
                 for cf in changed.files() {
-                    let Some(file) = coverage.files.get(&cf.path) else {
+                    let Some(file) = coverage
+                        .files
+                        .get(&cf.path)
+                        .or_else(|| unlisted.files.get(&cf.path))
+                    else {
                         if cf.line_count() > 0
+                            && !unlisted.excluded.contains(&cf.path)
                             && crate::model::Language::from_path(&cf.path).is_some()
                             && !crate::model::is_test_path(&cf.path)
                         {

@@ -6,6 +6,7 @@ use super::measures::{measure, NewCode};
 use super::*;
 use crate::coverage::{
     ClassCounters, Counter, Coverage, FileCoverage, LineCoverage, ReportFormat, ReportSummary,
+    Unlisted,
 };
 use crate::diff::{ChangedFile, ChangedLines, FileStatus, LineRange};
 use crate::model::{Finding, Location, RuleType, Severity};
@@ -98,7 +99,7 @@ fn verdict(
     for f in findings.iter_mut() {
         f.new = new_code.contains(&f.location.path, f.location.start_line);
     }
-    let measures = measure(findings, coverage, new_code).unwrap();
+    let measures = measure(findings, coverage, new_code, &Unlisted::default()).unwrap();
     decide(&Inputs {
         config,
         measures: &measures,
@@ -113,7 +114,7 @@ fn new_line_coverage_counts_only_changed_measured_lines() {
     let cov = coverage();
     // Lines 5–8 changed (+ 20, which holds no code): 5, 6 covered; 7, 8 missed.
     let new_code = changed(&[(5, 8), (20, 20)]);
-    let m = measure(&[], Some(&cov), &new_code).unwrap();
+    let m = measure(&[], Some(&cov), &new_code, &Unlisted::default()).unwrap();
     let lines = m.new.lines.unwrap();
     assert_eq!(
         (lines.covered, lines.missed, lines.percent),
@@ -240,7 +241,7 @@ fn analysis_errors_fail_closed() {
         path: None,
         message: "cannot read".into(),
     };
-    let measures = measure(&[], None, &NewCode::Everything).unwrap();
+    let measures = measure(&[], None, &NewCode::Everything, &Unlisted::default()).unwrap();
     let v = decide(&Inputs {
         config: &GateConfig::default(),
         measures: &measures,
@@ -364,7 +365,7 @@ fn counts_that_add_up_past_u64_are_errors_never_wrapped() {
         counters: Counters::default(),
         classes: Vec::new(),
     });
-    let err = measure(&[], Some(&cov), &NewCode::Everything).unwrap_err();
+    let err = measure(&[], Some(&cov), &NewCode::Everything, &Unlisted::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
