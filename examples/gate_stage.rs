@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use gate::coverage::{
     ClassCounters, Counter, CounterKind, Counters, Coverage, FileCoverage, LineCoverage,
-    ReportFormat, ReportSummary,
+    ReportFormat, ReportSummary, Unlisted,
 };
 use gate::diff::{ChangedFile, ChangedLines, FileStatus, LineRange};
 use gate::gate::conditions::{Element, JacocoRule, LimitValue};
@@ -40,6 +40,11 @@ fn path(i: u32) -> String {
 
 fn class_name(i: u32) -> String {
     format!("com/example/p{:03}/C{i:05}", i / 100)
+}
+
+/// Adds small counts, which cannot overflow.
+fn add(sum: &mut Counter, c: Counter) {
+    *sum = sum.checked_add(c).expect("bench counts are small");
 }
 
 /// 100,000 measured lines; about two thirds covered, one in five with a branch.
@@ -71,15 +76,17 @@ fn coverage() -> Coverage {
                     branches,
                 },
             ));
-            *counters.get_mut(CounterKind::Instruction) += instructions;
-            *counters.get_mut(CounterKind::Branch) += branches;
-            *counters.get_mut(CounterKind::Line) +=
-                Counter::new(u64::from(!covered), u64::from(covered));
+            add(counters.get_mut(CounterKind::Instruction), instructions);
+            add(counters.get_mut(CounterKind::Branch), branches);
+            add(
+                counters.get_mut(CounterKind::Line),
+                Counter::new(u64::from(!covered), u64::from(covered)),
+            );
         }
-        *counters.get_mut(CounterKind::Method) += Counter::new(1, 2);
-        *counters.get_mut(CounterKind::Class) += Counter::new(0, 1);
+        add(counters.get_mut(CounterKind::Method), Counter::new(1, 2));
+        add(counters.get_mut(CounterKind::Class), Counter::new(0, 1));
         for kind in CounterKind::ALL {
-            *total.get_mut(kind) += counters.get(kind);
+            add(total.get_mut(kind), counters.get(kind));
         }
         files.insert(path(i), FileCoverage::new(lines, Some(counters)));
         classes.push(ClassCounters {
@@ -235,7 +242,8 @@ fn main() {
         diff.len() as f64 / 1e6
     );
 
-    let measures = measure(&findings, Some(&coverage), &new_code);
+    let measures =
+        measure(&findings, Some(&coverage), &new_code, &Unlisted::default()).expect("no overflow");
     let verdict = decide(&Inputs {
         config: &config,
         measures: &measures,
@@ -255,7 +263,9 @@ fn main() {
         verdict.conditions.len()
     );
 
-    let t_measure = time(runs, || measure(&findings, Some(&coverage), &new_code));
+    let t_measure = time(runs, || {
+        measure(&findings, Some(&coverage), &new_code, &Unlisted::default()).expect("no overflow")
+    });
     let t_decide = time(runs, || {
         decide(&Inputs {
             config: &config,
@@ -266,7 +276,8 @@ fn main() {
         })
     });
     let t_stage = time(runs, || {
-        let m = measure(&findings, Some(&coverage), &new_code);
+        let m = measure(&findings, Some(&coverage), &new_code, &Unlisted::default())
+            .expect("no overflow");
         let v = decide(&Inputs {
             config: &config,
             measures: &m,

@@ -167,12 +167,12 @@ impl Loaded {
             path: Some(path),
             text,
         };
-        for glob in loaded
-            .config
-            .sources
+        let sources = &loaded.config.sources;
+        for glob in sources
             .include
             .iter()
-            .chain(&loaded.config.sources.exclude)
+            .chain(&sources.exclude)
+            .chain(&loaded.config.coverage.exclude)
         {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
                 return Err(loaded.error(
@@ -487,6 +487,10 @@ reports = []
 # Folders that hold package roots, for when JaCoCo's package paths match several
 # files or none, e.g. ["app/src/main/java"]. Empty: found automatically.
 source_roots = []
+# Files whose coverage is not counted, overall or new (generated code, DTOs), e.g.
+# ["**/generated/**", "src/main/java/**/dto/**"]; they are still analysed, while
+# [sources] exclude takes files out of both. `*` stays within a folder, `**` crosses any.
+exclude = []
 # The run is an error (exit 2) when more than this share of a report's files
 # match no repository file: the coverage figures would not be trustworthy.
 max_unmapped_percent = 10.0
@@ -576,6 +580,7 @@ mod tests {
             defaults.sources.default_excludes
         );
         assert_eq!(loaded.config.github, defaults.github);
+        assert_eq!(loaded.config.coverage, defaults.coverage);
         let rules = rules::builtin().unwrap();
         let n = rules.len();
         assert_eq!(loaded.enabled_rules(rules).unwrap().len(), n);
@@ -605,6 +610,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("gate.toml:2:21: bad glob `a/[b`"), "{e}");
+        let e = parse("[coverage]\n\nexclude = [\"**/gen/{a\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("gate.toml:3:12: bad glob `**/gen/{a`"), "{e}");
     }
 
     #[test]

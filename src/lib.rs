@@ -363,9 +363,12 @@ pub(crate) fn decide(
             ),
         });
     }
+    let mut unlisted = coverage::Unlisted::default();
     let (coverage, no_coverage) = match coverage {
-        Ok(c) => {
+        Ok(mut c) => {
             coverage_diagnostics(&c, &config.config.coverage, &mut diagnostics);
+            let changed = new_code.changed();
+            unlisted = coverage::vet(root, &mut c, changed, &config.config, &mut diagnostics)?;
             (Some(c), None)
         }
         Err(why) => (None, Some(why)),
@@ -387,7 +390,7 @@ pub(crate) fn decide(
             f.new &= !b.contains(&f.fingerprint);
         }
     }
-    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code);
+    let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code, &unlisted)?;
     if let NewCode::Changed { .. } = new_code {
         measures.fixed_issues = Some(fixed.len());
     }

@@ -1019,7 +1019,8 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
             &[],
             Some(&coverage),
             &new_code,
-        ))
+            &gate::coverage::Unlisted::default(),
+        )?)
     } else {
         None
     };

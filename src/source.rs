@@ -36,7 +36,8 @@ fn is_default_excluded(name: &str) -> bool {
         || name.starts_with("generated_")
 }
 
-fn globset(globs: &[toml::Spanned<String>]) -> Result<Option<GlobSet>, globset::Error> {
+/// One set of `[sources]` globs (`None` when empty); coverage reuses `exclude`.
+pub(crate) fn globset(globs: &[toml::Spanned<String>]) -> Result<Option<GlobSet>, globset::Error> {
     if globs.is_empty() {
         return Ok(None);
     }

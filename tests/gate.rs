@@ -216,9 +216,20 @@ fn a_new_issue_on_a_changed_line_fails_and_old_ones_do_not_count() {
         .collect();
     assert_eq!(new, ["empty-catch-block", "catch-generic-exception"]);
     assert_eq!(r["measures"]["new"]["issues"]["major"], 2);
+    // No report lists the new Importer.java: its four code lines count as uncovered.
+    let importer = r["measures"]["uncovered_new_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["path"] == "src/main/java/com/example/legacy/Importer.java")
+        .unwrap();
+    assert_eq!(
+        (&importer["lines"], &importer["count"]),
+        (&"3-7".into(), &4.into())
+    );
     assert_eq!(
         r["measures"]["changed_files_without_coverage"],
-        serde_json::json!(["src/main/java/com/example/legacy/Importer.java"])
+        serde_json::json!([])
     );
     assert_eq!(
         r["verdict"]["reasons"],

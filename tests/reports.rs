@@ -618,13 +618,13 @@ fn in_github_actions_the_summary_and_outputs_are_written() {
     let written = fs::read_to_string(&summary).unwrap();
     assert!(
         written.starts_with(
-            "## An earlier step\n\n## ❌ Quality gate failed: new line coverage 75.0 % is below 80 %; 2 new major-or-worse issues"
+            "## An earlier step\n\n## ❌ Quality gate failed: new line coverage 50.0 % is below 80 %; 2 new major-or-worse issues"
         ),
         "{written}"
     );
     assert_eq!(
         fs::read_to_string(&outputs).unwrap(),
-        "earlier=1\nverdict=failed\ncoverage=62.2\nnew-coverage=75.0\nnew-issues=3\n"
+        "earlier=1\nverdict=failed\ncoverage=62.2\nnew-coverage=50.0\nnew-issues=3\n"
     );
 
     // Outside GitHub Actions, neither file is touched.

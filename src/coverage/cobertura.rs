@@ -234,7 +234,7 @@ fn condition_coverage(value: &str) -> Option<Counter> {
 
 #[cfg(test)]
 mod tests {
-    use crate::coverage::tests::{assert_matches_coverage_py, fixture, temp_file};
+    use crate::coverage::tests::{assert_matches_coverage_py, error_of, fixture, temp_file};
     use std::collections::BTreeMap;
 
     use crate::coverage::{read_report, Counter, CoverageError, LineCoverage, ParsedReport};
@@ -271,6 +271,61 @@ mod tests {
             (3, Counter::new(3, 1))
         );
         assert!(!report.files[1].coverage.line(9).unwrap().is_covered());
+    }
+
+    #[test]
+    fn a_report_that_measures_nothing_is_an_error() {
+        let nothing = "coverage.xml: the Cobertura XML report measures nothing (no source file \
+            with a coverable line); was it built from an empty test run, or before the code was \
+            compiled?";
+        assert_eq!(error_of("coverage.xml", b"<coverage/>"), nothing);
+        let no_lines = r#"<?xml version="1.0" ?><coverage line-rate="1" lines-valid="0"><sources><source>/ci</source></sources><packages><package name="a"><classes><class filename="a.py"><lines/></class></classes></package></packages></coverage>"#;
+        assert_eq!(error_of("coverage.xml", no_lines.as_bytes()), nothing);
+    }
+
+    #[test]
+    fn anything_after_the_report_is_an_error() {
+        let one = r#"<coverage><packages><package><classes><class filename="a.py"><lines><line number="1" hits="1"/></lines></class></classes></package></packages></coverage>"#;
+        let twice = format!("{one}\n{one}");
+        assert_eq!(
+            error_of("coverage.xml", twice.as_bytes()),
+            format!(
+                "coverage.xml: line 2 (byte {}): <coverage> after the end of <coverage>: a file \
+                 holds one report (were two written into one file?)",
+                one.len() + 1
+            )
+        );
+        let junk = format!("{one}\n  </packages>");
+        assert!(error_of("coverage.xml", junk.as_bytes()).starts_with("coverage.xml: line 2"));
+        let text = format!("{one}junk");
+        assert_eq!(
+            error_of("coverage.xml", text.as_bytes()),
+            format!(
+                "coverage.xml: line 1 (byte {}): content after the end of <coverage>, where only \
+                 comments may follow",
+                one.len()
+            )
+        );
+    }
+
+    #[test]
+    fn counts_that_disagree_are_errors() {
+        assert_eq!(
+            error_of(
+                "coverage.xml",
+                br#"<coverage lines-valid="1" lines-covered="2"/>"#
+            ),
+            "coverage.xml: line 1 (byte 0): <coverage> says 2 lines covered of 1"
+        );
+        let condition = r#"<coverage><packages><package><classes><class filename="a.py"><lines><line number="3" hits="1" branch="true" condition-coverage="150% (3/2)"/></lines></class></classes></package></packages></coverage>"#;
+        assert_eq!(
+            error_of("coverage.xml", condition.as_bytes()),
+            format!(
+                "coverage.xml: line 1 (byte {}): condition-coverage=\"150% (3/2)\" is not like \
+                 \"50% (1/2)\"",
+                condition.find("<line ").unwrap()
+            )
+        );
     }
 
     #[test]

@@ -32,6 +32,11 @@ pub struct CoverageConfig {
     /// `<root>/.../com/example/Foo.java` under one of these. Empty: any directory, as
     /// long as exactly one repository file matches.
     pub source_roots: Vec<String>,
+    /// Globs of repository files whose coverage is not counted, overall or new (like
+    /// SonarQube's `sonar.coverage.exclusions`): generated code, DTOs. They are still
+    /// analysed; `[sources] exclude` takes a file out of both. Kept with their place
+    /// in gate.toml, where a bad glob is reported.
+    pub exclude: Vec<toml::Spanned<String>>,
     /// The largest share (percent) of a report's files that may map to no repository
     /// file before the coverage is judged unreliable and the run is an error.
     /// Spanned so that a share beyond 0–100 is reported where it is written.
@@ -47,6 +52,7 @@ impl Default for CoverageConfig {
         CoverageConfig {
             reports: Vec::new(),
             source_roots: Vec::new(),
+            exclude: Vec::new(),
             max_unmapped_percent: Spanned::new(0..0, 10.0),
             required: true,
         }
@@ -76,11 +82,13 @@ mod tests {
     #[test]
     fn reads_the_coverage_section() {
         let config: CoverageConfig = toml::from_str(
-            "reports = [\"build/jacoco.xml\"]\nsource_roots = [\"app/src/main/java\"]",
+            "reports = [\"build/jacoco.xml\"]\nsource_roots = [\"app/src/main/java\"]\n\
+             exclude = [\"**/generated/**\"]",
         )
         .unwrap();
         assert_eq!(config.reports, ["build/jacoco.xml"]);
         assert_eq!(config.source_roots, ["app/src/main/java"]);
+        assert_eq!(config.exclude[0].get_ref(), "**/generated/**");
         assert_eq!(
             toml::from_str::<CoverageConfig>("").unwrap(),
             CoverageConfig::default()

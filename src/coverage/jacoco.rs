@@ -273,12 +273,20 @@ fn read_line(
     if mi == 0 && ci == 0 {
         return Ok(None);
     }
+    let pair = |missed, covered, what: &str| {
+        Counter::checked(missed, covered).ok_or_else(|| {
+            cx.malformed(format!(
+                "<line nr=\"{nr}\">: {what} add up past {}, more than any line holds",
+                u64::MAX
+            ))
+        })
+    };
     Ok(Some((
         nr,
         LineCoverage {
             hits: ci,
-            instructions: Counter::new(mi, ci),
-            branches: Counter::new(mb, cb),
+            instructions: pair(mi, ci, "mi and ci")?,
+            branches: pair(mb, cb, "mb and cb")?,
         },
     )))
 }
@@ -310,7 +318,18 @@ fn read_counter(
     let kind = cx.required(kind, "counter", "type")?;
     let missed = cx.required(missed, "counter", "missed")?;
     let covered = cx.required(covered, "counter", "covered")?;
-    *into.get_mut(kind) += Counter::new(missed, covered);
+    let overflow = || {
+        cx.malformed(format!(
+            "<counter type=\"{}\" missed=\"{missed}\" covered=\"{covered}\">: the counts \
+             add up past {}, more than any code holds",
+            kind.as_str(),
+            u64::MAX
+        ))
+    };
+    let counter = into.get_mut(kind);
+    *counter = Counter::checked(missed, covered)
+        .and_then(|c| counter.checked_add(c))
+        .ok_or_else(overflow)?;
     Ok(Child::End("counter"))
 }
 
@@ -357,7 +376,7 @@ mod tests {
 
     use serde_json::Value;
 
-    use crate::coverage::tests::{fixture, temp_file};
+    use crate::coverage::tests::{error_of, fixture, temp_file};
     use crate::coverage::{
         read_report, Counter, CounterKind, CoverageError, LineCoverage, ParsedReport, Position,
         ReportedName,
@@ -476,7 +495,7 @@ mod tests {
         for (name, want) in want_files {
             let file = files[name];
             let lines = file.line_counter();
-            line_total += lines;
+            line_total = line_total.checked_add(lines).unwrap();
             assert_eq!(
                 lines.covered,
                 want["lines_covered"].as_u64().unwrap(),
@@ -547,7 +566,7 @@ mod tests {
             .unwrap();
         let mut from_lines = crate::coverage::Counter::default();
         for (_, line) in invoice.coverage.lines() {
-            from_lines += line.instructions;
+            from_lines = from_lines.checked_add(line.instructions).unwrap();
         }
         assert_eq!((from_lines.missed, from_lines.covered), (25, 93));
         let counter = invoice.coverage.counters.unwrap().instruction;
@@ -555,12 +574,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_aggregate_and_dtd_1_0_without_sessioninfo() {
-        let empty = parse_str(r#"<?xml version="1.0"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd"><report name="backend"/>"#).unwrap();
-        assert_eq!(empty.summary.name.as_deref(), Some("backend"));
-        assert!(empty.files.is_empty());
-        assert_eq!(empty.summary.counters, Default::default());
-
+    fn dtd_1_0_without_sessioninfo() {
         let old = parse_str(concat!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
             r#"<!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.0//EN" "report.dtd">"#,
@@ -600,6 +614,104 @@ mod tests {
         err
     }
 
+    const NOTHING: &str = "jacoco.xml: the JaCoCo XML report measures nothing (no source \
+        file with a coverable line); was it built from an empty test run, or before the code \
+        was compiled?";
+
+    #[test]
+    fn a_report_that_measures_nothing_is_an_error() {
+        let empty = format!(r#"{PROLOG}<report name="backend"/>"#);
+        assert_eq!(error_of("jacoco.xml", empty.as_bytes()), NOTHING);
+        // What JaCoCo itself writes when it is given no class files.
+        let real = fixture("java-sample/empty-run/jacoco.xml");
+        let err = read_report(&real).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("{}/{NOTHING}", real.parent().unwrap().display())
+        );
+        // Source files without a single line with code measure nothing either.
+        let no_lines = format!(
+            r#"{PROLOG}<report name="r"><package name="p"><sourcefile name="I.java"/><sourcefile name="A.java"><line nr="3" mi="0" ci="0" mb="0" cb="0"/></sourcefile></package></report>"#
+        );
+        assert_eq!(error_of("jacoco.xml", no_lines.as_bytes()), NOTHING);
+    }
+
+    #[test]
+    fn anything_after_the_report_is_an_error() {
+        let one = with_line(r#"<line nr="1" mi="0" ci="2"/>"#);
+        let second = format!(
+            "{one}\n<report name=\"other\">{}",
+            &one[one.find("<package").unwrap()..]
+        );
+        assert_eq!(
+            error_of("jacoco.xml", second.as_bytes()),
+            format!(
+                "jacoco.xml: line 2 (byte {}): <report> after the end of <report>: a file \
+                 holds one report (were two written into one file?)",
+                one.len() + 1
+            )
+        );
+        let junk = format!("{one}\n\njunk");
+        assert_eq!(
+            error_of("jacoco.xml", junk.as_bytes()),
+            format!(
+                "jacoco.xml: line 3 (byte {}): content after the end of <report>, where only \
+                 comments may follow",
+                one.len() + 2
+            )
+        );
+        let empty_root = format!(r#"{PROLOG}<report name="r"/>junk"#);
+        assert!(error_of("jacoco.xml", empty_root.as_bytes()).contains("content after the end"));
+        // Comments, processing instructions and blank lines may follow.
+        let fine = format!("{one}\n<!-- written by CI -->\n<?done?>\n\n");
+        assert!(parse_str(&fine).is_ok());
+    }
+
+    #[test]
+    fn counts_past_u64_are_errors() {
+        let max = u64::MAX;
+        let counter = |missed: u64, covered: u64| {
+            format!(r#"<counter type="LINE" missed="{missed}" covered="{covered}"/>"#)
+        };
+        let at = |xml: &str, what: &str| xml.find(what).unwrap();
+        let total = with_line(&format!(
+            r#"<line nr="1" mi="0" ci="2"/>{}"#,
+            counter(max, 1)
+        ));
+        assert_eq!(
+            error_of("jacoco.xml", total.as_bytes()),
+            format!(
+                "jacoco.xml: line 1 (byte {}): <counter type=\"LINE\" missed=\"{max}\" \
+                 covered=\"1\">: the counts add up past {max}, more than any code holds",
+                at(&total, "<counter")
+            )
+        );
+        // Two counters of one kind that wrap around to 0 missed, 3 covered: the wrap
+        // that once made a JaCoCo BUNDLE rule read 1.0 on 0 of 3 covered lines.
+        let wrap = format!(
+            r#"{PROLOG}<report name="r"><package name="p"><sourcefile name="A.java"><line nr="1" mi="1" ci="0"/></sourcefile></package>{}{}</report>"#,
+            counter(max, 0),
+            counter(1, 3)
+        );
+        assert_eq!(
+            error_of("jacoco.xml", wrap.as_bytes()),
+            format!(
+                "jacoco.xml: line 1 (byte {}): <counter type=\"LINE\" missed=\"1\" \
+                 covered=\"3\">: the counts add up past {max}, more than any code holds",
+                wrap.rfind("<counter").unwrap()
+            )
+        );
+        let line = with_line(&format!(r#"<line nr="7" mi="{max}" ci="1"/>"#));
+        assert_eq!(
+            error_of("jacoco.xml", line.as_bytes()),
+            format!(
+                "jacoco.xml: line 1 (byte {}): <line nr=\"7\">: mi and ci add up past {max}, \
+                 more than any line holds",
+                at(&line, "<line")
+            )
+        );
+    }
+
     #[test]
     fn truncated_reports_are_errors() {
         let full = std::fs::read_to_string(fixture("java-sample/jacoco.xml")).unwrap();
@@ -610,7 +722,7 @@ mod tests {
             matches!(
                 err,
                 CoverageError::Truncated {
-                    at: Position::Byte(_),
+                    at: Position::LineAndByte { line: 1, .. },
                     ..
                 }
             ),

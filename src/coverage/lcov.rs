@@ -22,6 +22,18 @@ struct Record {
     lines: BTreeMap<u32, LineCoverage>,
     /// `BRDA:` lines, kept apart because lcov writes them before the `DA:` lines.
     branches: BTreeMap<u32, Branches>,
+    /// The tool's own totals, in the order of [`TOTALS`].
+    totals: [Total; 3],
+}
+
+/// The keys of the tool's totals (found, hit) and the counter each adds to.
+const TOTALS: [(&str, &str); 3] = [("LF", "LH"), ("BRF", "BRH"), ("FNF", "FNH")];
+
+/// One of a record's totals: found and hit, each with the tracefile line it is on.
+#[derive(Default)]
+struct Total {
+    found: Option<(u64, u64)>,
+    hit: Option<(u64, u64)>,
 }
 
 #[derive(Default)]
@@ -60,6 +72,7 @@ pub(crate) fn parse<R: BufRead>(path: &Path, mut input: R) -> Result<ParsedRepor
             let done = record.take().ok_or_else(|| {
                 at.error("end_of_record without a record (no SF: before it)".to_string())
             })?;
+            done.add_totals(at, &mut counters)?;
             files.push(done.finish());
             continue;
         }
@@ -85,6 +98,7 @@ pub(crate) fn parse<R: BufRead>(path: &Path, mut input: R) -> Result<ParsedRepor
                     started: line_no,
                     lines: BTreeMap::new(),
                     branches: BTreeMap::new(),
+                    totals: Default::default(),
                 });
             }
             "DA" => {
@@ -117,23 +131,26 @@ pub(crate) fn parse<R: BufRead>(path: &Path, mut input: R) -> Result<ParsedRepor
                 }
             }
             "LF" | "LH" | "BRF" | "BRH" | "FNF" | "FNH" => {
-                at.in_record(&mut record, key)?;
+                let open = at.in_record(&mut record, key)?;
                 let n = at.count(Some(value), key)?;
-                let counter = match key {
-                    "LF" | "LH" => &mut counters.line,
-                    "BRF" | "BRH" => &mut counters.branch,
-                    _ => &mut counters.method,
+                let i = match key {
+                    "LF" | "LH" => 0,
+                    "BRF" | "BRH" => 1,
+                    _ => 2,
                 };
-                // Found first, hit second: missed = found - hit.
-                if key.ends_with('F') {
-                    counter.missed += n;
+                let total = &mut open.totals[i];
+                let slot = if key.ends_with('F') {
+                    &mut total.found
                 } else {
-                    counter.missed = counter
-                        .missed
-                        .checked_sub(n)
-                        .ok_or_else(|| at.error(format!("{key}:{n} is more than were found")))?;
-                    counter.covered += n;
+                    &mut total.hit
+                };
+                if slot.is_some() {
+                    return Err(at.error(format!(
+                        "{key}: given twice in the record for {} (line {})",
+                        open.path, open.started
+                    )));
                 }
+                *slot = Some((n, line_no));
             }
             _ if !key.is_empty() && key.bytes().all(|b| b.is_ascii_uppercase()) => {}
             _ => {
@@ -168,6 +185,42 @@ pub(crate) fn parse<R: BufRead>(path: &Path, mut input: R) -> Result<ParsedRepor
 }
 
 impl Record {
+    /// Adds the record's totals to the report's, refusing a total that says more
+    /// were hit than found, and sums past `u64::MAX`.
+    fn add_totals(&self, end: Line<'_>, counters: &mut Counters) -> Result<(), CoverageError> {
+        for (total, (found_key, hit_key)) in self.totals.iter().zip(TOTALS) {
+            let found = total.found.map_or(0, |(n, _)| n);
+            let (hit, hit_line) = total.hit.unwrap_or((0, end.no));
+            let Some(missed) = found.checked_sub(hit) else {
+                let found = total.found.map_or(format!("no {found_key}:"), |(n, _)| {
+                    format!("{found_key}:{n}")
+                });
+                return Err(Line {
+                    no: hit_line,
+                    ..end
+                }
+                .error(format!(
+                    "{hit_key}:{hit} is more than were found ({found}) in the record for {}",
+                    self.path
+                )));
+            };
+            let counter = match found_key {
+                "LF" => &mut counters.line,
+                "BRF" => &mut counters.branch,
+                _ => &mut counters.method,
+            };
+            *counter = counter
+                .checked_add(Counter::new(missed, hit))
+                .ok_or_else(|| {
+                    end.error(format!(
+                        "the {found_key}: totals of the records add up past {}",
+                        u64::MAX
+                    ))
+                })?;
+        }
+        Ok(())
+    }
+
     fn finish(mut self) -> ReportedFile {
         for (nr, branches) in self.branches {
             match self.lines.get_mut(&nr) {
@@ -247,7 +300,7 @@ fn truncate(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use crate::coverage::tests::{assert_matches_coverage_py, fixture, temp_file};
+    use crate::coverage::tests::{assert_matches_coverage_py, error_of, fixture, temp_file};
     use std::collections::BTreeMap;
 
     use crate::coverage::{
@@ -318,6 +371,59 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_tracefile_that_measures_nothing_is_an_error() {
+        let nothing = "lcov.info: the LCOV report measures nothing (no source file with a \
+            coverable line); was it built from an empty test run, or before the code was compiled?";
+        assert_eq!(error_of("lcov.info", b"TN:\n"), nothing);
+        assert_eq!(
+            error_of(
+                "lcov.info",
+                b"TN:\nSF:src/a.rs\nLF:0\nLH:0\nend_of_record\n"
+            ),
+            nothing
+        );
+    }
+
+    #[test]
+    fn totals_that_overflow_or_disagree_are_errors_with_their_line() {
+        let max = u64::MAX;
+        let overflow = format!(
+            "SF:a\nDA:1,1\nLF:{max}\nLH:0\nend_of_record\nSF:b\nDA:1,1\nLF:1\nLH:1\nend_of_record\n"
+        );
+        assert_eq!(
+            error_of("lcov.info", overflow.as_bytes()),
+            format!("lcov.info: line 10: the LF: totals of the records add up past {max}")
+        );
+        // Each record on its own: a surplus of found lines in one record must not
+        // hide another record that says more were hit than found.
+        let disagree =
+            "SF:a\nDA:1,1\nLF:10\nLH:0\nend_of_record\nSF:b\nDA:1,1\nLF:1\nLH:5\nend_of_record\n";
+        assert_eq!(
+            error_of("lcov.info", disagree.as_bytes()),
+            "lcov.info: line 9: LH:5 is more than were found (LF:1) in the record for b"
+        );
+        assert_eq!(
+            error_of("lcov.info", b"SF:a\nDA:1,1\nBRH:2\nend_of_record\n"),
+            "lcov.info: line 3: BRH:2 is more than were found (no BRF:) in the record for a"
+        );
+        assert_eq!(
+            error_of("lcov.info", b"SF:a\nDA:1,1\nLF:1\nLF:1\nend_of_record\n"),
+            "lcov.info: line 4: LF: given twice in the record for a (line 1)"
+        );
+        let execution = format!("SF:a\nDA:1,{max}0\nend_of_record\n");
+        assert_eq!(
+            error_of("lcov.info", execution.as_bytes()),
+            format!("lcov.info: line 2: execution count \"{max}0\" is not a whole number from 0 to {max}")
+        );
+        // Totals of several records add up.
+        let report = parse_str(
+            "SF:a\nDA:1,1\nLF:2\nLH:1\nend_of_record\nSF:b\nDA:1,0\nLF:3\nLH:0\nend_of_record\n",
+        )
+        .unwrap();
+        assert_eq!(report.summary.counters.line, Counter::new(4, 1));
     }
 
     #[test]

@@ -6,13 +6,17 @@
 //! onto the repository's files; a name that maps to no file, or to several, is kept in
 //! [`Coverage::unmapped`] with a hint, never dropped. Several reports merge line by line:
 //! a line is covered if any report covers it, as JaCoCo's own merge decides. Anything
-//! that makes a report unreadable is a [`CoverageError`], so the gate fails closed.
+//! that makes a report unreadable, and a report that measures nothing, is a
+//! [`CoverageError`], so the gate fails closed; [`vet`] then checks the merged
+//! coverage against the checked-out sources.
 
+mod checkout;
 mod cobertura;
 pub mod config;
 mod jacoco;
 mod lcov;
 mod paths;
+mod source_lines;
 mod xml;
 
 use std::collections::BTreeMap;
@@ -27,17 +31,44 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use checkout::{vet, Unlisted};
 pub use config::{CoverageConfig, DEFAULT_REPORTS};
 
 use crate::model::{Diagnostic, DiagnosticLevel};
 use paths::PathMapper;
 
 /// A missed/covered pair, JaCoCo's unit of measure. 0/0 means "nothing to measure",
-/// which is also what an omitted JaCoCo counter means.
+/// which is also what an omitted JaCoCo counter means. Its total always fits a `u64`:
+/// the parsers and a partial result's reader refuse a pair whose sum does not, and
+/// sums of counters are checked ([`Counter::checked_add`]), so a hostile report cannot
+/// wrap a count around into a pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawCounter")]
 pub struct Counter {
     pub missed: u64,
     pub covered: u64,
+}
+
+/// A [`Counter`] as stored, before its total is checked.
+#[derive(Deserialize)]
+struct RawCounter {
+    missed: u64,
+    covered: u64,
+}
+
+impl TryFrom<RawCounter> for Counter {
+    type Error = String;
+
+    fn try_from(raw: RawCounter) -> Result<Counter, String> {
+        Counter::checked(raw.missed, raw.covered).ok_or_else(|| {
+            format!(
+                "counter {}/{}: missed + covered is past {}",
+                raw.missed,
+                raw.covered,
+                u64::MAX
+            )
+        })
+    }
 }
 
 impl Counter {
@@ -45,6 +76,14 @@ impl Counter {
         Counter { missed, covered }
     }
 
+    /// `None` when `missed + covered` does not fit a `u64`.
+    pub fn checked(missed: u64, covered: u64) -> Option<Counter> {
+        missed.checked_add(covered)?;
+        Some(Counter { missed, covered })
+    }
+
+    /// Saturates only for a counter built by hand with [`Counter::new`]: every counter
+    /// read from a report has a total that fits.
     pub fn total(self) -> u64 {
         self.missed.saturating_add(self.covered)
     }
@@ -56,6 +95,14 @@ impl Counter {
         (total > 0).then(|| self.covered as f64 * 100.0 / total as f64)
     }
 
+    /// The sum of two counters; `None` when it, or its total, does not fit a `u64`.
+    pub fn checked_add(self, other: Counter) -> Option<Counter> {
+        Counter::checked(
+            self.missed.checked_add(other.missed)?,
+            self.covered.checked_add(other.covered)?,
+        )
+    }
+
     /// Union of two measurements of the same code (two test runs): whatever either run
     /// covered is covered. The reports only give counts, so this is the best lower bound:
     /// the larger covered count, over the larger total.
@@ -63,13 +110,6 @@ impl Counter {
         let total = self.total().max(other.total());
         self.covered = self.covered.max(other.covered);
         self.missed = total - self.covered;
-    }
-}
-
-impl std::ops::AddAssign for Counter {
-    fn add_assign(&mut self, other: Counter) {
-        self.missed = self.missed.saturating_add(other.missed);
-        self.covered = self.covered.saturating_add(other.covered);
     }
 }
 
@@ -387,13 +427,22 @@ impl<'de> Deserialize<'de> for FileCoverage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let stored = StoredFile::<Vec<StoredLine>>::deserialize(d)?;
         let lines = stored.lines.into_iter().map(|(nr, hits, mi, ci, mb, cb)| {
+            let (Some(instructions), Some(branches)) =
+                (Counter::checked(mi, ci), Counter::checked(mb, cb))
+            else {
+                return Err(serde::de::Error::custom(format!(
+                    "line {nr}: its counts add up past {}",
+                    u64::MAX
+                )));
+            };
             let line = LineCoverage {
                 hits,
-                instructions: Counter::new(mi, ci),
-                branches: Counter::new(mb, cb),
+                instructions,
+                branches,
             };
-            (nr, line)
+            Ok((nr, line))
         });
+        let lines: Vec<(u32, LineCoverage)> = lines.collect::<Result<_, D::Error>>()?;
         Ok(FileCoverage::new(lines, stored.counters))
     }
 }
@@ -529,13 +578,16 @@ pub struct Coverage {
 
 impl Coverage {
     /// Covered and missed lines over every mapped file. Computed from merged lines, never
-    /// by adding per-class LINE counters, which count shared lines twice.
+    /// by adding per-class LINE counters, which count shared lines twice. The sums count
+    /// lines held in memory, so they cannot overflow.
     pub fn line_counter(&self) -> Counter {
-        let mut counter = Counter::default();
+        let (mut missed, mut covered) = (0, 0);
         for file in self.files.values() {
-            counter += file.line_counter();
+            let c = file.line_counter();
+            missed += c.missed;
+            covered += c.covered;
         }
-        counter
+        Counter::new(missed, covered)
     }
 
     /// Adds another run's coverage of the same code (a shard's or a test job's): files
@@ -598,12 +650,18 @@ impl Coverage {
     }
 }
 
-/// Where in a report something went wrong: XML reports are usually one long line, so
-/// a byte offset; LCOV is line-based.
+/// Where in a report something went wrong: LCOV is line-based; XML is read by byte
+/// offset, and reports are often one long line, so an XML error gives both its line
+/// (counted only once there is an error) and its byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {
+    /// An XML offset whose line is not counted yet.
     Byte(u64),
     Line(u64),
+    LineAndByte {
+        line: u64,
+        byte: u64,
+    },
 }
 
 impl fmt::Display for Position {
@@ -611,6 +669,7 @@ impl fmt::Display for Position {
         match self {
             Position::Byte(n) => write!(f, "byte {n}"),
             Position::Line(n) => write!(f, "line {n}"),
+            Position::LineAndByte { line, byte } => write!(f, "line {line} (byte {byte})"),
         }
     }
 }
@@ -658,6 +717,14 @@ pub enum CoverageError {
         at: Position,
         what: String,
     },
+    #[error(
+        "{}: the {format} report measures nothing (no source file with a coverable line); \
+         was it built from an empty test run, or before the code was compiled?",
+        path.display()
+    )]
+    MeasuresNothing { path: PathBuf, format: ReportFormat },
+    #[error("{reports}: {what} add up past {}: the report is corrupt", u64::MAX)]
+    Overflow { reports: String, what: String },
     #[error("[coverage] reports: `{pattern}` matches no file under {}", root.display())]
     PatternMatchedNothing { root: PathBuf, pattern: String },
     #[error(
@@ -672,7 +739,8 @@ pub enum CoverageError {
         root: PathBuf,
         patterns: Vec<String>,
     },
-    #[error("[coverage] {field}: `{pattern}` is not a valid glob: {source}")]
+    /// `field` names the section too: `[coverage] reports`, `[sources] exclude`.
+    #[error("{field}: `{pattern}` is not a valid glob: {source}")]
     Glob {
         field: &'static str,
         pattern: String,
@@ -778,7 +846,7 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
         }
     }
     if !globs.is_empty() {
-        let set = glob_set("reports", &globs)?;
+        let set = glob_set("[coverage] reports", &globs)?;
         let mut matched = vec![false; globs.len()];
         let walker = ignore::WalkBuilder::new(root)
             .standard_filters(false)
@@ -817,7 +885,7 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
 }
 
 /// `*` stays within one directory and `**` crosses any number, as in `.gitignore`.
-fn glob_set(field: &'static str, patterns: &[String]) -> Result<GlobSet, CoverageError> {
+pub(crate) fn glob_set(field: &'static str, patterns: &[String]) -> Result<GlobSet, CoverageError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let glob = GlobBuilder::new(pattern)
@@ -838,8 +906,22 @@ fn glob_set(field: &'static str, patterns: &[String]) -> Result<GlobSet, Coverag
 }
 
 /// Reads one report, recognising its format by content (a `.xml` file holding JSON or
-/// an HTML page is an error, not an empty report).
+/// an HTML page is an error, not an empty report). A report that measures no line at
+/// all is an error too: JaCoCo writes `<report name="x"/>` when it finds no classes,
+/// and such a report would satisfy any coverage condition by measuring nothing.
 pub(crate) fn read_report(path: &Path) -> Result<ParsedReport, CoverageError> {
+    let report = read_any_report(path)?;
+    if report.files.iter().all(|f| f.coverage.lines.is_empty()) {
+        return Err(CoverageError::MeasuresNothing {
+            path: path.to_path_buf(),
+            format: report.summary.format,
+        });
+    }
+    Ok(report)
+}
+
+/// [`read_report`] without the check that the report measures something.
+fn read_any_report(path: &Path) -> Result<ParsedReport, CoverageError> {
     let read_err = |source| CoverageError::Read {
         path: path.to_path_buf(),
         source,
@@ -861,15 +943,23 @@ pub(crate) fn read_report(path: &Path) -> Result<ParsedReport, CoverageError> {
     };
     let body = &body[start..];
     if body.starts_with(b"<") {
-        let (mut reader, root) = xml::XmlReader::open(path, input)?;
-        return match root.element.local_name().as_ref() {
-            "report" => jacoco::parse(&mut reader, &root),
-            "coverage" => cobertura::parse(&mut reader, &root),
-            other => Err(CoverageError::UnknownFormat {
-                path: path.to_path_buf(),
-                found: format!("its root element is <{other}>"),
-            }),
+        let read = || {
+            let (mut reader, root) = xml::XmlReader::open(path, input)?;
+            let name = root.element.local_name();
+            let report = match name.as_ref() {
+                "report" => jacoco::parse(&mut reader, &root)?,
+                "coverage" => cobertura::parse(&mut reader, &root)?,
+                other => {
+                    return Err(CoverageError::UnknownFormat {
+                        path: path.to_path_buf(),
+                        found: format!("its root element is <{other}>"),
+                    })
+                }
+            };
+            reader.finish(root.element.name().as_ref())?;
+            Ok(report)
         };
+        return read().map_err(xml::with_line);
     }
     if [&b"TN:"[..], b"SF:", b"VER:"]
         .iter()

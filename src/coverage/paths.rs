@@ -62,7 +62,7 @@ impl<'a> PathMapper<'a> {
                 .iter()
                 .map(|r| r.trim_end_matches('/').to_string())
                 .collect();
-            Some(glob_set("source_roots", &trimmed)?)
+            Some(glob_set("[coverage] source_roots", &trimmed)?)
         };
         Ok(PathMapper {
             root_prefixes,

@@ -22,6 +22,14 @@ pub(crate) fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathB
     (dir, path)
 }
 
+/// The error reading `content` as the report `name` gives, without the temporary
+/// directory, so that tests can compare whole messages.
+pub(crate) fn error_of(name: &str, content: &[u8]) -> String {
+    let (dir, path) = temp_file(name, content);
+    let text = read_report(&path).unwrap_err().to_string();
+    text.replace(&format!("{}/", dir.path().display()), "")
+}
+
 /// Every file under `dir`, relative to it: what source discovery would hand over.
 fn repo_files(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
@@ -78,7 +86,7 @@ pub(crate) fn assert_matches_coverage_py(report: &ParsedReport) {
         assert_eq!(missed, numbers(&want["missing_lines"]), "{name}");
         let mut branches = Counter::default();
         for (_, line) in file.lines() {
-            branches += line.branches;
+            branches = branches.checked_add(line.branches).unwrap();
         }
         let summary = &want["summary"];
         assert_eq!(
@@ -183,7 +191,7 @@ fn changed_line_coverage_of_the_pr_change_agrees_with_diff_cover() {
         let file = &coverage.files[path];
         let lines = changed[path].iter().copied();
         let tally = file.tally(lines.clone());
-        total += tally;
+        total = total.checked_add(tally).unwrap();
         assert_eq!(tally.total(), want["measured"].as_u64().unwrap(), "{path}");
         assert_eq!(tally.covered, want["covered"].as_u64().unwrap(), "{path}");
         let missed: Vec<u64> = file
@@ -471,5 +479,340 @@ fn file_coverage_survives_a_partial_result() {
     assert_eq!(
         read.line(7).map(|l| l.instructions),
         Some(Counter::new(0, 4))
+    );
+}
+
+/// A repository of `files` (path, text) with an LCOV report `report`, loaded.
+fn repository(files: &[(&str, &str)], report: &str) -> (tempfile::TempDir, Coverage) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(dir.path().join("lcov.info"), report).unwrap();
+    let coverage = load(
+        dir.path(),
+        &config(&["lcov.info"], &[]),
+        &repo_files(dir.path()),
+    )
+    .unwrap();
+    (dir, coverage)
+}
+
+/// `gate.toml` as a configuration.
+fn gate_toml(text: &str) -> crate::config::Config {
+    crate::config::Loaded::parse(text.to_string(), "gate.toml".into())
+        .unwrap()
+        .config
+}
+
+fn changed_lines(files: &[(&str, &[(u32, u32)])]) -> crate::diff::ChangedLines {
+    files
+        .iter()
+        .map(|(path, ranges)| crate::diff::ChangedFile {
+            path: path.to_string(),
+            status: crate::diff::FileStatus::Modified,
+            binary: false,
+            ranges: ranges
+                .iter()
+                .map(|&(start, end)| crate::diff::LineRange { start, end })
+                .collect(),
+            hunks: Vec::new(),
+        })
+        .collect()
+}
+
+fn lcov(path: &str, lines: &[u32]) -> String {
+    let da: String = lines.iter().map(|n| format!("DA:{n},1\n")).collect();
+    format!("SF:{path}\n{da}end_of_record\n")
+}
+
+/// `(level, path: message)` of each diagnostic.
+fn messages(diagnostics: &[Diagnostic]) -> Vec<(DiagnosticLevel, String)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let text = match &d.path {
+                Some(p) => format!("{p}: {}", d.message),
+                None => d.message.clone(),
+            };
+            (d.level, text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_samples_reports_fit_their_sources() {
+    for (dir, report) in [
+        ("java-sample", "java-sample/jacoco.xml"),
+        ("kotlin-sample", "kotlin-sample/jacoco.xml"),
+        (
+            "coverage-formats/python-sample",
+            "coverage-formats/lcov.info",
+        ),
+    ] {
+        let root = fixture(dir);
+        let mut coverage = load_reports(
+            &root,
+            &[fixture(report)],
+            &CoverageConfig::default(),
+            &repo_files(&root),
+        )
+        .unwrap();
+        let files = coverage.files.len();
+        let mut diagnostics = Vec::new();
+        let unlisted = vet(
+            &root,
+            &mut coverage,
+            None,
+            &Default::default(),
+            &mut diagnostics,
+        )
+        .unwrap();
+        assert_eq!(messages(&diagnostics), [], "{dir}");
+        assert_eq!(unlisted, Unlisted::default());
+        assert_eq!(coverage.files.len(), files);
+    }
+}
+
+const CART: &str = "package a;
+
+/** A cart. */
+public class Cart {
+    int f() {
+        // the answer
+        return 1;
+    }
+
+    int g() {
+        return 2;
+    }
+}
+";
+
+#[test]
+fn a_report_from_other_sources_is_a_warning_and_an_error_on_new_lines() {
+    let path = "src/main/java/a/Cart.java";
+    // Lines 2, 3, 6 and 9 are blank or comments: a report of an older Cart.java.
+    let report = lcov(path, &[2, 3, 6, 7, 9, 11]);
+    let (dir, coverage) = repository(&[(path, CART)], &report);
+    let vetted = |changed: Option<&crate::diff::ChangedLines>| {
+        let mut diagnostics = Vec::new();
+        vet(
+            dir.path(),
+            &mut coverage.clone(),
+            changed,
+            &Default::default(),
+            &mut diagnostics,
+        )
+        .unwrap();
+        messages(&diagnostics)
+    };
+    let marks = "src/main/java/a/Cart.java: the report marks lines 2, 3, 6, 9 as code, but they \
+                 are blank or comments here";
+    let unchanged = changed_lines(&[(path, &[(11, 11)])]);
+    assert_eq!(
+        vetted(Some(&unchanged)),
+        [(
+            DiagnosticLevel::Warning,
+            format!("{marks}: the report may be from other sources")
+        )]
+    );
+    let changed = changed_lines(&[(path, &[(5, 7)])]);
+    let error = (
+        DiagnosticLevel::Error,
+        format!(
+            "{marks} (new in this change: 6): the report was built from other sources than \
+             these; rebuild it on this commit"
+        ),
+    );
+    assert_eq!(vetted(Some(&changed)), [error]);
+    // Without a diff reference every line is new.
+    assert_eq!(vetted(None)[0].0, DiagnosticLevel::Error);
+
+    // Two such lines of six are within the margin; any line past the end is not.
+    let (dir, coverage) = repository(&[(path, CART)], &lcov(path, &[2, 6, 7, 11]));
+    let mut diagnostics = Vec::new();
+    vet(
+        dir.path(),
+        &mut coverage.clone(),
+        None,
+        &Default::default(),
+        &mut diagnostics,
+    )
+    .unwrap();
+    assert_eq!(messages(&diagnostics), []);
+    let (dir, coverage) = repository(&[(path, CART)], &lcov(path, &[7, 11, 20]));
+    vet(
+        dir.path(),
+        &mut coverage.clone(),
+        None,
+        &Default::default(),
+        &mut diagnostics,
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&diagnostics),
+        [(
+            DiagnosticLevel::Warning,
+            "src/main/java/a/Cart.java: the report marks line 20 as code, but the file has 13 \
+             lines: the report may be from other sources"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn llvm_reports_may_mark_blank_and_comment_lines_of_rust() {
+    let rust = "fn f() -> u32 {\n    let x = 1;\n\n    // why\n    x\n}\n";
+    let (dir, mut coverage) = repository(
+        &[("src/f.rs", rust)],
+        &lcov("src/f.rs", &[1, 2, 3, 4, 5, 6]),
+    );
+    let mut diagnostics = Vec::new();
+    vet(
+        dir.path(),
+        &mut coverage,
+        None,
+        &Default::default(),
+        &mut diagnostics,
+    )
+    .unwrap();
+    assert_eq!(messages(&diagnostics), []);
+}
+
+#[test]
+fn changed_files_no_report_lists_count_their_new_code_lines_as_uncovered() {
+    use crate::gate::measures::{measure, NewCode};
+    let listed = "src/main/java/a/Cart.java";
+    let files = [
+        (listed, CART),
+        ("src/main/java/a/New.java", CART),
+        ("src/main/java/a/Commented.java", CART),
+        ("src/test/java/a/CartTest.java", CART),
+        ("src/main/java/a/gen/Made.java", CART),
+        ("legacy/Old.java", CART),
+        ("src/lib.rs", "fn f() {}\n"),
+    ];
+    let (dir, mut coverage) = repository(&files, &lcov(listed, &[7, 11]));
+    let changed = changed_lines(&[
+        (listed, &[(11, 11)]),
+        ("src/main/java/a/New.java", &[(1, 13)]),
+        ("src/main/java/a/Commented.java", &[(2, 3), (6, 6)]),
+        ("src/test/java/a/CartTest.java", &[(1, 13)]),
+        ("src/main/java/a/gen/Made.java", &[(1, 13)]),
+        ("legacy/Old.java", &[(1, 13)]),
+        ("src/lib.rs", &[(1, 1)]),
+    ]);
+    let config =
+        gate_toml("[sources]\nexclude = [\"legacy/\"]\n[coverage]\nexclude = [\"**/gen/**\"]\n");
+    let mut diagnostics = Vec::new();
+    let unlisted = vet(
+        dir.path(),
+        &mut coverage,
+        Some(&changed),
+        &config,
+        &mut diagnostics,
+    )
+    .unwrap();
+    assert_eq!(
+        messages(&diagnostics),
+        [(
+            DiagnosticLevel::Warning,
+            "src/main/java/a/New.java: changed, but no coverage report lists it: its 5 new code \
+             line(s) count as uncovered (list it in [coverage] exclude if its coverage is not \
+             measured on purpose)"
+                .to_string()
+        )]
+    );
+    // Code lines: the class, two method signatures, two returns; not the package line,
+    // the comments, blank lines or braces.
+    assert_eq!(
+        unlisted.files.keys().collect::<Vec<_>>(),
+        ["src/main/java/a/Commented.java", "src/main/java/a/New.java"]
+    );
+    assert_eq!(
+        unlisted.excluded.iter().collect::<Vec<_>>(),
+        ["legacy/Old.java", "src/main/java/a/gen/Made.java"]
+    );
+    assert_eq!(
+        unlisted.files["src/main/java/a/New.java"]
+            .line_numbers()
+            .collect::<Vec<_>>(),
+        [4, 5, 7, 10, 11]
+    );
+    let new_code = NewCode::Changed {
+        reference: "changes since main".into(),
+        lines: changed,
+        base: crate::diff::Base::Patch,
+    };
+    let m = measure(&[], Some(&coverage), &new_code, &unlisted).unwrap();
+    let new = m.new.lines.unwrap();
+    assert_eq!((new.covered, new.missed), (1, 5));
+    assert_eq!(m.uncovered_new_lines.len(), 1);
+    assert_eq!(
+        (
+            m.uncovered_new_lines[0].path.as_str(),
+            m.uncovered_new_lines[0].lines.as_str(),
+            m.uncovered_new_lines[0].count
+        ),
+        ("src/main/java/a/New.java", "4-11", 5)
+    );
+    // Rust is not what this report measures: listed as a gap, not counted.
+    assert_eq!(m.changed_files_without_coverage, ["src/lib.rs"]);
+}
+
+#[test]
+fn excluded_files_leave_the_figures() {
+    let files = [
+        ("src/main/java/a/Cart.java", CART),
+        ("src/main/java/a/dto/Row.java", CART),
+        ("legacy/Old.java", CART),
+    ];
+    let report: String = files.iter().map(|(p, _)| lcov(p, &[7, 11])).collect();
+    let (dir, coverage) = repository(&files, &report);
+    let kept = |toml: &str| {
+        let mut c = coverage.clone();
+        vet(dir.path(), &mut c, None, &gate_toml(toml), &mut Vec::new()).unwrap();
+        c.files.into_keys().collect::<Vec<_>>()
+    };
+    assert_eq!(kept("").len(), 3);
+    assert_eq!(
+        kept("[coverage]\nexclude = [\"src/main/java/**/dto/**\"]\n"),
+        ["legacy/Old.java", "src/main/java/a/Cart.java"]
+    );
+    // `*` stays within a folder.
+    assert_eq!(
+        kept("[coverage]\nexclude = [\"src/*/Cart.java\"]\n").len(),
+        3
+    );
+    assert_eq!(
+        kept("[sources]\nexclude = [\"legacy/\"]\n"),
+        ["src/main/java/a/Cart.java", "src/main/java/a/dto/Row.java"]
+    );
+}
+
+#[test]
+fn counters_refuse_totals_past_u64() {
+    let max = u64::MAX;
+    assert_eq!(Counter::checked(max, 1), None);
+    assert_eq!(
+        Counter::new(max - 1, 0).checked_add(Counter::new(0, 1)),
+        Some(Counter::new(max - 1, 1))
+    );
+    assert_eq!(Counter::new(max, 0).checked_add(Counter::new(0, 1)), None);
+    // A partial result written by hand cannot smuggle one in.
+    let err =
+        serde_json::from_str::<Counter>(&format!(r#"{{"missed":{max},"covered":1}}"#)).unwrap_err();
+    assert!(
+        err.to_string().contains("missed + covered is past"),
+        "{err}"
+    );
+    let line = format!(r#"{{"lines":[[3,1,{max},1,0,0]],"counters":null}}"#);
+    let err = serde_json::from_str::<FileCoverage>(&line).unwrap_err();
+    assert!(
+        err.to_string().contains("line 3: its counts add up past"),
+        "{err}"
     );
 }

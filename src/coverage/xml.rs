@@ -7,7 +7,7 @@
 //! not grow with the size of the report.
 
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
@@ -199,6 +199,40 @@ impl<R: BufRead> XmlReader<R> {
         }
     }
 
+    /// Reads from the end of the root element to the end of the file, where only
+    /// whitespace, comments and processing instructions may be: a second report
+    /// appended to the first, or anything else, would otherwise go unread.
+    pub(crate) fn finish(&mut self, root: &str) -> Result<(), CoverageError> {
+        loop {
+            match self.next()? {
+                (Node::Ignored, _) => {}
+                (Node::Eof, _) => return Ok(()),
+                (Node::Start { element, .. }, cx) => {
+                    let name = element.name();
+                    let name = name.as_ref();
+                    return Err(cx.malformed(format!(
+                        "<{name}> after the end of <{root}>: a file holds one report \
+                         (were two written into one file?)"
+                    )));
+                }
+                (node @ (Node::Text(_) | Node::End), cx) => {
+                    // A text node starts with the whitespace before what is wrong.
+                    let blank = match node {
+                        Node::Text(text) => text.len() - text.trim_start().len(),
+                        _ => 0,
+                    };
+                    let cx = Ctx {
+                        at: cx.at + blank as u64,
+                        ..cx
+                    };
+                    return Err(cx.malformed(format!(
+                        "content after the end of <{root}>, where only comments may follow"
+                    )));
+                }
+            }
+        }
+    }
+
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }
@@ -209,6 +243,45 @@ impl<R: BufRead> XmlReader<R> {
             path: &self.path,
             at: self.at,
         }
+    }
+}
+
+/// Adds the line to an XML error's byte offset. Counted only once there is an error,
+/// by reading the report again up to it, so that parsing never counts lines.
+pub(crate) fn with_line(error: CoverageError) -> CoverageError {
+    let (CoverageError::Malformed { path, at, .. }
+    | CoverageError::Truncated { path, at, .. }
+    | CoverageError::Entity { path, at, .. }) = &error
+    else {
+        return error;
+    };
+    let Position::Byte(byte) = *at else {
+        return error;
+    };
+    let Some(line) = line_of(path, byte) else {
+        return error;
+    };
+    let at = Position::LineAndByte { line, byte };
+    match error {
+        CoverageError::Malformed { path, what, .. } => CoverageError::Malformed { path, at, what },
+        CoverageError::Truncated { path, open, .. } => CoverageError::Truncated { path, at, open },
+        CoverageError::Entity { path, what, .. } => CoverageError::Entity { path, at, what },
+        other => other,
+    }
+}
+
+/// The 1-based line of byte `byte` of the file at `path`.
+fn line_of(path: &Path, byte: u64) -> Option<u64> {
+    let mut input = std::io::BufReader::new(std::fs::File::open(path).ok()?).take(byte);
+    let mut newlines = 0u64;
+    loop {
+        let chunk = input.fill_buf().ok()?;
+        if chunk.is_empty() {
+            return Some(newlines + 1);
+        }
+        newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        let n = chunk.len();
+        input.consume(n);
     }
 }
 

@@ -1,10 +1,11 @@
 //! Measures: the figures conditions are checked against, per scope (the whole code,
 //! and the new code a change touched), with the lists behind them (uncovered new
-//! lines per file, new issues). A pure function of findings, coverage and the
-//! changed lines: no I/O, so it is tested with plain values.
+//! lines per file, new issues). A pure function of findings, coverage, the changed
+//! lines and the code lines of changed files no report lists: no I/O, so it is
+//! tested with plain values.
 
 use super::conditions::{Metric, Scope};
-use crate::coverage::{format_ranges, Counter, Coverage};
+use crate::coverage::{format_ranges, Counter, Coverage, CoverageError, Unlisted};
 use crate::diff::{Base, ChangedLines};
 use crate::model::{Finding, RuleType, Severity};
 use serde::Serialize;
@@ -29,6 +30,14 @@ impl NewCode {
         match self {
             NewCode::Changed { lines, .. } => lines.contains(path, line),
             NewCode::Everything => true,
+        }
+    }
+
+    /// The changed lines; `None` when everything is new.
+    pub fn changed(&self) -> Option<&ChangedLines> {
+        match self {
+            NewCode::Changed { lines, .. } => Some(lines),
+            NewCode::Everything => None,
         }
     }
 }
@@ -153,8 +162,9 @@ pub struct Measures {
     pub new: ScopeMeasures,
     /// Uncovered new lines per file, in path order.
     pub uncovered_new_lines: Vec<Uncovered>,
-    /// Changed files the coverage report knows nothing about (their lines count
-    /// neither way, as in diff-cover): listed so the gap is visible.
+    /// Changed files no report lists whose lines gate cannot count as uncovered either
+    /// (a language the reports do not measure): their lines count neither way, as in
+    /// diff-cover, and are listed so that the gap is visible.
     pub changed_files_without_coverage: Vec<String>,
 }
 
@@ -167,8 +177,16 @@ impl Measures {
     }
 }
 
-/// Computes every measure. `findings` must already carry their `new` flag.
-pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &NewCode) -> Measures {
+/// Computes every measure. `findings` must already carry their `new` flag. `unlisted`
+/// holds the changed files no report lists ([`crate::coverage::vet`]): their new code
+/// lines count as uncovered. Counts from reports are added with overflow checks: a
+/// sum past `u64::MAX` is an error naming the reports, never a wrapped figure.
+pub fn measure(
+    findings: &[Finding],
+    coverage: Option<&Coverage>,
+    new_code: &NewCode,
+    unlisted: &Unlisted,
+) -> Result<Measures, CoverageError> {
     let mut overall = ScopeMeasures::default();
     let mut new = ScopeMeasures::default();
     for f in findings.iter().filter(|f| f.suppressed.is_none()) {
@@ -180,19 +198,34 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
     let mut uncovered = Vec::new();
     let mut without = Vec::new();
     if let Some(coverage) = coverage {
+        let add = |sum: &mut Counter, c: Counter, what: &str| {
+            *sum = sum.checked_add(c).ok_or_else(|| CoverageError::Overflow {
+                reports: report_names(coverage),
+                what: what.to_string(),
+            })?;
+            Ok::<(), CoverageError>(())
+        };
         let (mut lines, mut branches, mut instructions) =
             (Counter::default(), Counter::default(), Counter::default());
         for file in coverage.files.values() {
-            lines += file.line_counter();
+            add(&mut lines, file.line_counter(), "the files' line counts")?;
             match &file.counters {
                 Some(c) => {
-                    branches += c.branch;
-                    instructions += c.instruction;
+                    add(&mut branches, c.branch, "the files' branch counts")?;
+                    add(
+                        &mut instructions,
+                        c.instruction,
+                        "the files' instruction counts",
+                    )?;
                 }
                 None => {
                     for (_, l) in file.lines() {
-                        branches += l.branches;
-                        instructions += l.instructions;
+                        add(&mut branches, l.branches, "the lines' branch counts")?;
+                        add(
+                            &mut instructions,
+                            l.instructions,
+                            "the lines' instruction counts",
+                        )?;
                     }
                 }
             }
@@ -213,8 +246,13 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                 let (mut lines, mut branches, mut instructions) =
                     (Counter::default(), Counter::default(), Counter::default());
                 for cf in changed.files() {
-                    let Some(file) = coverage.files.get(&cf.path) else {
+                    let Some(file) = coverage
+                        .files
+                        .get(&cf.path)
+                        .or_else(|| unlisted.files.get(&cf.path))
+                    else {
                         if cf.line_count() > 0
+                            && !unlisted.excluded.contains(&cf.path)
                             && crate::model::Language::from_path(&cf.path).is_some()
                             && !crate::model::is_test_path(&cf.path)
                         {
@@ -222,11 +260,15 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
                         }
                         continue;
                     };
-                    lines += file.tally(cf.lines());
+                    add(&mut lines, file.tally(cf.lines()), "the new lines' counts")?;
                     for n in cf.lines() {
                         if let Some(l) = file.line(n) {
-                            branches += l.branches;
-                            instructions += l.instructions;
+                            add(&mut branches, l.branches, "the new lines' branch counts")?;
+                            add(
+                                &mut instructions,
+                                l.instructions,
+                                "the new lines' instruction counts",
+                            )?;
                         }
                     }
                     let changed: Vec<u32> = cf.lines().collect();
@@ -252,7 +294,7 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
             None,
         ),
     };
-    Measures {
+    Ok(Measures {
         new_code: description,
         changed_files,
         changed_lines,
@@ -261,7 +303,17 @@ pub fn measure(findings: &[Finding], coverage: Option<&Coverage>, new_code: &New
         new,
         uncovered_new_lines: uncovered,
         changed_files_without_coverage: without,
-    }
+    })
+}
+
+/// `a/jacoco.xml, b/lcov.info`: the reports an overflow is blamed on.
+fn report_names(coverage: &Coverage) -> String {
+    let names: Vec<String> = coverage
+        .reports
+        .iter()
+        .map(|r| r.path.display().to_string())
+        .collect();
+    names.join(", ")
 }
 
 fn push_uncovered(

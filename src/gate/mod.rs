@@ -288,7 +288,14 @@ fn jacoco_row(
         row.note = Some(note);
         return row;
     };
-    let elements = jacoco_elements(rule.element, coverage);
+    let elements = match jacoco_elements(rule.element, coverage) {
+        Ok(elements) => elements,
+        Err(why) => {
+            row.outcome = Outcome::Error;
+            row.note = Some(why);
+            return row;
+        }
+    };
     if elements.is_empty() && rule.element != Element::Bundle {
         row.outcome = Outcome::Error;
         row.note = Some(format!(
@@ -361,10 +368,14 @@ fn round(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
 }
 
-/// The named counters of each element of a kind, as JaCoCo's `check` sees them.
-fn jacoco_elements(element: Element, coverage: &Coverage) -> Vec<(String, Counters)> {
+/// The named counters of each element of a kind, as JaCoCo's `check` sees them; why
+/// not, when a package's counters overflow.
+fn jacoco_elements(
+    element: Element,
+    coverage: &Coverage,
+) -> Result<Vec<(String, Counters)>, String> {
     let dotted = |s: &str| s.replace('/', ".");
-    match element {
+    Ok(match element {
         Element::Bundle => coverage
             .reports
             .iter()
@@ -386,9 +397,18 @@ fn jacoco_elements(element: Element, coverage: &Coverage) -> Vec<(String, Counte
         Element::Package => {
             let mut packages: std::collections::BTreeMap<String, Counters> = Default::default();
             for class in coverage.reports.iter().flat_map(|r| r.classes.iter()) {
-                let entry = packages.entry(dotted(&class.package)).or_default();
+                let name = dotted(&class.package);
+                let entry = packages.entry(name.clone()).or_default();
                 for kind in CounterKind::ALL {
-                    *entry.get_mut(kind) += class.counters.get(kind);
+                    let sum = entry.get_mut(kind);
+                    *sum = sum.checked_add(class.counters.get(kind)).ok_or_else(|| {
+                        format!(
+                            "the {} counters of package {name}'s classes add up past {}: \
+                             the report is corrupt",
+                            kind.as_str(),
+                            u64::MAX
+                        )
+                    })?;
                 }
             }
             packages.into_iter().collect()
@@ -398,7 +418,7 @@ fn jacoco_elements(element: Element, coverage: &Coverage) -> Vec<(String, Counte
             .iter()
             .filter_map(|(path, f)| f.counters.map(|c| (path.clone(), c)))
             .collect(),
-    }
+    })
 }
 
 #[cfg(test)]

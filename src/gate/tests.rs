@@ -6,6 +6,7 @@ use super::measures::{measure, NewCode};
 use super::*;
 use crate::coverage::{
     ClassCounters, Counter, Coverage, FileCoverage, LineCoverage, ReportFormat, ReportSummary,
+    Unlisted,
 };
 use crate::diff::{ChangedFile, ChangedLines, FileStatus, LineRange};
 use crate::model::{Finding, Location, RuleType, Severity};
@@ -101,7 +102,7 @@ fn verdict(
     for f in findings.iter_mut() {
         f.new = new_code.contains(&f.location.path, f.location.start_line);
     }
-    let measures = measure(findings, coverage, new_code);
+    let measures = measure(findings, coverage, new_code, &Unlisted::default()).unwrap();
     decide(&Inputs {
         config,
         measures: &measures,
@@ -118,7 +119,7 @@ fn new_line_coverage_counts_only_changed_measured_lines() {
     let cov = coverage();
     // Lines 5–8 changed (+ 20, which holds no code): 5, 6 covered; 7, 8 missed.
     let new_code = changed(&[(5, 8), (20, 20)]);
-    let m = measure(&[], Some(&cov), &new_code);
+    let m = measure(&[], Some(&cov), &new_code, &Unlisted::default()).unwrap();
     let lines = m.new.lines.unwrap();
     assert_eq!(
         (lines.covered, lines.missed, lines.percent),
@@ -273,7 +274,7 @@ fn missing_coverage_is_an_error_unless_lint_only_was_chosen() {
     );
 
     // Lint only, chosen in words a reviewer can read.
-    let measures = measure(&[], None, &changed(&[(1, 3)]));
+    let measures = measure(&[], None, &changed(&[(1, 3)]), &Unlisted::default()).unwrap();
     let v = decide(&Inputs {
         config: &defaults,
         measures: &measures,
@@ -296,7 +297,7 @@ fn analysis_errors_fail_closed() {
         path: None,
         message: "cannot read".into(),
     };
-    let measures = measure(&[], None, &NewCode::Everything);
+    let measures = measure(&[], None, &NewCode::Everything, &Unlisted::default()).unwrap();
     let v = decide(&Inputs {
         config: &GateConfig::default(),
         measures: &measures,
@@ -378,5 +379,53 @@ fn jacoco_check_rules_name_the_failing_elements() {
         v.status,
         Status::Error,
         "a JaCoCo rule without a report cannot pass"
+    );
+}
+
+#[test]
+fn counts_that_add_up_past_u64_are_errors_never_wrapped() {
+    let max = u64::MAX;
+    // Two classes of one package, each with a total that fits, whose sum does not.
+    let mut cov = jacoco_coverage();
+    let classes = &mut cov.reports[0].classes;
+    classes[0].counters.line = Counter::new(max - 1, 0);
+    classes[1].counters.line = Counter::new(1, 3);
+    let c = jacoco_rule("element = \"PACKAGE\"\ncounter = \"LINE\"\nminimum = 0.5");
+    let v = verdict(&c, &mut [], Some(&cov), &NewCode::Everything);
+    assert_eq!(v.status, Status::Error);
+    assert_eq!(
+        v.reasons,
+        [format!(
+            "JaCoCo rule PACKAGE.LINE.COVEREDRATIO cannot be checked: the LINE counters of \
+             package com.example's classes add up past {max}: the report is corrupt"
+        )]
+    );
+
+    // Two files whose branch counters add up past u64::MAX.
+    let mut cov = coverage();
+    let mut file = |path: &str, missed| {
+        let counters = Counters {
+            branch: Counter::new(missed, 0),
+            ..Counters::default()
+        };
+        let line = LineCoverage::default();
+        cov.files
+            .insert(path.into(), FileCoverage::new([(1, line)], Some(counters)));
+    };
+    file("B.java", max);
+    file("C.java", 1);
+    cov.reports.push(ReportSummary {
+        path: "target/jacoco.xml".into(),
+        format: ReportFormat::Jacoco,
+        name: None,
+        counters: Counters::default(),
+        classes: Vec::new(),
+    });
+    let err = measure(&[], Some(&cov), &NewCode::Everything, &Unlisted::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "target/jacoco.xml: the files' branch counts add up past {max}: the report is corrupt"
+        )
     );
 }
