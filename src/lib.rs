@@ -190,8 +190,80 @@ pub(crate) fn coverage_config(
     let mut coverage_config = config.config.coverage.clone();
     if !options.coverage.is_empty() {
         coverage_config.reports = options.coverage.clone();
+        coverage_config.reports_on_command_line = true;
     }
     coverage_config
+}
+
+/// `--coverage` values as the coverage stage reads them (files absolute, globs
+/// relative to `root`), from what the user wrote relative to `cwd`, as every path on
+/// the command line is. A named file must exist; a glob must lie inside the root,
+/// which is what globs search.
+pub fn command_line_reports(
+    root: &Path,
+    cwd: &Path,
+    given: &[String],
+) -> Result<Vec<String>, Error> {
+    let is_glob = |p: &str| p.contains(['*', '?', '[', '{']);
+    let root_abs = root.canonicalize().unwrap_or_else(|_| cwd.join(root));
+    given
+        .iter()
+        .map(|p| {
+            let path = cwd.join(p);
+            let bad = |message: String| Error::Path {
+                path: PathBuf::from(format!("--coverage {p}")),
+                message,
+            };
+            if !is_glob(p) {
+                return if path.is_file() {
+                    Ok(path.display().to_string())
+                } else {
+                    Err(bad(format!(
+                        "no such file (paths on the command line are relative to the current folder: {})",
+                        path.display()
+                    )))
+                };
+            }
+            // The glob's folder part, resolved, must be inside the root.
+            let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+            let (dir, pattern) = split_glob(&cwd.join(p));
+            let rel = dir.strip_prefix(&root_abs).map_err(|_| {
+                bad(format!(
+                    "a glob is searched under the repository root {}, and this one is not inside it",
+                    root_abs.display()
+                ))
+            })?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            Ok(if rel.is_empty() {
+                pattern
+            } else {
+                format!("{rel}/{pattern}")
+            })
+        })
+        .collect()
+}
+
+/// A glob path split into the folder before its first glob character (with `.` and
+/// `..` resolved as written: the folder need not exist) and the rest.
+fn split_glob(path: &Path) -> (PathBuf, String) {
+    use std::path::Component;
+    let mut dir = PathBuf::new();
+    let mut rest = Vec::new();
+    for part in path.components() {
+        let text = part.as_os_str().to_string_lossy();
+        if rest.is_empty() && !text.contains(['*', '?', '[', '{']) {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    dir.pop();
+                }
+                _ => dir.push(part),
+            }
+        } else {
+            rest.push(text.into_owned());
+        }
+    }
+    (dir, rest.join("/"))
 }
 
 /// Runs the pipeline. `progress(done, total)` is called as files finish.

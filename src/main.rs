@@ -423,7 +423,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<u8> {
         diff: args.new_code.diff.clone(),
         config_from: args.new_code.config_from,
         allow_empty_diff: args.new_code.allow_empty_diff,
-        coverage: args.coverage.clone(),
+        coverage: gate::command_line_reports(&args.path, &cwd()?, &args.coverage)?,
         no_coverage: args.no_coverage,
         ..CheckOptions::new(args.path.clone())
     };
@@ -737,6 +737,11 @@ impl Progress {
     }
 }
 
+/// The folder paths on the command line are relative to.
+fn cwd() -> anyhow::Result<PathBuf> {
+    std::env::current_dir().context("cannot read the current folder")
+}
+
 fn load_config(explicit: Option<&Path>) -> anyhow::Result<Loaded> {
     Ok(Loaded::load(Path::new("."), explicit)?)
 }
@@ -995,7 +1000,8 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
     let config = Loaded::load(&args.path, args.config.as_deref())?;
     let mut coverage_config = config.config.coverage.clone();
     if !args.coverage.is_empty() {
-        coverage_config.reports = args.coverage;
+        coverage_config.reports = gate::command_line_reports(&args.path, &cwd()?, &args.coverage)?;
+        coverage_config.reports_on_command_line = true;
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Only the list of every file is needed, to map the reports' names onto.

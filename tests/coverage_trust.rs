@@ -14,7 +14,9 @@ use std::process::{Command, Output};
 use support::{sample, sample_pull_request, stderr};
 
 fn gate(root: &Path, args: &[&str]) -> Output {
+    // From the root, as CI runs it: --coverage paths are relative to the current folder.
     Command::new(env!("CARGO_BIN_EXE_gate"))
+        .current_dir(root)
         .arg("check")
         .arg(root)
         .args(["--base", "main"])

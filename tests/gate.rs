@@ -13,7 +13,9 @@ use std::process::{Command, Output};
 use support::{copy_dir, coverage_json, git, sample, sample_pull_request};
 
 fn gate(root: &Path, args: &[&str]) -> Output {
+    // From the root, as CI runs it: --coverage paths are relative to the current folder.
     Command::new(env!("CARGO_BIN_EXE_gate"))
+        .current_dir(root)
         .arg("check")
         .arg(root)
         .args(args)
@@ -454,12 +456,8 @@ fn gate_coverage_prints_the_reports_figures() {
         );
     }
     let text = Command::new(env!("CARGO_BIN_EXE_gate"))
-        .args([
-            "coverage",
-            sample().to_str().unwrap(),
-            "--coverage",
-            "jacoco.xml",
-        ])
+        .current_dir(sample())
+        .args(["coverage", ".", "--coverage", "jacoco.xml"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
@@ -517,5 +515,58 @@ fn a_jenkins_multibranch_change_request_names_the_target_branch() {
     assert_eq!(
         r["measures"]["new_code"],
         "pull request #42 (changes since origin/main)"
+    );
+}
+
+#[test]
+fn command_line_paths_are_relative_to_the_current_folder() {
+    let repo = sample_pull_request(|_| {});
+    let root = repo.path();
+    let sub = root.join("src/main");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gate"))
+            .current_dir(&sub)
+            .args(["check", "../.."])
+            .args(args)
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("JENKINS_URL")
+            .output()
+            .unwrap()
+    };
+    // From src/main, the report is ../../target/…, as a shell would complete it.
+    let out = run(&[
+        "--base",
+        "main",
+        "--format",
+        "json",
+        "--coverage",
+        "../../target/site/jacoco/jacoco.xml",
+    ]);
+    assert_pull_request_measures(&report(&out));
+    let out = run(&["--base", "main", "--coverage", "../../target/**/jacoco.xml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Coverage: new 75.0 % of 8 lines"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // What the user wrote, not a configuration key they never wrote.
+    let out = run(&[
+        "--base",
+        "main",
+        "--coverage",
+        "target/site/jacoco/jacoco.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--coverage target/site/jacoco/jacoco.xml: no such file (paths on the command line are relative to the current folder: "),
+        "{err}"
+    );
+    let out = run(&["--base", "main", "--coverage", "../../nothing/**/*.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--coverage: `nothing/**/*.xml` matches no file under"),
+        "{err}"
     );
 }

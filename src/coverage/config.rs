@@ -45,6 +45,10 @@ pub struct CoverageConfig {
     /// be evaluated and the run is an error. `false` chooses lint only where no
     /// report is found (the conditions say "not measured by choice").
     pub required: bool,
+    /// `reports` came from `--coverage` (absolute, or relative to the root), so
+    /// errors name the option the user wrote.
+    #[serde(skip)]
+    pub reports_on_command_line: bool,
 }
 
 impl Default for CoverageConfig {
@@ -55,6 +59,7 @@ impl Default for CoverageConfig {
             exclude: Vec::new(),
             max_unmapped_percent: Spanned::new(0..0, 10.0),
             required: true,
+            reports_on_command_line: false,
         }
     }
 }

@@ -725,8 +725,13 @@ pub enum CoverageError {
     MeasuresNothing { path: PathBuf, format: ReportFormat },
     #[error("{reports}: {what} add up past {}: the report is corrupt", u64::MAX)]
     Overflow { reports: String, what: String },
-    #[error("[coverage] reports: `{pattern}` matches no file under {}", root.display())]
-    PatternMatchedNothing { root: PathBuf, pattern: String },
+    #[error("{by}: `{pattern}` matches no file under {}", root.display())]
+    PatternMatchedNothing {
+        root: PathBuf,
+        pattern: String,
+        /// Where the pattern was written: `--coverage` or `[coverage] reports`.
+        by: &'static str,
+    },
     #[error(
         "no coverage report found under {}; looked for {}. Run the tests with coverage first \
          (JaCoCo: `mvn verify` with jacoco-maven-plugin's report goal, or `gradle test jacocoTestReport`), \
@@ -835,6 +840,11 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
     let nothing_at = |pattern: &str| CoverageError::PatternMatchedNothing {
         root: root.to_path_buf(),
         pattern: pattern.to_string(),
+        by: if config.reports_on_command_line {
+            "--coverage"
+        } else {
+            "[coverage] reports"
+        },
     };
     let mut found = Vec::new();
     for literal in &literals {

@@ -109,6 +109,7 @@ pub fn configure_base(root: &Path, text: &str) {
 /// `gate coverage ROOT --coverage REPORT --format json`, which must succeed.
 pub fn coverage_json(root: &Path, report: &str) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .current_dir(root)
         .args([
             "coverage",
             root.to_str().unwrap(),
