@@ -140,11 +140,25 @@ impl Loaded {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+        let error = |message: String| ConfigError {
             path: path.display().to_string(),
             line: 0,
             column: 0,
-            message: format!("cannot read the configuration: {e}"),
+            message: format!("cannot read the configuration: {message}"),
+        };
+        let bytes = crate::guard::read(
+            root,
+            &path,
+            crate::guard::NamedBy::CommandLine,
+            crate::guard::CONFIG_BYTES,
+        )
+        .map_err(error)?
+        .ok_or_else(|| error("No such file or directory (os error 2)".to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            error(format!(
+                "not UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         Loaded::parse(text, path)
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod coverage;
 pub mod diff;
 pub mod gate;
+pub mod guard;
 pub mod model;
 pub mod publish;
 pub mod report;

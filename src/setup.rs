@@ -13,6 +13,7 @@ use crate::diff::base::BaseTree;
 use crate::gate::baseline::Baseline;
 use crate::gate::conditions::Condition;
 use crate::gate::measures::NewCode;
+use crate::guard::{self, NamedBy};
 use crate::rules::{self, Rule, RuleFileError};
 use crate::{CheckOptions, Error};
 use serde::Serialize;
@@ -75,17 +76,26 @@ impl OwnFiles<'_> {
         }
     }
 
-    fn read(&self, rel: &str) -> Result<Option<Vec<u8>>, Error> {
+    /// The file `rel`, if there, of at most `limit` bytes: a repository's own file,
+    /// so it must lie inside it (see [`crate::guard`]).
+    fn read(&self, rel: &str, limit: u64) -> Result<Option<Vec<u8>>, Error> {
+        let too_big = |size: usize| Error::Path {
+            path: self.label(rel),
+            message: format!("is {size} bytes, more than the {limit} gate reads of such a file"),
+        };
         match self {
-            OwnFiles::WorkTree(root) => match std::fs::read(root.join(rel)) {
-                Ok(bytes) => Ok(Some(bytes)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(Error::Path {
-                    path: root.join(rel),
-                    message: format!("cannot read: {e}"),
-                }),
+            OwnFiles::WorkTree(root) => {
+                guard::read(root, &root.join(rel), NamedBy::Repository, limit).map_err(|message| {
+                    Error::Path {
+                        path: root.join(rel),
+                        message,
+                    }
+                })
+            }
+            OwnFiles::Base(tree) => match tree.read(rel)? {
+                Some(bytes) if bytes.len() as u64 > limit => Err(too_big(bytes.len())),
+                other => Ok(other),
             },
-            OwnFiles::Base(tree) => Ok(tree.read(rel)?),
         }
     }
 
@@ -126,7 +136,7 @@ impl OwnFiles<'_> {
 
     /// The configuration at `rel`; `None` when the file is not there.
     fn config(&self, rel: &str) -> Result<Option<Loaded>, Error> {
-        let Some(bytes) = self.read(rel)? else {
+        let Some(bytes) = self.read(rel, guard::CONFIG_BYTES)? else {
             return Ok(None);
         };
         let label = self.label(rel);
@@ -166,7 +176,7 @@ pub fn all_rules(config: &Loaded, files: &OwnFiles) -> Result<Vec<Rule>, Error> 
         }
         let mut texts = Vec::with_capacity(paths.len());
         for path in &paths {
-            let bytes = files.read(path)?.unwrap_or_default();
+            let bytes = files.read(path, guard::CONFIG_BYTES)?.unwrap_or_default();
             let text = String::from_utf8(bytes)
                 .map_err(|_| RuleFileError::io(&files.label(path), "not UTF-8".to_string()))?;
             texts.push((files.label(path), text));
@@ -210,7 +220,7 @@ fn load(options: &CheckOptions, files: &OwnFiles) -> Result<Setup, Error> {
     };
     let rules = config.enabled_rules(all_rules(&config, files)?)?;
     let baseline_rel = config.config.gate.baseline.clone();
-    let baseline = match files.read(&baseline_rel)? {
+    let baseline = match files.read(&baseline_rel, guard::BASELINE_BYTES)? {
         None => None,
         Some(bytes) => Some(Baseline::parse(&String::from_utf8_lossy(&bytes)).map_err(
             |message| Error::Path {
@@ -317,15 +327,16 @@ pub fn setup(options: &CheckOptions, new_code: &NewCode) -> Result<Setup, Error>
 /// Whether the file (or every file under the folder) `path` differs between two
 /// revisions.
 fn differs(a: &OwnFiles, b: &OwnFiles, path: &str, dir: bool) -> Result<bool, Error> {
+    let limit = guard::BASELINE_BYTES;
     if !dir {
-        return Ok(a.read(path)? != b.read(path)?);
+        return Ok(a.read(path, limit)? != b.read(path, limit)?);
     }
     let (la, lb) = (a.rule_files(path)?, b.rule_files(path)?);
     if la != lb {
         return Ok(true);
     }
     for file in la.unwrap_or_default() {
-        if a.read(&file)? != b.read(&file)? {
+        if a.read(&file, limit)? != b.read(&file, limit)? {
             return Ok(true);
         }
     }

@@ -647,3 +647,59 @@ fn a_changed_file_the_parser_cannot_read_makes_the_run_unevaluable() {
         "{out}"
     );
 }
+
+#[test]
+fn a_repository_cannot_make_gate_read_outside_it() {
+    // The PR's gate.toml names the process environment (the token) as its report,
+    // its baseline is a symlink to /dev/zero, its rule folder a path outside.
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write(
+        "gate.toml",
+        "[coverage]\nreports = [\"/proc/self/environ\"]\n",
+    );
+    let (code, out) = text(&repo, &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        out.contains("/proc/self/environ: resolves to /proc/")
+            && out.contains(
+                "/environ, outside the repository: a file the repository names must be inside it"
+            ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("PATH="),
+        "no byte of the file is quoted: {out}"
+    );
+
+    repo.write("gate.toml", CONFIG);
+    std::os::unix::fs::symlink("/dev/zero", repo.path().join(".gate-baseline")).unwrap();
+    repo.write(
+        "gate.toml",
+        &format!("[gate]\nbaseline = \".gate-baseline\"\n\n{CONFIG}"),
+    );
+    let (code, out) = text(&repo, &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        out.contains(".gate-baseline: not a regular file (a device, FIFO or socket); name a file"),
+        "{out}"
+    );
+
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("r.toml"), "x").unwrap();
+    repo.write(
+        "gate.toml",
+        &format!(
+            "[rules]\nextra = [\"../{}\"]\n\n{CONFIG}",
+            outside.path().file_name().unwrap().to_str().unwrap()
+        ),
+    );
+    fs::remove_file(repo.path().join(".gate-baseline")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("outside the repository"), "{err}");
+}

@@ -725,6 +725,8 @@ pub enum CoverageError {
     MeasuresNothing { path: PathBuf, format: ReportFormat },
     #[error("{reports}: {what} add up past {}: the report is corrupt", u64::MAX)]
     Overflow { reports: String, what: String },
+    #[error("{}: {why}", path.display())]
+    Refused { path: PathBuf, why: String },
     #[error("{by}: `{pattern}` matches no file under {}", root.display())]
     PatternMatchedNothing {
         root: PathBuf,
@@ -846,10 +848,19 @@ pub fn find_reports(root: &Path, config: &CoverageConfig) -> Result<Vec<PathBuf>
             "[coverage] reports"
         },
     };
+    let by = if config.reports_on_command_line {
+        crate::guard::NamedBy::CommandLine
+    } else {
+        crate::guard::NamedBy::Repository
+    };
     let mut found = Vec::new();
     for literal in &literals {
         let path = root.join(literal);
-        if path.is_file() {
+        if std::fs::symlink_metadata(&path).is_ok() {
+            crate::guard::check(root, &path, by).map_err(|why| CoverageError::Refused {
+                path: path.clone(),
+                why,
+            })?;
             found.push(path);
         } else if configured {
             return Err(nothing_at(literal));
@@ -959,11 +970,13 @@ fn read_any_report(path: &Path) -> Result<ParsedReport, CoverageError> {
             let report = match name.as_ref() {
                 "report" => jacoco::parse(&mut reader, &root)?,
                 "coverage" => cobertura::parse(&mut reader, &root)?,
-                other => {
+                _ => {
+                    // The element's name is the file's content: not quoted.
                     return Err(CoverageError::UnknownFormat {
                         path: path.to_path_buf(),
-                        found: format!("its root element is <{other}>"),
-                    })
+                        found: "it is XML, but its root element is neither <report> (JaCoCo) nor <coverage> (Cobertura)"
+                            .to_string(),
+                    });
                 }
             };
             reader.finish(root.element.name().as_ref())?;
@@ -983,16 +996,19 @@ fn read_any_report(path: &Path) -> Result<ParsedReport, CoverageError> {
     })
 }
 
-/// A short, safe description of what a non-report starts with.
+/// What kind of file a non-report looks like, never a byte of it: the file may be
+/// anything a repository names (an environment dump holds secrets).
 fn describe_start(body: &[u8]) -> String {
+    let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
     match body.first() {
-        Some(b'{' | b'[') => "it starts like JSON".to_string(),
+        Some(b'{' | b'[') => "it looks like JSON".to_string(),
         Some(0xFE | 0xFF) | Some(0) => "it is UTF-16 or binary; reports must be UTF-8".to_string(),
-        _ => {
-            let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
-            let text = String::from_utf8_lossy(&line[..line.len().min(40)]);
-            format!("it starts with {text:?}")
+        _ if body.contains(&0) => {
+            "it holds NUL bytes, as binary files and environment dumps do".to_string()
         }
+        _ if std::str::from_utf8(line).is_err() => "it is not UTF-8 text".to_string(),
+        _ if line.contains(&b'=') => "it looks like text of KEY=VALUE lines".to_string(),
+        _ => "it is text, but neither XML (JaCoCo, Cobertura) nor LCOV (`TN:`, `SF:`)".to_string(),
     }
 }
 

@@ -319,20 +319,26 @@ fn unmapped_files_are_reported_with_a_hint() {
 
 #[test]
 fn files_that_are_not_reports_are_errors() {
-    let cases: [(&str, &[u8], &str); 6] = [
+    let cases: [(&str, &[u8], &str); 7] = [
         ("jacoco.xml", b"", "empty (0 bytes)"),
-        ("jacoco.xml", b"{\"coverage\": 1}", "starts like JSON"),
+        ("jacoco.xml", b"{\"coverage\": 1}", "looks like JSON"),
         ("jacoco.xml", b" \n\t ", "only whitespace"),
         (
             "index.xml",
             b"<!DOCTYPE html><html></html>",
-            "root element is <html>",
+            "it is XML, but its root element is neither <report> (JaCoCo) nor <coverage> (Cobertura)",
         ),
         ("lcov.info", b"\xFF\xFE<\x00r\x00", "UTF-16"),
         (
             "report.txt",
             b"Coverage: 75%",
-            "starts with \"Coverage: 75%\"",
+            "it is text, but neither XML (JaCoCo, Cobertura) nor LCOV",
+        ),
+        // An environment dump: what kind of file, never a byte of it.
+        (
+            "environ",
+            b"GITHUB_TOKEN=ghs_secret\0HOME=/root\0",
+            "it holds NUL bytes, as binary files and environment dumps do",
         ),
     ];
     for (name, content, needle) in cases {
@@ -340,6 +346,10 @@ fn files_that_are_not_reports_are_errors() {
         let err = read_report(&path).unwrap_err().to_string();
         assert!(err.contains(name), "{err}");
         assert!(err.contains(needle), "expected {needle:?} in: {err}");
+        assert!(
+            !err.contains("GITHUB_TOKEN") && !err.contains("Coverage: 75"),
+            "{err}"
+        );
     }
     let missing = read_report(Path::new("/nonexistent/jacoco.xml")).unwrap_err();
     assert!(matches!(missing, CoverageError::Read { .. }), "{missing}");
@@ -396,12 +406,22 @@ fn finds_reports_at_the_usual_places() {
         "{err}"
     );
     let absolute = dir.path().join("src/lcov.info");
-    let literal = config(&[absolute.to_str().unwrap(), "coverage/lcov.info"], &[]);
+    // A repository's gate.toml may not name a file outside the repository…
+    let err = find_reports(
+        &dir.path().join("app"),
+        &config(&[absolute.to_str().unwrap()], &[]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("outside the repository"), "{err}");
+    // …the command line may.
+    let mut literal = config(&[absolute.to_str().unwrap(), "coverage/lcov.info"], &[]);
+    literal.reports_on_command_line = true;
     assert_eq!(
         find_reports(Path::new("/elsewhere"), &literal)
             .unwrap_err()
             .to_string(),
-        "[coverage] reports: `coverage/lcov.info` matches no file under /elsewhere"
+        "--coverage: `coverage/lcov.info` matches no file under /elsewhere"
     );
     assert_eq!(find_reports(dir.path(), &literal).unwrap().len(), 2);
 
