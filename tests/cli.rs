@@ -148,6 +148,33 @@ fn java_findings_fixture_gives_exactly_the_known_findings() {
         .contains("first at line 8"));
 }
 
+/// The README's first command: a real pull request, its new issues, its fixed one,
+/// its new-code coverage and the failed verdict, exactly as README shows them.
+#[test]
+fn the_readme_demo_shows_a_pull_request_and_its_verdict() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = gate()
+        .current_dir(root)
+        .args([
+            "check",
+            "fixtures/java-pr",
+            "--diff",
+            "fixtures/java-pr/pr.diff",
+        ])
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("JENKINS_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = mask_duration(&stdout(&out));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let shown = readme
+        .split("```\n")
+        .find(|block| block.starts_with("src/main/java/com/example/shop/Cart.java\n  77:11"))
+        .expect("README shows the demo's output");
+    assert_eq!(text, mask_duration(shown));
+}
+
 #[test]
 fn java_sample_prints_findings_with_file_line_and_a_summary() {
     let out = run(&["check", fixture("java-sample").to_str().unwrap()]);
