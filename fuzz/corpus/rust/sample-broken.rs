@@ -1,0 +1,4 @@
+// Not a module of the crate: a file syn cannot parse.
+pub fn broken( {
+    1
+}
