@@ -168,19 +168,31 @@ pub(crate) fn ci_context(options: &CheckOptions) -> Result<diff::ci::CiContext, 
     })
 }
 
-/// Source discovery with the configuration's include and exclude globs.
+/// Source discovery with the configuration's include and exclude globs, plus every
+/// file the change touches that the walk's heuristics skipped
+/// ([`source::add_changed`]).
 pub(crate) fn discover(
     root: &Path,
     config: &config::Loaded,
     jobs: usize,
+    new_code: &NewCode,
 ) -> Result<source::Discovery, Error> {
-    source::discover(root, &config.config.sources, jobs).map_err(|e| Error::Path {
+    let sources = &config.config.sources;
+    let mut found = source::discover(root, sources, jobs).map_err(|e| Error::Path {
         path: config
             .path
             .clone()
             .unwrap_or_else(|| Path::new(config::FILE_NAME).to_path_buf()),
         message: format!("bad glob: {e}"),
-    })
+    })?;
+    if let NewCode::Changed { lines, .. } = new_code {
+        let present = lines
+            .files()
+            .filter(|f| f.status != diff::FileStatus::Deleted)
+            .map(|f| f.path.as_str());
+        source::add_changed(&mut found, root, sources, present);
+    }
+    Ok(found)
 }
 
 /// The coverage settings with `--coverage` applied.
@@ -281,7 +293,7 @@ pub fn check(
     let new_code = new_code(options, &ci)?;
     let setup = setup::setup(options, &new_code)?;
     let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
-    let discovery = discover(root, &setup.config, options.jobs)?;
+    let discovery = discover(root, &setup.config, options.jobs, &new_code)?;
     let analysed_paths: std::collections::HashSet<&str> =
         discovery.files.iter().map(|f| f.rel.as_str()).collect();
     let base = base_sources(
@@ -372,7 +384,7 @@ pub(crate) fn base_sources(
     let wanted = |file: &diff::ChangedFile, base_path: &str| {
         model::Language::from_path(base_path).is_some()
             && if file.status == diff::FileStatus::Deleted {
-                source::selects(sources, base_path)
+                source::selects_changed(sources, base_path)
             } else {
                 analysed(&file.path)
             }

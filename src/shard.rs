@@ -227,9 +227,10 @@ pub fn check_partial(
     // The configuration of a pull request comes from its base, in every part as in
     // the merge (whose configuration must be the parts').
     let ci = crate::ci_context(options)?;
-    let setup = crate::setup::setup(options, &crate::new_code(options, &ci)?)?;
+    let new_code = crate::new_code(options, &ci)?;
+    let setup = crate::setup::setup(options, &new_code)?;
     let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
-    let discovery = crate::discover(root, &setup.config, options.jobs)?;
+    let discovery = crate::discover(root, &setup.config, options.jobs, &new_code)?;
     let sizes: Vec<u64> = discovery
         .files
         .iter()

@@ -2,7 +2,8 @@
 //! `.gitignore` (also outside a git checkout), `.ignore` and `.gateignore` files,
 //! skips hidden files, never follows symlinks (so no loops), and runs in parallel.
 //! Build output and vendored trees are skipped by default, and every skip is
-//! counted and reported so that nothing disappears silently.
+//! counted and reported so that nothing disappears silently. None of these
+//! heuristics applies to a file the change touches ([`add_changed`]).
 
 use crate::config::SourcesConfig;
 use crate::model::{Diagnostic, DiagnosticLevel, Language, SourceFile};
@@ -51,23 +52,68 @@ pub(crate) fn globset(globs: &[toml::Spanned<String>]) -> Result<Option<GlobSet>
     builder.build().map(Some)
 }
 
-/// Whether discovery would pick the file `rel` (a path that is not on disk, such as
-/// a deleted file): by its language, hidden and default-excluded folders, and the
-/// include and exclude globs. Ignore files are not consulted.
-pub fn selects(config: &SourcesConfig, rel: &str) -> bool {
-    let mut segments: Vec<&str> = rel.split('/').collect();
-    segments.pop();
-    let hidden_or_excluded = segments
-        .iter()
-        .any(|s| s.starts_with('.') || (config.default_excludes && is_default_excluded(s)));
+/// Whether a file the change touches is analysed: by its language and the
+/// configuration's own `include` and `exclude` globs only. Ignore files, hidden
+/// folders and the build-output folder names are heuristics for files nobody
+/// wrote; a pull request can add a `.gitignore` line or a `generated/` folder,
+/// so none of them may take the change's own files out of the gate.
+pub fn selects_changed(config: &SourcesConfig, rel: &str) -> bool {
     let (Ok(include), Ok(exclude)) = (globset(&config.include), globset(&config.exclude)) else {
         return false;
     };
     Language::from_path(rel).is_some()
-        && !hidden_or_excluded
-        && !rel.rsplit('/').next().unwrap_or(rel).starts_with('.')
         && !exclude.is_some_and(|g| g.is_match(rel))
         && include.is_none_or(|g| g.is_match(rel))
+}
+
+/// Adds to `found` every file of `changed` (repository-relative paths of files the
+/// change touches) that [`selects_changed`] takes and the walk skipped, with a
+/// warning naming it: what the change touches is analysed whatever ignore files
+/// say. Only regular files inside `root` are added (the walk never follows
+/// symlinks either).
+pub fn add_changed<'a>(
+    found: &mut Discovery,
+    root: &Path,
+    config: &SourcesConfig,
+    changed: impl IntoIterator<Item = &'a str>,
+) {
+    let mut added = Vec::new();
+    for rel in changed {
+        let inside = Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside
+            || !selects_changed(config, rel)
+            || found.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).is_ok()
+        {
+            continue;
+        }
+        let abs = root.join(rel);
+        let regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_file());
+        let Some(language) = Language::from_path(rel).filter(|_| regular) else {
+            continue;
+        };
+        found.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            path: Some(rel.to_string()),
+            message: "analysed although an ignore file, a hidden folder or a build-output folder \
+                      name would skip it: the change touches it (if it is generated, name it in \
+                      [sources] exclude)"
+                .to_string(),
+        });
+        if let Err(at) = found.all_files.binary_search_by(|f| f.as_str().cmp(rel)) {
+            found.all_files.insert(at, rel.to_string());
+        }
+        added.push(SourceFile {
+            abs,
+            rel: rel.to_string(),
+            language,
+        });
+    }
+    if !added.is_empty() {
+        found.files.extend(added);
+        found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
 }
 
 /// Finds the source files under `root`. Globs were validated with the config.

@@ -384,6 +384,85 @@ fn gitattributes_cannot_hide_a_change() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// A class with an empty catch block (an issue), in package `pkg`.
+fn swallowing(pkg: &str) -> String {
+    format!(
+        "package {pkg};\n\npublic class Hidden {{\n    void f() {{\n        try {{\n            g();\n        }} catch (IllegalStateException e) {{\n        }}\n    }}\n\n    void g() {{\n        f();\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn ignore_files_and_folder_names_cannot_hide_a_change() {
+    // Each file the PR adds is one the source walk alone would skip.
+    let hidden = [
+        ("src/p/a/Hidden.java", Some(".gitignore"), "Hidden.java\n"),
+        ("src/p/b/Hidden.java", Some(".gateignore"), "*.java\n"),
+        ("src/p/c/Hidden.java", Some(".ignore"), "Hidden.java\n"),
+        ("src/p/generated/Hidden.java", None, ""),
+        ("src/p/build/Hidden.java", None, ""),
+        ("src/.p/Hidden.java", None, ""),
+    ];
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    for (path, ignore, line) in hidden {
+        let pkg = path.rsplit_once('/').unwrap().0.replace('/', ".");
+        repo.write(path, &swallowing(&pkg));
+        if let Some(name) = ignore {
+            let folder = Path::new(path).parent().unwrap();
+            repo.write(&folder.join(name).to_string_lossy(), line);
+        }
+    }
+    // Added by force, as a PR author would: git tracks what .gitignore names.
+    git(repo.path(), &["add", "-f", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "hide them"]);
+    let expected: Places = hidden
+        .iter()
+        .map(|(path, _, _)| pair("empty-catch-block", &format!("{path}:7")))
+        .collect();
+
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (mut new, _) = new_and_fixed(&report);
+    new.retain(|(rule, _)| rule == "empty-catch-block");
+    new.sort();
+    let mut sorted = expected.clone();
+    sorted.sort();
+    assert_eq!(new, sorted);
+    assert_eq!(out.status.code(), Some(1));
+    let warned: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("the change touches it"))
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned.len(), hidden.len(), "{warned:?}");
+
+    // The same from a diff file, without git.
+    let diff = git(repo.path(), &["diff", "main", "HEAD"]) + "\n";
+    fs::remove_dir_all(repo.path().join(".git")).unwrap();
+    fs::write(repo.path().join("pr.diff"), diff).unwrap();
+    let diff_file = repo.path().join("pr.diff");
+    let (out, report) = repo.check(&["--diff", diff_file.to_str().unwrap()]);
+    let (mut new, _) = new_and_fixed(&report);
+    new.retain(|(rule, _)| rule == "empty-catch-block");
+    new.sort();
+    assert_eq!(new, sorted);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Only the configuration, read from the base, takes a changed file out.
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write(
+        "gate.toml",
+        &format!("{CONFIG}[sources]\nexclude = [\"src/p/generated/\"]\n"),
+    );
+    repo.commit("exclude generated code");
+    git(repo.path(), &["branch", "-f", "main"]);
+    repo.write("src/p/generated/Hidden.java", &swallowing("p.generated"));
+    repo.commit("generated code");
+    let (out, report) = repo.check(&["--base", "main"]);
+    assert_eq!(new_and_fixed(&report).0, []);
+    assert_eq!(out.status.code(), Some(0), "{}", report["verdict"]);
+}
+
 /// `main` has an issue-free class and a gate that allows no issue.
 fn pr_with_an_issue() -> Repo {
     let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
