@@ -478,6 +478,7 @@ pub(crate) fn decide(
     let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code, &unlisted)?;
     if let NewCode::Changed { .. } = new_code {
         measures.fixed_issues = Some(fixed.len());
+        measures.suppressed_in_change = Some(report::suppressed_in_change(&findings).count());
     }
     if let Some(b) = &baseline {
         measures.new_code.push_str(&format!(

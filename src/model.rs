@@ -159,6 +159,10 @@ pub struct Suppression {
     /// The text after the marker, when the author gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The change suppressed it: the finding is new, or the base did not
+    /// suppress it. What a reviewer must see, since it silences the gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

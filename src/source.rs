@@ -84,7 +84,10 @@ pub fn add_changed<'a>(
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         if !inside
             || !selects_changed(config, rel)
-            || found.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).is_ok()
+            || found
+                .files
+                .binary_search_by(|f| f.rel.as_str().cmp(rel))
+                .is_ok()
         {
             continue;
         }

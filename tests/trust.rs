@@ -384,6 +384,60 @@ fn gitattributes_cannot_hide_a_change() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+#[test]
+fn a_suppression_the_change_adds_is_shown_and_fixes_nothing() {
+    let repo = Repo::new(&[("src/p/Flow.java", &complex())]);
+    // The old complexity issue is silenced at its method, and a new issue comes
+    // with a comment that silences it.
+    let head = complex()
+        .replace(
+            "    public int run(int a) {",
+            "    @SuppressWarnings(\"gate:cognitive-complexity\")\n    public int run(int a) {",
+        )
+        .replace(
+            "        return 0;\n",
+            "        // gate:ignore[magic-number] the answer\n        return 42;\n",
+        );
+    repo.write("src/p/Flow.java", &head);
+    repo.commit("silence them");
+    let (out, report) = repo.check(&["--base", "main"]);
+    assert_eq!(
+        new_and_fixed(&report),
+        (vec![], vec![]),
+        "silenced is neither new nor fixed"
+    );
+    assert_eq!(report["measures"]["suppressed_in_change"], 2);
+    let silenced: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["suppressed"]["new"] == true)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["suppressed"]["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        silenced,
+        [
+            pair("cognitive-complexity", "annotation"),
+            pair("magic-number", "comment")
+        ]
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", report["verdict"]);
+    let (_, text) = text(&repo, &["--base", "main"]);
+    assert!(
+        text.contains("Issues: 0 new, 0 fixed, 2 suppressed in this change"),
+        "{text}"
+    );
+    assert!(
+        text.contains("suppressed src/p/Flow.java:63 magic-number Magic number 42: give it a name as a constant (gate:ignore comment: the answer)"),
+        "{text}"
+    );
+}
+
 /// A class with an empty catch block (an issue), in package `pkg`.
 fn swallowing(pkg: &str) -> String {
     format!(
@@ -431,7 +485,12 @@ fn ignore_files_and_folder_names_cannot_hide_a_change() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["message"].as_str().unwrap().contains("the change touches it"))
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("the change touches it")
+        })
         .map(|d| d["path"].as_str().unwrap())
         .collect();
     assert_eq!(warned.len(), hidden.len(), "{warned:?}");

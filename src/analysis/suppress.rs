@@ -127,6 +127,7 @@ impl Suppressions {
             .map(|m| Suppression {
                 kind: m.kind,
                 reason: m.reason.clone(),
+                new: false,
             })
     }
 }

@@ -158,6 +158,10 @@ pub struct Measures {
     /// everything is new (nothing to compare with). Set by issue tracking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_issues: Option<usize>,
+    /// Findings the change suppressed (`Suppression::new`): silenced, so not new
+    /// issues, but what a reviewer must see. `None` when everything is new.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_in_change: Option<usize>,
     pub overall: ScopeMeasures,
     pub new: ScopeMeasures,
     /// Uncovered new lines per file, in path order.
@@ -299,6 +303,7 @@ pub fn measure(
         changed_files,
         changed_lines,
         fixed_issues: None,
+        suppressed_in_change: None,
         overall,
         new,
         uncovered_new_lines: uncovered,

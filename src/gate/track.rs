@@ -19,18 +19,24 @@ use std::collections::{HashMap, VecDeque};
 /// (unsuppressed findings only: a suppressed one never counts), and returns the base
 /// findings that match none: the fixed ones, at their base location. `head` must be
 /// sorted by path; `base` holds the findings of the changed files' base revisions.
+///
+/// Suppressed head findings are tracked too, after the rest: one that matches no
+/// base finding, or only one the base did not suppress, was suppressed by this
+/// change (`Suppression::new`), and that base finding is not fixed: a
+/// `@SuppressWarnings` a pull request adds silences an issue, it does not fix it.
 pub fn track(head: &mut [Finding], base: &[Finding], changed: &ChangedLines) -> Vec<Finding> {
-    let mut head_by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut head_by_path: HashMap<(&str, bool), Vec<usize>> = HashMap::new();
     for (i, f) in head.iter().enumerate() {
-        if f.suppressed.is_none() {
-            head_by_path.entry(&f.location.path).or_default().push(i);
-        }
+        let key = (f.location.path.as_str(), f.suppressed.is_some());
+        head_by_path.entry(key).or_default().push(i);
     }
-    let mut base_by_path: HashMap<&str, Vec<&Finding>> = HashMap::new();
-    for f in base.iter().filter(|f| f.suppressed.is_none()) {
-        base_by_path.entry(&f.location.path).or_default().push(f);
+    let mut base_by_path: HashMap<(&str, bool), Vec<&Finding>> = HashMap::new();
+    for f in base {
+        let key = (f.location.path.as_str(), f.suppressed.is_some());
+        base_by_path.entry(key).or_default().push(f);
     }
     let mut new = Vec::new();
+    let mut newly_suppressed = Vec::new();
     let mut fixed = Vec::new();
     for file in changed.files() {
         let old_path = match &file.status {
@@ -39,27 +45,50 @@ pub fn track(head: &mut [Finding], base: &[Finding], changed: &ChangedLines) -> 
             FileStatus::Renamed { from } | FileStatus::Copied { from } => Some(from.as_str()),
             FileStatus::Modified | FileStatus::Deleted => Some(file.path.as_str()),
         };
-        let heads: Vec<&Finding> = head_by_path
-            .get(file.path.as_str())
-            .map(|ids| ids.iter().map(|&i| &head[i]).collect())
-            .unwrap_or_default();
-        let bases = old_path
-            .and_then(|p| base_by_path.get(p))
-            .cloned()
-            .unwrap_or_default();
-        let (head_matched, base_matched) = match_file(&heads, &bases, file);
-        let ids = head_by_path.get(file.path.as_str());
-        for (k, matched) in head_matched.iter().enumerate() {
-            if !matched {
-                new.push(ids.expect("heads came from here")[k]);
+        let ids = |suppressed: bool| -> &[usize] {
+            head_by_path
+                .get(&(file.path.as_str(), suppressed))
+                .map_or(&[], Vec::as_slice)
+        };
+        let bases = |suppressed: bool| -> Vec<&Finding> {
+            old_path
+                .and_then(|p| base_by_path.get(&(p, suppressed)))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let heads: Vec<&Finding> = ids(false).iter().map(|&i| &head[i]).collect();
+        let unsuppressed = bases(false);
+        let (head_matched, base_matched) = match_file(&heads, &unsuppressed, file);
+        new.extend(
+            ids(false)
+                .iter()
+                .zip(&head_matched)
+                .filter(|(_, m)| !**m)
+                .map(|(i, _)| *i),
+        );
+        // The suppressed heads, against the base's suppressed findings and the
+        // unsuppressed ones left unmatched: a match with the latter is a suppression
+        // the change added.
+        let left: Vec<&Finding> = unsuppressed
+            .iter()
+            .zip(&base_matched)
+            .filter(|(_, m)| !**m)
+            .map(|(f, _)| *f)
+            .collect();
+        let mut candidates = left.clone();
+        candidates.extend(bases(true));
+        let quiet: Vec<&Finding> = ids(true).iter().map(|&i| &head[i]).collect();
+        let (quiet_matched, candidate_matched) = match_file_with(&quiet, &candidates, file);
+        for (k, partner) in quiet_matched.iter().enumerate() {
+            if partner.is_none_or(|j| j < left.len()) {
+                newly_suppressed.push(ids(true)[k]);
             }
         }
         // A copy leaves its original where it was: nothing of it is fixed.
         if !matches!(file.status, FileStatus::Copied { .. }) {
             fixed.extend(
-                bases
-                    .iter()
-                    .zip(&base_matched)
+                left.iter()
+                    .zip(&candidate_matched)
                     .filter(|(_, m)| !**m)
                     .map(|(f, _)| (*f).clone()),
             );
@@ -67,6 +96,11 @@ pub fn track(head: &mut [Finding], base: &[Finding], changed: &ChangedLines) -> 
     }
     for i in new {
         head[i].new = true;
+    }
+    for i in newly_suppressed {
+        if let Some(s) = &mut head[i].suppressed {
+            s.new = true;
+        }
     }
     fixed
 }
@@ -100,7 +134,18 @@ fn match_file(
     bases: &[&Finding],
     file: &ChangedFile,
 ) -> (Vec<bool>, Vec<bool>) {
-    let mut head_done = vec![false; heads.len()];
+    let (partners, base_done) = match_file_with(heads, bases, file);
+    (partners.iter().map(Option::is_some).collect(), base_done)
+}
+
+/// Each head finding's base partner (an index into `bases`), and which base
+/// findings found one.
+fn match_file_with(
+    heads: &[&Finding],
+    bases: &[&Finding],
+    file: &ChangedFile,
+) -> (Vec<Option<usize>>, Vec<bool>) {
+    let mut head_done = vec![None; heads.len()];
     let mut base_done = vec![false; bases.len()];
     if heads.is_empty() || bases.is_empty() {
         return (head_done, base_done);
@@ -141,14 +186,14 @@ fn match_file(
 
 /// Gives each unmatched head finding the base partner `find` offers, if any.
 fn pair_up(
-    head_done: &mut [bool],
+    head_done: &mut [Option<usize>],
     base_done: &mut [bool],
     mut find: impl FnMut(usize) -> Option<usize>,
 ) {
     for (i, done) in head_done.iter_mut().enumerate() {
-        if !*done {
+        if done.is_none() {
             if let Some(j) = find(i) {
-                *done = true;
+                *done = Some(j);
                 base_done[j] = true;
             }
         }
@@ -353,10 +398,7 @@ mod tests {
     #[test]
     fn files_the_change_does_not_touch_have_no_new_findings_and_suppressed_ones_never_match() {
         let mut suppressed = finding("A.java", 2, "r", "x", "m");
-        suppressed.suppressed = Some(crate::model::Suppression {
-            kind: crate::model::SuppressionKind::Comment,
-            reason: None,
-        });
+        suppressed.suppressed = Some(quiet());
         // The base suppressed it; the head removed the suppression: new.
         let base = [suppressed];
         let mut head = [
@@ -371,5 +413,54 @@ mod tests {
         assert!(track(&mut head, &base, &c).is_empty());
         assert!(head[0].new);
         assert!(!head[1].new);
+    }
+
+    fn quiet() -> crate::model::Suppression {
+        crate::model::Suppression {
+            kind: crate::model::SuppressionKind::Annotation,
+            reason: None,
+            new: false,
+        }
+    }
+
+    fn suppressed(mut f: Finding) -> Finding {
+        f.suppressed = Some(quiet());
+        f
+    }
+
+    #[test]
+    fn a_suppression_the_change_adds_is_new_and_fixes_nothing() {
+        // The base had one issue at line 3 and one suppressed at line 6. The head
+        // suppresses the old issue, keeps the old suppression, and brings a new
+        // issue suppressed from the start.
+        let base = [
+            finding("A.java", 3, "r", "int a = 7;", "m"),
+            suppressed(finding("A.java", 6, "r", "int b = 8;", "m")),
+        ];
+        let mut head = [
+            suppressed(finding("A.java", 4, "r", "int a = 7;", "m")),
+            suppressed(finding("A.java", 7, "r", "int b = 8;", "m")),
+            suppressed(finding("A.java", 9, "r", "int c = 9;", "m")),
+        ];
+        let c = changed(
+            "A.java",
+            FileStatus::Modified,
+            vec![
+                hunk(2, 2, &[(b'+', "@SuppressWarnings(\"gate:r\")")]),
+                hunk(8, 9, &[(b'+', "int c = 9;")]),
+            ],
+        );
+        let fixed = track(&mut head, &base, &c);
+        assert_eq!(fixed, []);
+        let added: Vec<u32> = head
+            .iter()
+            .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.new))
+            .map(|f| f.location.start_line)
+            .collect();
+        assert_eq!(added, [4, 9]);
+        assert!(
+            head.iter().all(|f| !f.new),
+            "suppressed findings are never new issues"
+        );
     }
 }

@@ -376,6 +376,9 @@ pub fn title(outcome: &Outcome) -> String {
             if let Some(fixed) = m.fixed_issues {
                 s.push_str(&format!(", {fixed} fixed"));
             }
+            if let Some(n) = m.suppressed_in_change.filter(|n| *n > 0) {
+                s.push_str(&format!(", {n} suppressed in this change"));
+            }
             if let Some(p) = m.new.lines.and_then(|f| f.percent) {
                 s.push_str(&format!(", new-code coverage {p:.1} %"));
             }

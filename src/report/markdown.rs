@@ -131,10 +131,14 @@ fn verdict(s: &mut String, outcome: &Outcome) {
     if let (Some(files), Some(lines)) = (m.changed_files, m.changed_lines) {
         facts[0].push_str(&format!(" ({files} files, {lines} changed lines)"));
     }
-    facts.push(match m.fixed_issues {
+    let mut issues = match m.fixed_issues {
         Some(fixed) => format!("{} new issues, {fixed} fixed", m.new.issues.total),
         None => format!("{} new issues", m.new.issues.total),
-    });
+    };
+    if let Some(n) = m.suppressed_in_change.filter(|n| *n > 0) {
+        issues.push_str(&format!(", {n} suppressed in this change"));
+    }
+    facts.push(issues);
     if let Some(f) = m.new.lines {
         facts.push(format!("new line coverage {}", figure(f)));
     }
@@ -264,6 +268,39 @@ fn issues(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_cha
             new.len() - shown,
             limit_note(max_chars)
         );
+    }
+    let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+    if !suppressed.is_empty() {
+        let _ = writeln!(
+            s,
+            "<details open><summary><b>Suppressed in this change</b>: {}</summary>\n",
+            suppressed.len()
+        );
+        s.push_str("| Location | Rule | Message | Suppressed by |\n|---|---|---|---|\n");
+        for f in suppressed.iter().take(keep) {
+            let l = &f.location;
+            let place = inline(&format!("{}:{}", l.path, l.start_line), true);
+            let place = match links.line(&l.path, l.start_line, l.end_line) {
+                Some(url) => format!("[{place}]({url})"),
+                None => place,
+            };
+            let how = f
+                .suppressed
+                .as_ref()
+                .map(super::suppression_note)
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {place} | {} | {} | {} |",
+                inline(&f.rule, true),
+                message(&shorten(&f.message), true),
+                message(&shorten(&how), true)
+            );
+        }
+        if suppressed.len() > keep {
+            let _ = writeln!(s, "\n… and {} more", suppressed.len() - keep);
+        }
+        s.push_str("\n</details>\n\n");
     }
     let mut notes = Vec::new();
     if old > 0 {

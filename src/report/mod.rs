@@ -114,6 +114,27 @@ pub(crate) fn config_notice(outcome: &Outcome) -> Option<(String, &[String])> {
     Some((sentence, &source.differences))
 }
 
+/// The findings this change suppressed, in path order: every report lists them,
+/// since a suppression silences the gate.
+pub fn suppressed_in_change(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings
+        .iter()
+        .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.new))
+}
+
+/// How a finding was suppressed, in words: `@SuppressWarnings (reason: …)`.
+pub fn suppression_note(s: &crate::model::Suppression) -> String {
+    let how = match s.kind {
+        crate::model::SuppressionKind::Comment => "gate:ignore comment",
+        crate::model::SuppressionKind::Annotation => "@SuppressWarnings",
+        crate::model::SuppressionKind::Nosonar => "NOSONAR",
+    };
+    match &s.reason {
+        Some(reason) => format!("{how}: {reason}"),
+        None => format!("{how}, no reason given"),
+    }
+}
+
 /// Unsuppressed findings on new code, most severe first, then by place: what a
 /// reviewer of the change must look at.
 pub(crate) fn new_issues(outcome: &Outcome) -> Vec<&Finding> {

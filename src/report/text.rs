@@ -134,12 +134,35 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
     }
     writeln!(out, "{line}")?;
     if let Some(fixed) = m.fixed_issues {
-        writeln!(
-            out,
-            "{} {} new, {fixed} fixed",
-            p.paint(bold, "Issues:"),
-            m.new.issues.total
-        )?;
+        let mut line = format!("{} new, {fixed} fixed", m.new.issues.total);
+        if let Some(n) = m.suppressed_in_change.filter(|n| *n > 0) {
+            line.push_str(&format!(", {n} suppressed in this change"));
+        }
+        writeln!(out, "{} {line}", p.paint(bold, "Issues:"))?;
+        let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+        for f in suppressed.iter().take(10) {
+            let place = format!("{}:{}", f.location.path, f.location.start_line);
+            let how = f
+                .suppressed
+                .as_ref()
+                .map(super::suppression_note)
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {}",
+                p.paint(
+                    Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                    &format!("suppressed {place} {} {} ({how})", f.rule, f.message)
+                )
+            )?;
+        }
+        if suppressed.len() > 10 {
+            writeln!(
+                out,
+                "  … and {} more suppressed in this change",
+                suppressed.len() - 10
+            )?;
+        }
         for f in outcome.fixed.iter().take(10) {
             let place = format!("{}:{}", f.location.path, f.location.start_line);
             writeln!(
