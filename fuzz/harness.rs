@@ -43,7 +43,12 @@ pub fn coverage_report(data: &[u8]) {
     ]
     .map(str::to_owned);
     let config = gate::coverage::CoverageConfig::default();
-    match gate::coverage::load_reports(report.dir(), std::slice::from_ref(&report.path), &config, &repo_files) {
+    match gate::coverage::load_reports(
+        report.dir(),
+        std::slice::from_ref(&report.path),
+        &config,
+        &repo_files,
+    ) {
         Ok(coverage) => drop(format!("{coverage:?}")),
         Err(e) => drop(e.to_string()),
     }
