@@ -69,8 +69,9 @@ pub fn selects_changed(config: &SourcesConfig, rel: &str) -> bool {
 /// Adds to `found` every file of `changed` (repository-relative paths of files the
 /// change touches) that [`selects_changed`] takes and the walk skipped, with a
 /// warning naming it: what the change touches is analysed whatever ignore files
-/// say. Only regular files inside `root` are added (the walk never follows
-/// symlinks either).
+/// say. A symbolic link is analysed as the file it links to inside `root` (a
+/// compiler follows it); one that leads elsewhere is an error, which makes the
+/// run unevaluable.
 pub fn add_changed<'a>(
     found: &mut Discovery,
     root: &Path,
@@ -92,17 +93,52 @@ pub fn add_changed<'a>(
             continue;
         }
         let abs = root.join(rel);
-        let regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_file());
-        let Some(language) = Language::from_path(rel).filter(|_| regular) else {
+        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+            continue;
+        };
+        let Some(language) = Language::from_path(rel) else {
+            continue;
+        };
+        let (level, message) = if meta.file_type().is_symlink() {
+            // A compiler follows the link: what it reads is the change's code.
+            let inside = match (std::fs::canonicalize(&abs), std::fs::canonicalize(root)) {
+                (Ok(t), Ok(r)) if t.is_file() => t.strip_prefix(r).ok().map(Path::to_path_buf),
+                _ => None,
+            };
+            if let Some(to) = inside {
+                (
+                    DiagnosticLevel::Warning,
+                    format!(
+                        "a symbolic link the change touches: analysed as the file it links to (`{}`)",
+                        to.display()
+                    ),
+                )
+            } else {
+                found.diagnostics.push(Diagnostic {
+                    level: DiagnosticLevel::Error,
+                    path: Some(rel.to_string()),
+                    message: "a symbolic link the change touches leads outside the repository \
+                              or to no regular file: a compiler would read what gate cannot \
+                              check; replace it with the file"
+                        .to_string(),
+                });
+                continue;
+            }
+        } else if meta.file_type().is_file() {
+            (
+                DiagnosticLevel::Warning,
+                "analysed although an ignore file, a hidden folder or a build-output folder \
+                 name would skip it: the change touches it (if it is generated, name it in \
+                 [sources] exclude)"
+                    .to_string(),
+            )
+        } else {
             continue;
         };
         found.diagnostics.push(Diagnostic {
-            level: DiagnosticLevel::Warning,
+            level,
             path: Some(rel.to_string()),
-            message: "analysed although an ignore file, a hidden folder or a build-output folder \
-                      name would skip it: the change touches it (if it is generated, name it in \
-                      [sources] exclude)"
-                .to_string(),
+            message,
         });
         if let Err(at) = found.all_files.binary_search_by(|f| f.as_str().cmp(rel)) {
             found.all_files.insert(at, rel.to_string());

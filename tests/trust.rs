@@ -522,6 +522,50 @@ fn ignore_files_and_folder_names_cannot_hide_a_change() {
     assert_eq!(out.status.code(), Some(0), "{}", report["verdict"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_cannot_hide_a_change() {
+    // The code is in a text file; the source file the compiler reads links to it.
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    repo.write("docs/notes.txt", &swallowing("p"));
+    std::os::unix::fs::symlink(
+        "../../docs/notes.txt",
+        repo.path().join("src/p/Hidden.java"),
+    )
+    .unwrap();
+    repo.commit("link it");
+    let (out, report) = repo.check(&["--base", "main"]);
+    let (new, _) = new_and_fixed(&report);
+    assert!(
+        new.contains(&pair("empty-catch-block", "src/p/Hidden.java:7")),
+        "{new:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let diagnostics = report["diagnostics"].to_string();
+    assert!(
+        diagnostics.contains("analysed as the file it links to (`docs/notes.txt`)"),
+        "{diagnostics}"
+    );
+
+    // A link out of the repository: what it reads cannot be checked.
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("Code.java"), swallowing("p")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("Code.java"),
+        repo.path().join("src/p/Out.java"),
+    )
+    .unwrap();
+    repo.commit("link out");
+    let (code, text) = text(&repo, &["--base", "main"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(
+            "src/p/Out.java: a symbolic link the change touches leads outside the repository"
+        ),
+        "{text}"
+    );
+}
+
 /// `main` has an issue-free class and a gate that allows no issue.
 fn pr_with_an_issue() -> Repo {
     let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
