@@ -175,6 +175,69 @@ pub(crate) fn ranges(text: &str) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// Pretty JSON in which every character the console would escape is a JSON
+/// `\u` escape and `##[` is `#\u0023[`: the same data, but nothing a CI reading
+/// the line could act on (see [`crate::console`]), so the console never has to
+/// change a byte of it. Written as it is serialised.
+pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let mut json = serde_json::Serializer::with_formatter(
+        out,
+        InertJson(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut json).map_err(io::Error::from)
+}
+
+/// serde_json's pretty layout; only the text of strings changes.
+struct InertJson(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for InertJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        text: &str,
+    ) -> io::Result<()> {
+        let mut inert = String::with_capacity(text.len());
+        for c in text.chars() {
+            if crate::console::needs_escape(c) {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    inert.push_str(&format!("\\u{unit:04x}"));
+                }
+            } else {
+                inert.push(c);
+            }
+        }
+        w.write_all(inert.replace("##[", "#\\u0023[").as_bytes())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 /// A percentage as reports print it: one decimal.
 pub(crate) fn percent(p: Option<f64>) -> String {
     p.map_or_else(|| "-".to_string(), |p| format!("{p:.1} %"))
@@ -197,6 +260,20 @@ mod tests {
     fn line_ranges_parse_back() {
         assert_eq!(ranges("12-15, 40"), [(12, 15), (40, 40)]);
         assert_eq!(ranges(""), []);
+    }
+
+    #[test]
+    fn json_holds_the_same_data_but_nothing_a_ci_acts_on() {
+        let data = "a\u{2028}b\u{7f}\u{e0001}##[x]\n";
+        let mut out = Vec::new();
+        write_json(&mut out, &[data]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "[\n  \"a\\u2028b\\u007f\\udb40\\udc01#\\u0023[x]\\n\"\n]"
+        );
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, [data]);
     }
 
     #[test]
