@@ -18,6 +18,7 @@ mod xml;
 
 use crate::model::{Finding, Severity};
 use crate::Outcome;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -238,6 +239,39 @@ impl serde_json::ser::Formatter for InertJson {
     }
 }
 
+/// `text` with nothing GitHub would turn into a link: GitHub links bare
+/// `scheme://…` and `www.…` (GFM's extended autolinks) in comments and check
+/// runs, so a file name or a message from the pull request could put a link in
+/// gate's report. `://` becomes `:∕∕` (U+2215) and `www.` `www․` (U+2024): they
+/// read the same, and no linker matches them. Invisible joiners would not do:
+/// GitHub's linker takes a domain up to the next space, joiner included.
+pub(crate) fn unlink(text: &str) -> Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("://") && !lower.contains("www.") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.starts_with("://") {
+            out.push_str(":\u{2215}\u{2215}");
+            rest = &rest[3..];
+        } else if rest
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+        {
+            out.push_str(&rest[..3]);
+            out.push('\u{2024}');
+            rest = &rest[4..];
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A percentage as reports print it: one decimal.
 pub(crate) fn percent(p: Option<f64>) -> String {
     p.map_or_else(|| "-".to_string(), |p| format!("{p:.1} %"))
@@ -274,6 +308,16 @@ mod tests {
         );
         let back: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(back, [data]);
+    }
+
+    #[test]
+    fn nothing_stays_a_link() {
+        assert_eq!(
+            unlink("see https://evil.example, HTTP://x and WWW.evil.example/a"),
+            "see https:\u{2215}\u{2215}evil.example, HTTP:\u{2215}\u{2215}x and WWW\u{2024}evil.example/a"
+        );
+        assert!(matches!(unlink("src/a.java: std::mem"), Cow::Borrowed(_)));
+        assert_eq!(unlink("ww\u{e9}.www"), "ww\u{e9}.www");
     }
 
     #[test]
