@@ -19,9 +19,10 @@
 //!   that would be a workflow command gets its first `:` (or the `#` of `##[`)
 //!   escaped, except gate's own annotations where the caller says it prints them.
 //!
-//! The runner compares with .NET's culture-aware rules, which skip zero-width
-//! characters (`:\u{200b}:` can read as `::`): that is why they are escaped, and
-//! why commands are broken with a visible escape, never an invisible joiner.
+//! The runner compares with .NET's culture-aware rules, which skip
+//! default-ignorable characters (`:\u{fe0f}:` can read as `::`): the console
+//! looks for commands with them left out, and breaks one with a visible escape,
+//! never an invisible joiner.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -31,14 +32,23 @@ pub const SECRET_VARIABLES: [&str; 2] = ["GATE_GITHUB_TOKEN", "GITHUB_TOKEN"];
 
 /// Whether `c` is printed as an escape: it could end a line (LF, CR, U+0085,
 /// U+2028, U+2029), drive a terminal (ESC and the other control characters), or
-/// hide (bidi controls and other default-ignorable characters). Tab stays.
+/// hide or reorder text (bidi controls, zero-width spaces, soft hyphen). Tab
+/// stays, and so do the joiners and variation selectors emoji are made of.
 pub fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\t')
         || matches!(c as u32,
-            0x2028 | 0x2029 | 0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5
-            | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F
-            | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB
-            | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+            0x2028 | 0x2029 | 0x00AD | 0x061C | 0x180E | 0x200B | 0x200E | 0x200F
+            | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xFEFF)
+}
+
+/// Unicode's default-ignorable characters, which .NET's culture-aware string
+/// comparisons skip: `:\u{fe0f}:` can compare equal to `::`.
+fn ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -203,12 +213,21 @@ impl<W: Write> Console<W> {
             }
             rest = &rest[c.len_utf8()..];
         }
-        if out.contains("##[") {
-            out = out.replace("##[", "\\u{23}#[");
+        // What the runner compares: no colour, no ignorable character.
+        let seen: Vec<(usize, char)> = significant(&out, self.color);
+        let mut breaks: Vec<(usize, &str)> = seen
+            .windows(3)
+            .filter(|w| w[0].1 == '#' && w[1].1 == '#' && w[2].1 == '[')
+            .map(|w| (w[0].0, "\\u{23}"))
+            .collect();
+        let mut start = seen.iter().skip_while(|(_, c)| c.is_whitespace());
+        if let (Some(&(at, ':')), Some((_, ':'))) = (start.next(), start.next()) {
+            if !(self.commands && is_annotation(&out)) {
+                breaks.insert(0, (at, "\\u{3a}"));
+            }
         }
-        let start = out.len() - visible_start(&out).len();
-        if out[start..].starts_with("::") && !(self.commands && is_annotation(&out)) {
-            out.replace_range(start..start + 1, "\\u{3a}");
+        for (at, escape) in breaks.into_iter().rev() {
+            out.replace_range(at..at + 1, escape);
         }
         out
     }
@@ -236,17 +255,23 @@ fn sgr_len(text: &str) -> usize {
     }
 }
 
-/// `line` from its first character the runner reads: after whitespace (as .NET's
-/// `TrimStart`) and colour.
-fn visible_start(line: &str) -> &str {
-    let mut rest = line.trim_start();
-    loop {
-        let n = sgr_len(rest);
-        if n == 0 {
-            return rest;
+/// The characters of `line` a runner compares, with their offsets: colour
+/// sequences (when `color`) and [`ignorable`] characters left out.
+fn significant(line: &str, color: bool) -> Vec<(usize, char)> {
+    let mut seen = Vec::with_capacity(line.len());
+    let mut at = 0;
+    while let Some(c) = line[at..].chars().next() {
+        let sgr = if color { sgr_len(&line[at..]) } else { 0 };
+        if sgr > 0 {
+            at += sgr;
+            continue;
         }
-        rest = rest[n..].trim_start();
+        if !ignorable(c) {
+            seen.push((at, c));
+        }
+        at += c.len_utf8();
     }
+    seen
 }
 
 /// gate's own annotations: `::error`, `::warning` or `::notice`, with properties
@@ -328,8 +353,13 @@ mod tests {
             "a \\u{23}#[error]x #\\u{23}#[y"
         );
         assert_eq!(c.guard("::error file=a::m"), "\\u{3a}:error file=a::m");
-        // Zero-width characters cannot hide the command from this check.
+        // Ignorable characters cannot hide a command from this check.
         assert_eq!(c.guard(":\u{200b}:x::y"), ":\\u{200b}:x::y");
+        assert_eq!(
+            c.guard(":\u{fe0f}:x #\u{200d}#["),
+            "\\u{3a}\u{fe0f}:x \\u{23}\u{200d}#["
+        );
+        assert_eq!(c.guard("## ⚠\u{fe0f} x"), "## ⚠\u{fe0f} x");
         assert_eq!(c.guard("a::b"), "a::b");
         let commands = Console::new(Vec::new(), Secrets::default()).commands(true);
         assert_eq!(commands.guard("::error file=a::m"), "::error file=a::m");
