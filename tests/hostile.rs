@@ -271,3 +271,32 @@ fn hostile_reports_as_printed() {
         insta::assert_snapshot!(format!("hostile_{format}"), printed);
     }
 }
+
+#[test]
+fn files_named_by_mistake_are_described_never_quoted() {
+    let repo = repository();
+    fs::write(repo.path().join("app.env"), "API_KEY=s3cr3t-value\n").unwrap();
+    fs::write(
+        repo.path().join("creds.json"),
+        r#"{"version": "s3cr3t-value"}"#,
+    )
+    .unwrap();
+    for (args, kind) in [
+        (
+            &["check", ".", "--no-coverage", "--diff", "app.env"][..],
+            "KEY=VALUE",
+        ),
+        (
+            &["merge", "--no-coverage", "creds.json"][..],
+            "not JSON: invalid type: a string",
+        ),
+    ] {
+        let out = gate(repo.path(), args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(kind) && !stderr.contains("s3cr3t"),
+            "{stderr}"
+        );
+    }
+}

@@ -298,14 +298,11 @@ mod tests {
 
     #[test]
     fn json_holds_the_same_data_but_nothing_a_ci_acts_on() {
-        let data = "a\u{2028}b\u{7f}\u{e0001}##[x]\n";
+        let data = "a\u{2028}b\u{7f}\u{202e}##[x]\n";
         let mut out = Vec::new();
         write_json(&mut out, &[data]).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(
-            text,
-            "[\n  \"a\\u2028b\\u007f\\udb40\\udc01#\\u0023[x]\\n\"\n]"
-        );
+        assert_eq!(text, "[\n  \"a\\u2028b\\u007f\\u202e#\\u0023[x]\\n\"\n]");
         let back: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(back, [data]);
     }
