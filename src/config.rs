@@ -420,7 +420,8 @@ impl Loaded {
 /// Rewrites serde's messages into ones that say what to do: an unknown key gets a
 /// did-you-mean from the keys serde says it expected.
 pub fn explain_toml_error(message: &str) -> String {
-    let message = message.trim();
+    let message = crate::guard::unquoted(message.trim());
+    let message = message.as_str();
     let (what, rest) = if let Some(rest) = message.strip_prefix("unknown field `") {
         ("key", rest)
     } else if let Some(rest) = message.strip_prefix("unknown variant `") {

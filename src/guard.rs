@@ -8,6 +8,35 @@
 //! device.
 
 use std::path::Path;
+use std::sync::OnceLock;
+
+/// What kind of file `body` looks like, when it is plainly not the text a parser
+/// expected; never a byte of it: a file named by mistake may be anything (an
+/// environment dump holds secrets). `None`: ordinary text; the caller says what
+/// it expected.
+pub fn describe(body: &[u8]) -> Option<&'static str> {
+    let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
+    match body.first() {
+        Some(b'{' | b'[') => Some("it looks like JSON"),
+        Some(0xFE | 0xFF) | Some(0) => Some("it is UTF-16 or binary; it must be UTF-8 text"),
+        _ if body.contains(&0) => {
+            Some("it holds NUL bytes, as binary files and environment dumps do")
+        }
+        _ if std::str::from_utf8(line).is_err() => Some("it is not UTF-8 text"),
+        _ if line.contains(&b'=') => Some("it looks like text of KEY=VALUE lines"),
+        _ => None,
+    }
+}
+
+/// A parser's message without the string values it quotes: serde says `invalid
+/// type: string "ghp_…", expected …`, and a file may hold secrets. Keys and
+/// variants (in backticks) stay, since they say what to fix.
+pub fn unquoted(message: &str) -> String {
+    static STRING: OnceLock<regex::Regex> = OnceLock::new();
+    let string = STRING
+        .get_or_init(|| regex::Regex::new(r#"string "(?:[^"\\]|\\.)*""#).expect("a valid pattern"));
+    string.replace_all(message, "a string").into_owned()
+}
 
 /// The largest gate.toml or rule file read.
 pub const CONFIG_BYTES: u64 = 1 << 20;
@@ -83,6 +112,20 @@ pub fn read(root: &Path, path: &Path, by: NamedBy, limit: u64) -> Result<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_keep_no_string_value() {
+        assert_eq!(
+            unquoted(r#"invalid type: string "ghp_a\"b", expected u32 at line 1 column 9"#),
+            "invalid type: a string, expected u32 at line 1 column 9"
+        );
+        assert_eq!(unquoted("unknown field `x`"), "unknown field `x`");
+        assert_eq!(
+            describe(b"TOKEN=ghp_x\n"),
+            Some("it looks like text of KEY=VALUE lines")
+        );
+        assert_eq!(describe(b"hello\n"), None);
+    }
 
     #[test]
     fn a_repository_cannot_name_a_file_outside_it_a_device_or_a_huge_file() {

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod console;
 pub mod coverage;
 pub mod diff;
 pub mod gate;

@@ -5,6 +5,7 @@
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gate::config::{self, Loaded};
+use gate::console;
 use gate::model::{DiagnosticLevel, Language};
 use gate::report::{self, Format};
 use gate::rules::{Matcher, NameKind, Rule};
@@ -368,8 +369,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let mut err = anstream::stderr();
-            let _ = writeln!(err, "gate: error: {}", error_chain(&e));
+            let _ = console::stderr().line(&format!("gate: error: {}", error_chain(&e)));
             ExitCode::from(2)
         }
     }
@@ -447,7 +447,6 @@ fn check_partial(args: &CheckArgs, options: &CheckOptions, out: &Path) -> anyhow
     let partial =
         gate::shard::check_partial(options, part, &|done, total| progress.update(done, total))?;
     progress.finish();
-    let mut err = anstream::stderr();
     print_diagnostics(
         partial
             .discovery_diagnostics
@@ -464,12 +463,11 @@ fn check_partial(args: &CheckArgs, options: &CheckOptions, out: &Path) -> anyhow
         ),
         None => "coverage only".to_string(),
     };
-    writeln!(
-        err,
+    console::stderr().line(&format!(
         "gate: partial result written to {}: {what}, {} coverage report(s); `gate merge` decides",
         out.display(),
         partial.coverage.len()
-    )?;
+    ))?;
     Ok(0)
 }
 
@@ -498,15 +496,15 @@ fn merge(args: MergeArgs, color: bool) -> anyhow::Result<u8> {
 fn print_diagnostics<'a>(
     diagnostics: impl IntoIterator<Item = &'a gate::model::Diagnostic>,
 ) -> io::Result<()> {
-    let mut err = anstream::stderr();
+    let mut err = console::stderr();
     for d in diagnostics {
         let level = match d.level {
             DiagnosticLevel::Warning => "warning",
             DiagnosticLevel::Error => "error",
         };
         match &d.path {
-            Some(path) => writeln!(err, "gate: {level}: {path}: {}", d.message)?,
-            None => writeln!(err, "gate: {level}: {}", d.message)?,
+            Some(path) => err.line(&format!("gate: {level}: {path}: {}", d.message))?,
+            None => err.line(&format!("gate: {level}: {}", d.message))?,
         }
     }
     Ok(())
@@ -520,7 +518,7 @@ fn deliver(
     publish_args: &PublishArgs,
     color: bool,
 ) -> anyhow::Result<u8> {
-    let mut err = anstream::stderr();
+    let mut err = console::stderr();
     print_diagnostics(&outcome.diagnostics)?;
     let mut formats = report.format.clone();
     let mut seen = std::collections::HashSet::new();
@@ -543,22 +541,20 @@ fn deliver(
             print_report(Format::Github, outcome, false)?;
         }
         if !written.is_empty() {
-            writeln!(
-                err,
+            err.line(&format!(
                 "{} (reports written to {}: {})",
                 one_line(outcome),
                 dir.display(),
                 written.join(", ")
-            )?;
+            ))?;
         }
     } else if let Some(path) = &report.output {
         write_report(formats[0], outcome, path)?;
-        writeln!(
-            err,
+        err.line(&format!(
             "{} (report written to {})",
             one_line(outcome),
             path.display()
-        )?;
+        ))?;
     } else {
         print_report(formats[0], outcome, color && formats[0] == Format::Text)?;
     }
@@ -568,10 +564,9 @@ fn deliver(
     if let Err(e) = report::github::publish_to_step(outcome, skipped.as_deref(), &|name| {
         std::env::var(name).ok()
     }) {
-        writeln!(
-            err,
+        err.line(&format!(
             "gate: warning: cannot write the GitHub step summary or outputs: {e}"
-        )?;
+        ))?;
     }
     Ok(code)
 }
@@ -591,22 +586,23 @@ fn publish(
     };
     let env = |name: &str| std::env::var(name).ok();
     let published = gate::publish::run(outcome, &outcome.github, &options, &env);
-    let mut err = anstream::stderr();
     // Without the API, workflow commands annotate the lines (unless `--format
     // github` already printed them).
     if !printed_commands {
+        let mut annotations = console::stderr().commands(true);
         for line in &published.fallback {
-            writeln!(err, "{line}")?;
+            annotations.line(line)?;
         }
     }
+    let mut err = console::stderr();
     if let Some(why) = &published.skipped {
-        writeln!(err, "gate: skipped: {why}")?;
+        err.line(&format!("gate: skipped: {why}"))?;
     }
     for done in &published.done {
-        writeln!(err, "gate: published: {done}")?;
+        err.line(&format!("gate: published: {done}"))?;
     }
     for failure in &published.failures {
-        writeln!(err, "gate: warning: {failure}")?;
+        err.line(&format!("gate: warning: {failure}"))?;
     }
     Ok((
         published.exit_code(outcome.verdict.status, args.require_publish),
@@ -648,16 +644,10 @@ fn protect(args: ProtectArgs) -> anyhow::Result<()> {
         &args.branch,
         &checks,
     ) {
-        Ok(done) => {
-            println!("{done}");
-            Ok(())
-        }
+        Ok(done) => Ok(console::stdout().line(&done)?),
         Err(e) => anyhow::bail!(
-            "{}",
-            gate::publish::redact(
-                &format!("cannot protect {owner}/{repo}@{}: {e} (the token needs admin rights on the repository)", args.branch),
-                Some(&token)
-            )
+            "cannot protect {owner}/{repo}@{}: {e} (the token needs admin rights on the repository)",
+            args.branch
         ),
     }
 }
@@ -672,8 +662,9 @@ fn write_report(format: Format, outcome: &Outcome, path: &Path) -> anyhow::Resul
 }
 
 fn print_report(format: Format, outcome: &Outcome, color: bool) -> anyhow::Result<()> {
-    let stdout = io::stdout();
-    let mut w = io::BufWriter::new(stdout.lock());
+    let mut w = console::stdout()
+        .color(color)
+        .commands(format == Format::Github);
     report::render(format, outcome, &mut w, color)?;
     w.flush()?;
     Ok(())
@@ -789,11 +780,10 @@ fn list_rules(args: RulesArgs, color: bool) -> anyhow::Result<()> {
             }
         })
         .collect();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = console::stdout().color(color);
     match args.format {
         ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &rows)?;
+            report::write_json(&mut out, &rows)?;
             writeln!(out)?;
         }
         ListFormat::Text => {
@@ -855,8 +845,7 @@ fn explain(args: ExplainArgs) -> anyhow::Result<()> {
             args.rule
         );
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = console::stdout();
     out.write_all(explanation(rule).as_bytes())?;
     out.flush()?;
     Ok(())
@@ -989,10 +978,10 @@ fn baseline(args: BaselineArgs) -> anyhow::Result<()> {
         .iter()
         .filter(|f| f.suppressed.is_none())
         .count();
-    println!(
+    console::stdout().line(&format!(
         "wrote {}: {count} finding(s) accepted; `gate check` now counts only findings not in it as new",
         path.display()
-    );
+    ))?;
     Ok(())
 }
 
@@ -1008,9 +997,9 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
     let all_files = gate::source::discover(&args.path, &config.config.sources, threads)?.all_files;
     let coverage = gate::coverage::load(&args.path, &coverage_config, &all_files)?;
     drop(all_files);
-    let mut err = anstream::stderr();
+    let mut err = console::stderr();
     for u in &coverage.unmapped {
-        writeln!(err, "gate: warning: {u}")?;
+        err.line(&format!("gate: warning: {u}"))?;
     }
     let new_code = if args.base.is_some() || args.diff.is_some() {
         let options = CheckOptions {
@@ -1030,8 +1019,7 @@ fn coverage(args: CoverageArgs) -> anyhow::Result<u8> {
     } else {
         None
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = console::stdout();
     match args.format {
         ListFormat::Text => {
             report::coverage::text(&coverage, new_code.as_ref(), &args.path, &mut out)?
@@ -1054,9 +1042,9 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
     }
     std::fs::write(&path, config::INIT_TEMPLATE)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!(
+    console::stdout().line(&format!(
         "wrote {}: every key is commented with its default",
         path.display()
-    );
+    ))?;
     Ok(())
 }

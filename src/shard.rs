@@ -363,7 +363,7 @@ pub fn read(path: &Path) -> Result<Partial, ShardError> {
         corrupt(if e.is_eof() {
             format!("it ends early at line {}: truncated?", e.line())
         } else {
-            format!("not JSON: {e}")
+            format!("not JSON: {}", crate::guard::unquoted(&e.to_string()))
         })
     })?;
     if header.format.as_deref() != Some(FORMAT) {
@@ -379,7 +379,12 @@ pub fn read(path: &Path) -> Result<Partial, ShardError> {
         }
         None => return Err(corrupt("no format version".to_string())),
     }
-    serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("damaged: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        corrupt(format!(
+            "damaged: {}",
+            crate::guard::unquoted(&e.to_string())
+        ))
+    })
 }
 
 /// Checks that `parts` (with the files they came from) belong together and to this

@@ -996,20 +996,11 @@ fn read_any_report(path: &Path) -> Result<ParsedReport, CoverageError> {
     })
 }
 
-/// What kind of file a non-report looks like, never a byte of it: the file may be
-/// anything a repository names (an environment dump holds secrets).
+/// What kind of file a non-report looks like, never a byte of it.
 fn describe_start(body: &[u8]) -> String {
-    let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
-    match body.first() {
-        Some(b'{' | b'[') => "it looks like JSON".to_string(),
-        Some(0xFE | 0xFF) | Some(0) => "it is UTF-16 or binary; reports must be UTF-8".to_string(),
-        _ if body.contains(&0) => {
-            "it holds NUL bytes, as binary files and environment dumps do".to_string()
-        }
-        _ if std::str::from_utf8(line).is_err() => "it is not UTF-8 text".to_string(),
-        _ if line.contains(&b'=') => "it looks like text of KEY=VALUE lines".to_string(),
-        _ => "it is text, but neither XML (JaCoCo, Cobertura) nor LCOV (`TN:`, `SF:`)".to_string(),
-    }
+    crate::guard::describe(body)
+        .unwrap_or("it is text, but neither XML (JaCoCo, Cobertura) nor LCOV (`TN:`, `SF:`)")
+        .to_string()
 }
 
 #[cfg(test)]

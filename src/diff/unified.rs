@@ -86,8 +86,9 @@ pub enum ParseError {
     NoFileName { line: usize },
     #[error("line {line}: combined diffs of merge commits (`diff --cc`, `@@@`) are not supported; diff against one parent")]
     CombinedDiff { line: usize },
-    #[error("line {line}: `{found}` is not part of a unified diff; expected `diff --git` or `---`/`+++` file headers")]
-    NotADiff { line: usize, found: String },
+    /// A file with no diff in it is described, never quoted (see [`crate::guard::describe`]).
+    #[error("line {line}: this is not a unified diff ({kind}); expected `diff --git` or `---`/`+++` file headers")]
+    NotADiff { line: usize, kind: &'static str },
 }
 
 /// A diff file that could not be read or parsed; says which file.
@@ -157,7 +158,7 @@ struct Parser {
     hunk: Option<Hunk>,
     mode: Mode,
     /// A non-blank line that came before any file header, in case none ever comes.
-    first_text: Option<(usize, String)>,
+    first_text: Option<(usize, &'static str)>,
     seen_diff: bool,
 }
 
@@ -324,7 +325,10 @@ impl Parser {
             },
             _ => {
                 if self.first_text.is_none() && !line.iter().all(u8::is_ascii_whitespace) {
-                    self.first_text = Some((n, shown(line)));
+                    self.first_text = Some((
+                        n,
+                        crate::guard::describe(line).unwrap_or("it is text without a file header"),
+                    ));
                 }
                 Ok(())
             }
@@ -434,8 +438,8 @@ impl Parser {
         }
         self.end_section()?;
         if !self.seen_diff {
-            if let Some((line, found)) = self.first_text {
-                return Err(ParseError::NotADiff { line, found });
+            if let Some((line, kind)) = self.first_text {
+                return Err(ParseError::NotADiff { line, kind });
             }
         }
         Ok(self.out)
@@ -1306,7 +1310,7 @@ mod tests {
             (
                 "not a diff at all",
                 "hello\nworld\n",
-                "line 1: `hello` is not part of a unified diff",
+                "line 1: this is not a unified diff (it is text without a file header)",
             ),
             (
                 "--- without +++",

@@ -49,9 +49,10 @@ impl Baseline {
     pub fn parse(text: &str) -> Result<Baseline, String> {
         let file: File = serde_json::from_str(text).map_err(|e| {
             format!(
-                "line {}, column {}: not a gate baseline ({e}); rewrite it with `gate baseline`",
+                "line {}, column {}: not a gate baseline ({}); rewrite it with `gate baseline`",
                 e.line(),
-                e.column()
+                e.column(),
+                crate::guard::unquoted(&e.to_string())
             )
         })?;
         if file.version != VERSION {

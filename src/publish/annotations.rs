@@ -4,8 +4,11 @@
 //!
 //! GitHub's limits are applied here, where they are known: a title of at most
 //! 255 characters, a message of at most 64 KB, columns only on one-line ranges.
+//! Titles and messages hold no bare URL GitHub would link (see
+//! [`crate::report::unlink`]): only gate's own links are clickable.
 
 use crate::model::Severity;
+use crate::report::unlink;
 use crate::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,8 +73,8 @@ pub fn of(outcome: &Outcome) -> Vec<Annotation> {
                     Severity::Minor => Level::Warning,
                     Severity::Info => Level::Notice,
                 },
-                title: clip(&format!("{} ({})", f.rule, f.severity), MAX_TITLE),
-                message: clip(&f.message, MAX_MESSAGE),
+                title: clip(&unlink(&format!("{} ({})", f.rule, f.severity)), MAX_TITLE),
+                message: clip(&unlink(&f.message), MAX_MESSAGE),
             }
         })
         .collect();

@@ -366,8 +366,13 @@ fn clip_chars(text: &str, max: usize) -> String {
     s
 }
 
-/// The verdict in one line: the check run's title and the status description.
+/// The verdict in one line: the check run's title and the status description,
+/// with no bare URL GitHub would link.
 pub fn title(outcome: &Outcome) -> String {
+    crate::report::unlink(&verdict_line(outcome)).into_owned()
+}
+
+fn verdict_line(outcome: &Outcome) -> String {
     let v = &outcome.verdict;
     let m = &outcome.measures;
     match v.status {

@@ -9,8 +9,9 @@
 //! - publishing never changes the verdict: a failed gate stays failed whatever
 //!   GitHub answers, and a passed gate whose publishing failed still exits 0
 //!   unless `--require-publish` asks otherwise;
-//! - the token is never printed: every message leaving this module goes through
-//!   [`redact`];
+//! - the token is never printed: every message leaving this module is redacted
+//!   (by [`crate::console::Secrets`], which the console applies to every line
+//!   gate prints as well);
 //! - re-running on the same commit updates the same check run and comment.
 
 pub mod actions;
@@ -161,14 +162,6 @@ pub fn api_url(ci: &CiContext, env: &dyn Fn(&str) -> Option<String>) -> String {
     }
 }
 
-/// Replaces every occurrence of the token in `text`.
-pub fn redact(text: &str, token: Option<&str>) -> String {
-    match token {
-        Some(t) if t.len() >= 4 => text.replace(t, "***"),
-        _ => text.to_string(),
-    }
-}
-
 /// The link from the check run and the status back to the CI run.
 fn details_url(ci: &CiContext, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let var = |name: &str| env(name).filter(|v| !v.is_empty());
@@ -269,13 +262,10 @@ pub fn run(
             published.failures.push(permission_hint(&event, in_actions));
         }
     }
-    let token = token.as_deref();
-    published.done = published.done.iter().map(|s| redact(s, token)).collect();
-    published.failures = published
-        .failures
-        .iter()
-        .map(|s| redact(s, token))
-        .collect();
+    let secrets = crate::console::Secrets::from_env(env);
+    for message in published.done.iter_mut().chain(&mut published.failures) {
+        *message = secrets.redact(message).into_owned();
+    }
     if in_actions
         && published.skipped.is_none()
         && (!published.attempted || !published.failures.is_empty())
@@ -380,14 +370,5 @@ mod tests {
             ..Published::default()
         };
         assert_eq!(skipped.exit_code(Status::Failed, false), 0);
-    }
-
-    #[test]
-    fn redaction_replaces_every_occurrence() {
-        assert_eq!(
-            redact("a ghs_secret b ghs_secret", Some("ghs_secret")),
-            "a *** b ***"
-        );
-        assert_eq!(redact("abc", None), "abc");
     }
 }

@@ -1,7 +1,9 @@
 //! `gate coverage`: what the reports say, on its own. Totals per counter for each
 //! report, then per file the line coverage and the missed line ranges, so the
-//! numbers can be compared with JaCoCo's own HTML report line by line.
+//! numbers can be compared with JaCoCo's own HTML report line by line. Names
+//! from the reports and the repository go through [`clean`].
 
+use crate::console::clean;
 use crate::coverage::{format_ranges, Counter, CounterKind, Counters, Coverage};
 use crate::gate::measures::{Figure, Measures};
 use serde::Serialize;
@@ -30,12 +32,12 @@ pub fn text(
         let name = report
             .name
             .as_deref()
-            .map(|n| format!(" ({n})"))
+            .map(|n| format!(" ({})", clean(n)))
             .unwrap_or_default();
         writeln!(
             out,
             "{}{name}: {}",
-            relative(&report.path, root),
+            clean(&relative(&report.path, root)),
             report.format
         )?;
         writeln!(
@@ -75,7 +77,8 @@ pub fn text(
         let missed = file.missed_ranges(file.line_numbers());
         writeln!(
             out,
-            "{path:<width$}  {:>7}  {:>9}  {}",
+            "{:<width$}  {:>7}  {:>9}  {}",
+            clean(path),
             format!("{}/{}", c.covered, c.total()),
             percent(c),
             format_ranges(&missed)
@@ -99,13 +102,13 @@ pub fn text(
         writeln!(
             out,
             "new code ({}): {} of {} changed coverable lines covered ({})",
-            m.new_code,
+            clean(&m.new_code),
             lines.covered,
             lines.total(),
             percent(lines)
         )?;
         for u in &m.uncovered_new_lines {
-            writeln!(out, "  {}: {}", u.path, u.lines)?;
+            writeln!(out, "  {}: {}", clean(&u.path), u.lines)?;
         }
     }
     Ok(())
@@ -240,6 +243,6 @@ pub fn json(
             uncovered: &m.uncovered_new_lines,
         }),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    super::write_json(out, &doc)?;
     writeln!(out)
 }

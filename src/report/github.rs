@@ -7,9 +7,11 @@
 //! each level per step, so more are not printed; a last notice says how many were
 //! left out. Values are escaped as the runner expects (`%`, CR, LF everywhere, and
 //! `:` and `,` in properties), so no file name or message can end a command early
-//! or start another.
+//! or start another; the console (see [`crate::console`]) prints them, letting
+//! only these annotations through. Titles and messages hold no bare URL GitHub
+//! would link (see [`super::unlink`]).
 
-use super::{markdown, new_issues, ranges, Level};
+use super::{markdown, new_issues, ranges, unlink, Level};
 use crate::Outcome;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -134,11 +136,14 @@ fn annotations(outcome: &Outcome) -> Vec<Annotation> {
             properties.push(("col", l.start_column.to_string()));
             properties.push(("endColumn", l.end_column.to_string()));
         }
-        properties.push(("title", format!("{} ({})", f.rule, f.severity)));
+        properties.push((
+            "title",
+            unlink(&format!("{} ({})", f.rule, f.severity)).into_owned(),
+        ));
         all.push(Annotation {
             level: Level::of(f.severity),
             properties,
-            message: f.message.clone(),
+            message: unlink(&f.message).into_owned(),
         });
     }
     for u in &outcome.measures.uncovered_new_lines {

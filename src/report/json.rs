@@ -110,6 +110,6 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         diagnostics: &outcome.diagnostics,
         duration_ms: outcome.duration_ms,
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    super::write_json(out, &report)?;
     writeln!(out)
 }

@@ -490,7 +490,8 @@ fn message(text: &str, in_table: bool) -> String {
 }
 
 /// Text from code or file names, made inert: one line, Markdown and HTML
-/// characters escaped, `@` kept from mentioning anyone. With `code_spans`,
+/// characters escaped, `@` kept from mentioning anyone, no bare URL left to link
+/// (see [`super::unlink`]; code spans never link). With `code_spans`,
 /// backtick pairs stay code spans and only an odd backtick is escaped. In a
 /// table cell (`in_table`), `|` is escaped inside code spans too, which GitHub's
 /// table parser expects.
@@ -526,7 +527,7 @@ fn escape(text: &str, in_table: bool, code_spans: bool) -> String {
         if !spans && i > 0 {
             out.push_str("\\`");
         }
-        let chars: Vec<char> = part.chars().collect();
+        let chars: Vec<char> = super::unlink(part).chars().collect();
         for (j, &c) in chars.iter().enumerate() {
             let word = |k: Option<usize>| {
                 k.and_then(|k| chars.get(k))
@@ -567,6 +568,10 @@ mod tests {
         assert_eq!(message("odd ` tick", true), "odd \\` tick");
         assert_eq!(inline("min_new_lines _x_", true), "min_new_lines \\_x\\_");
         assert_eq!(message("empty `` span", true), "empty \\`\\` span");
+        assert_eq!(
+            message("go https://evil.example or `www.x.y`", false),
+            "go https:\u{2215}\u{2215}evil.example or `www.x.y`"
+        );
     }
 
     #[test]

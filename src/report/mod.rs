@@ -18,6 +18,7 @@ mod xml;
 
 use crate::model::{Finding, Severity};
 use crate::Outcome;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -196,6 +197,102 @@ pub(crate) fn ranges(text: &str) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// Pretty JSON in which every character the console would escape is a JSON
+/// `\u` escape and `##[` is `#\u0023[`: the same data, but nothing a CI reading
+/// the line could act on (see [`crate::console`]), so the console never has to
+/// change a byte of it. Written as it is serialised.
+pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let mut json = serde_json::Serializer::with_formatter(
+        out,
+        InertJson(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut json).map_err(io::Error::from)
+}
+
+/// serde_json's pretty layout; only the text of strings changes.
+struct InertJson(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for InertJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        text: &str,
+    ) -> io::Result<()> {
+        let mut inert = String::with_capacity(text.len());
+        for c in text.chars() {
+            if crate::console::needs_escape(c) {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    inert.push_str(&format!("\\u{unit:04x}"));
+                }
+            } else {
+                inert.push(c);
+            }
+        }
+        w.write_all(inert.replace("##[", "#\\u0023[").as_bytes())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// `text` with nothing GitHub would turn into a link: GitHub links bare
+/// `scheme://…` and `www.…` (GFM's extended autolinks) in comments and check
+/// runs, so a file name or a message from the pull request could put a link in
+/// gate's report. `://` becomes `:∕∕` (U+2215) and `www.` `www․` (U+2024): they
+/// read the same, and no linker matches them. Invisible joiners would not do:
+/// GitHub's linker takes a domain up to the next space, joiner included.
+pub(crate) fn unlink(text: &str) -> Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("://") && !lower.contains("www.") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.starts_with("://") {
+            out.push_str(":\u{2215}\u{2215}");
+            rest = &rest[3..];
+        } else if rest
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+        {
+            out.push_str(&rest[..3]);
+            out.push('\u{2024}');
+            rest = &rest[4..];
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A percentage as reports print it: one decimal.
 pub(crate) fn percent(p: Option<f64>) -> String {
     p.map_or_else(|| "-".to_string(), |p| format!("{p:.1} %"))
@@ -218,6 +315,27 @@ mod tests {
     fn line_ranges_parse_back() {
         assert_eq!(ranges("12-15, 40"), [(12, 15), (40, 40)]);
         assert_eq!(ranges(""), []);
+    }
+
+    #[test]
+    fn json_holds_the_same_data_but_nothing_a_ci_acts_on() {
+        let data = "a\u{2028}b\u{7f}\u{202e}##[x]\n";
+        let mut out = Vec::new();
+        write_json(&mut out, &[data]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "[\n  \"a\\u2028b\\u007f\\u202e#\\u0023[x]\\n\"\n]");
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, [data]);
+    }
+
+    #[test]
+    fn nothing_stays_a_link() {
+        assert_eq!(
+            unlink("see https://evil.example, HTTP://x and WWW.evil.example/a"),
+            "see https:\u{2215}\u{2215}evil.example, HTTP:\u{2215}\u{2215}x and WWW\u{2024}evil.example/a"
+        );
+        assert!(matches!(unlink("src/a.java: std::mem"), Cow::Borrowed(_)));
+        assert_eq!(unlink("ww\u{e9}.www"), "ww\u{e9}.www");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub const MAX_RESULTS: usize = 25_000;
 const MAX_TAGS: usize = 20;
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(outcome, MAX_RESULTS))?;
+    super::write_json(out, &document(outcome, MAX_RESULTS))?;
     writeln!(out)
 }
 

@@ -1,7 +1,10 @@
 //! The human report: findings grouped by file, each with its source line and a
 //! caret under the flagged span, then what was skipped and one summary line.
 //! Suppressed findings are not shown but are counted in the summary.
+//! Every value from the repository or the data goes through [`clean`]: one line,
+//! nothing a CI reading the log could act on.
 
+use crate::console::clean;
 use crate::gate::Status;
 use crate::model::{Finding, Severity};
 use crate::Outcome;
@@ -43,9 +46,14 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         .filter(|f| f.suppressed.is_none())
         .collect();
     if let Some((sentence, differences)) = super::config_notice(outcome) {
-        writeln!(out, "{} {sentence}", p.paint(bold, "Configuration:"))?;
+        writeln!(
+            out,
+            "{} {}",
+            p.paint(bold, "Configuration:"),
+            clean(&sentence)
+        )?;
         for d in differences {
-            writeln!(out, "  {d}")?;
+            writeln!(out, "  {}", clean(d))?;
         }
         writeln!(out)?;
     }
@@ -58,7 +66,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
             if current_file.is_some() {
                 writeln!(out)?;
             }
-            writeln!(out, "{}", p.paint(bold.underline(), &f.location.path))?;
+            writeln!(
+                out,
+                "{}",
+                p.paint(bold.underline(), &clean(&f.location.path))
+            )?;
             current_file = Some(&f.location.path);
         }
         let loc = format!("{}:{}", f.location.start_line, f.location.start_column);
@@ -70,8 +82,8 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
                 severity_style(f.severity),
                 &format!("{:<8}", f.severity.as_str())
             ),
-            p.paint(dim, &f.rule),
-            f.message
+            p.paint(dim, &clean(&f.rule)),
+            clean(&f.message)
         )?;
         snippet(out, &p, f)?;
     }
@@ -105,7 +117,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
         skipped.push(format!(
             "{} build-output/vendored folder(s) ({}{more})",
             dirs.len(),
-            shown.join(", ")
+            clean(&shown.join(", "))
         ));
     }
     if outcome.excluded_by_config > 0 {
@@ -128,7 +140,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
 fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()> {
     let m = &outcome.measures;
     let bold = Style::new().effects(Effects::BOLD);
-    let mut line = format!("{} {}", p.paint(bold, "New code:"), m.new_code);
+    let mut line = format!("{} {}", p.paint(bold, "New code:"), clean(&m.new_code));
     if let (Some(files), Some(lines)) = (m.changed_files, m.changed_lines) {
         line.push_str(&format!(" ({files} file(s), {lines} changed line(s))"));
     }
@@ -152,7 +164,7 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
                 "  {}",
                 p.paint(
                     Style::new().fg_color(Some(AnsiColor::Yellow.into())),
-                    &format!("suppressed {place} {} {} ({how})", f.rule, f.message)
+                    &clean(&format!("suppressed {place} {} {} ({how})", f.rule, f.message))
                 )
             )?;
         }
@@ -170,7 +182,7 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
                 "  {}",
                 p.paint(
                     Style::new().effects(Effects::DIMMED),
-                    &format!("fixed {place} {} {}", f.rule, f.message)
+                    &clean(&format!("fixed {place} {} {}", f.rule, f.message))
                 )
             )?;
         }
@@ -194,13 +206,13 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
             p.paint(bold, "Coverage:"),
             figure(m.new.lines, "lines"),
             figure(m.overall.lines, "lines"),
-            outcome.coverage_reports.join(", ")
+            clean(&outcome.coverage_reports.join(", "))
         )?;
     }
     if !m.uncovered_new_lines.is_empty() {
         writeln!(out, "{}", p.paint(bold, "Uncovered new lines:"))?;
         for u in m.uncovered_new_lines.iter().take(20) {
-            writeln!(out, "  {}: {}", u.path, u.lines)?;
+            writeln!(out, "  {}: {}", clean(&u.path), u.lines)?;
         }
         if m.uncovered_new_lines.len() > 20 {
             writeln!(
@@ -215,7 +227,7 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
             out,
             "{} {}",
             p.paint(bold, "Changed sources the coverage report does not know:"),
-            m.changed_files_without_coverage.join(", ")
+            clean(&m.changed_files_without_coverage.join(", "))
         )?;
     }
     Ok(())
@@ -250,7 +262,7 @@ fn conditions(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<(
         let note = r
             .note
             .as_deref()
-            .map(|n| format!("  ({n})"))
+            .map(|n| format!("  ({})", clean(n)))
             .unwrap_or_default();
         writeln!(
             out,
@@ -266,7 +278,7 @@ fn conditions(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<(
 }
 
 fn snippet(out: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
-    let line = f.snippet.replace('\t', "    ");
+    let line = clean(&f.snippet).replace('\t', "    ");
     if line.trim().is_empty() {
         return Ok(());
     }
@@ -348,7 +360,7 @@ fn summary(
         outcome.duration_ms as f64 / 1000.0
     )?;
     for reason in &outcome.verdict.reasons {
-        writeln!(out, "  {} {reason}", p.paint(style, "✗"))?;
+        writeln!(out, "  {} {}", p.paint(style, "✗"), clean(reason))?;
     }
     Ok(())
 }

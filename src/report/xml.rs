@@ -2,6 +2,9 @@
 //! path or message well-formed. XML 1.0 forbids most control characters even
 //! escaped, so they become U+FFFD; in attributes, line breaks and tabs are written
 //! as character references because parsers would otherwise turn them into spaces.
+//! What the console would escape (DEL, C1 controls, line separators, invisible
+//! characters, `##[`) is written as character references too: the same data, and
+//! nothing a CI reading the printed report could act on (see [`crate::console`]).
 
 /// Escapes `s` for element text.
 pub(crate) fn text(s: &str) -> String {
@@ -26,8 +29,12 @@ fn escape(s: &str, attribute: bool) -> String {
             '\t' if attribute => out.push_str("&#9;"),
             '\n' | '\t' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if crate::console::needs_escape(c) => out.push_str(&format!("&#x{:X};", c as u32)),
             c => out.push(c),
         }
+    }
+    if out.contains("##[") {
+        out = out.replace("##[", "#&#35;[");
     }
     out
 }
@@ -43,5 +50,9 @@ mod tests {
             "a&lt;b&gt;&amp;&quot;c&quot;&#10;d&#9;e&#13;\u{FFFD}"
         );
         assert_eq!(text("a<b>\"c\"\n\u{0}"), "a&lt;b&gt;\"c\"\n\u{FFFD}");
+        assert_eq!(
+            text("a\u{2028}\u{85}\u{202e}##[x"),
+            "a&#x2028;&#x85;&#x202E;#&#35;[x"
+        );
     }
 }
