@@ -1042,9 +1042,12 @@ fn a_check_name_too_long_for_the_comment_fails_before_sending() {
 fn a_comment_holding_the_marker_is_gates_only_if_gate_wrote_it() {
     let server = Server::start();
     let marker = "<!-- gate:sticky-comment check=gate -->";
-    let eve = server
-        .fake
-        .add_comment("eve", &format!("{marker}\nAll clear, merge away!"));
+    // Eve copies the marker into six comments (ids 1 to 6); five are named.
+    for _ in 0..6 {
+        server
+            .fake
+            .add_comment("eve", &format!("{marker}\nAll clear, merge away!"));
+    }
     let mut pr = PullRequest::new(1, 0);
     pr.write_config("[github]\nstatus = false\n");
     for run in ["posted", "updated"] {
@@ -1053,19 +1056,19 @@ fn a_comment_holding_the_marker_is_gates_only_if_gate_wrote_it() {
         assert_eq!(out.status.code(), Some(0), "{err}");
         assert!(
             err.contains(&format!(
-                "gate: published: comment on #7 {run}; comment(s) {eve} by eve hold gate's marker \
-                 but were not written by github-actions[bot]: left alone"
+                "gate: published: comment on #7 {run}; comment(s) 1 by eve, 2 by eve, 3 by eve, \
+                 4 by eve, 5 by eve and 1 more hold gate's marker but were not written by \
+                 github-actions[bot]: left alone"
             )),
             "{err}"
         );
     }
     let state = server.fake.state();
-    assert_eq!(state.comments.len(), 2);
-    assert_eq!(
-        state.comments[0]["body"],
-        format!("{marker}\nAll clear, merge away!")
-    );
-    assert_eq!(state.comments[1]["user"]["login"], ACTIONS_BOT);
+    assert_eq!(state.comments.len(), 7);
+    for eves in &state.comments[..6] {
+        assert_eq!(eves["body"], format!("{marker}\nAll clear, merge away!"));
+    }
+    assert_eq!(state.comments[6]["user"]["login"], ACTIONS_BOT);
     drop(state);
     // The check run's answer named gate's account: `GET /user` was not needed.
     assert!(!server.lines().contains(&"GET /user".to_string()));

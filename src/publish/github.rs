@@ -39,6 +39,8 @@ pub const ANNOTATIONS_PER_REQUEST: usize = 50;
 const SUMMARY_LIMIT: usize = 65_535;
 /// A comment's limit (characters).
 const COMMENT_LIMIT: usize = 65_536;
+/// Comments holding the marker that others wrote, named in a message.
+const MAX_NAMED: usize = 5;
 /// The account of GitHub Actions' own token (`GITHUB_TOKEN`).
 const ACTIONS_BOT: &str = "github-actions[bot]";
 /// A commit status description's limit (characters).
@@ -378,7 +380,9 @@ impl Client {
                     method: name,
                     path: path.to_string(),
                     status: raw.status,
-                    location: raw.location.unwrap_or_else(|| "no Location".to_string()),
+                    location: raw
+                        .location
+                        .unwrap_or_else(|| "(no Location header)".to_string()),
                 });
             }
             if (200..300).contains(&raw.status) {
@@ -747,10 +751,15 @@ impl Client {
                 break;
             }
         }
+        // Named up to a few: anyone can post the marker many times.
+        let more = match others.len().saturating_sub(MAX_NAMED) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         let ignored = match (others.is_empty(), &account) {
             (false, Some(me)) => format!(
-                "; comment(s) {} hold gate's marker but were not written by {me}: left alone",
-                others.join(", ")
+                "; comment(s) {}{more} hold gate's marker but were not written by {me}: left alone",
+                others[..others.len().min(MAX_NAMED)].join(", ")
             ),
             _ => String::new(),
         };
