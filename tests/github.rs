@@ -874,24 +874,7 @@ fn a_jenkins_pull_request_build_publishes_the_same_way() {
     let server = Server::start();
     let mut pr = PullRequest::new(1, 1);
     pr.write_config("[github]\ncheck_run = false\n");
-    let root = pr.root();
-    support::git(&root, &["remote", "add", "origin", root.to_str().unwrap()]);
-    support::git(&root, &["fetch", "-q", "origin"]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", pr.dir.path())
-        .env("JENKINS_URL", "https://ci.example.com/")
-        .env("BUILD_URL", "https://ci.example.com/job/shop/PR-7/3/")
-        .env("CHANGE_ID", PR.to_string())
-        .env("CHANGE_TARGET", "main")
-        .env("CHANGE_URL", format!("https://github.com/{REPO}/pull/{PR}"))
-        .env("GIT_COMMIT", &pr.head)
-        .env("GITHUB_API_URL", server.url())
-        .env("GATE_GITHUB_TOKEN", TOKEN)
-        .args(["check", root.to_str().unwrap(), "--publish", "github"])
-        .output()
-        .unwrap();
+    let out = jenkins(&pr, &server, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let requests = server.requests();
     let lines: Vec<&str> = requests.iter().map(|(l, _)| l.as_str()).collect();
@@ -1104,4 +1087,58 @@ fn a_personal_tokens_comment_is_known_by_get_user() {
         ]
     );
     server.assert_github_accepts_every_request();
+}
+
+/// `gate check --publish github ARGS` as a Jenkins multibranch build of `pr`.
+fn jenkins(pr: &PullRequest, server: &Server, args: &[&str]) -> std::process::Output {
+    let root = pr.root();
+    support::git(&root, &["remote", "add", "origin", root.to_str().unwrap()]);
+    support::git(&root, &["fetch", "-q", "origin"]);
+    std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", pr.dir.path())
+        .env("JENKINS_URL", "https://ci.example.com/")
+        .env("BUILD_URL", "https://ci.example.com/job/shop/PR-7/3/")
+        .env("CHANGE_ID", PR.to_string())
+        .env("CHANGE_TARGET", "main")
+        .env("CHANGE_URL", format!("https://github.com/{REPO}/pull/{PR}"))
+        .env("GIT_COMMIT", &pr.head)
+        .env("GITHUB_API_URL", server.url())
+        .env("GATE_GITHUB_TOKEN", TOKEN)
+        .args(["check", root.to_str().unwrap(), "--publish", "github"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn outside_actions_an_app_token_without_a_check_run_edits_no_marked_comment() {
+    // A GitHub App's installation token (GET /user: 403) in Jenkins, with no
+    // check run to name its app: no marked comment can be told to be gate's.
+    let server = Server::start();
+    server.fake.add_comment(
+        "eve",
+        "<!-- gate:sticky-comment check=gate -->\nAll clear, merge away!",
+    );
+    let mut pr = PullRequest::new(1, 0);
+    pr.write_config(COMMENT_ONLY);
+    let out = jenkins(&pr, &server, &["--require-publish"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "could not update the pull-request comment on GitHub: cannot tell whose comments are \
+             gate's own: GET /user: HTTP 403: Resource not accessible by integration; a GitHub App \
+             token's account is known from the check run it posts ([github] check_run = true)"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        server.lines(),
+        [
+            format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1"),
+            "GET /user".to_string(),
+        ]
+    );
 }
