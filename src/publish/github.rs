@@ -21,8 +21,8 @@
 //! Anyone can write the marker, so the sticky comment is only ever one that
 //! gate's own account wrote (see [`Client::login`]); another's is left alone.
 //!
-//! GitHub's size limits are checked before sending: a comment, a check run's
-//! summary or text over its limit is an error naming it, never sent.
+//! GitHub's size limits are checked before sending: a comment or a check run's
+//! summary over its limit is an error naming it, never sent.
 
 use super::annotations::{self, Annotation};
 use super::{actions::Event, GithubConfig, Published, Target};
