@@ -31,7 +31,13 @@ struct State {
     hang: Option<Duration>,
     /// Answer every request with this (a permission problem).
     always: Option<ResponseTemplate>,
+    /// `GET /user`'s login: a personal token's user. `None`: the token is an
+    /// installation token (GitHub Actions' own), which GitHub answers 403 there.
+    user: Option<String>,
 }
+
+/// The account GitHub Actions' own token writes as.
+const ACTIONS_BOT: &str = "github-actions[bot]";
 
 /// A GitHub that remembers: the requests of one run see what the previous
 /// ones created.
@@ -50,12 +56,20 @@ impl FakeGitHub {
             .push_back((method.to_string(), path.to_string(), answer));
     }
 
-    fn add_comment(&self, body: &str) -> u64 {
+    fn add_comment(&self, author: &str, body: &str) -> u64 {
         let mut s = self.state();
         s.next_id += 1;
         let id = s.next_id;
-        s.comments.push(json!({"id": id, "body": body}));
+        s.comments
+            .push(json!({"id": id, "body": body, "user": {"login": author}}));
         id
+    }
+}
+
+impl State {
+    /// Who the token writes as.
+    fn account(&self) -> String {
+        self.user.clone().unwrap_or_else(|| ACTIONS_BOT.to_string())
     }
 }
 
@@ -88,6 +102,14 @@ impl Respond for FakeGitHub {
             .position(|(m, p, _)| *m == method && path.contains(p.as_str()))
         {
             return s.faults.remove(i).unwrap().2;
+        }
+        if (method.as_str(), path.as_str()) == ("GET", "/user") {
+            return match &s.user {
+                Some(login) => ResponseTemplate::new(200).set_body_json(json!({"login": login})),
+                None => ResponseTemplate::new(403).set_body_json(json!({
+                    "message": "Resource not accessible by integration"
+                })),
+            };
         }
         let repo = format!("/repos/{REPO}");
         let Some(rest) = path.strip_prefix(&repo) else {
@@ -125,6 +147,9 @@ impl Respond for FakeGitHub {
                 s.next_id += 1;
                 let mut run = b.clone();
                 run["id"] = json!(s.next_id);
+                if s.user.is_none() {
+                    run["app"] = json!({"slug": "github-actions"});
+                }
                 let annotations = b
                     .pointer("/output/annotations")
                     .and_then(Value::as_array)
@@ -167,7 +192,8 @@ impl Respond for FakeGitHub {
             }
             ("POST", ["issues", _, "comments"]) => {
                 s.next_id += 1;
-                let comment = json!({"id": s.next_id, "body": b["body"]});
+                let comment =
+                    json!({"id": s.next_id, "body": b["body"], "user": {"login": s.account()}});
                 s.comments.push(comment.clone());
                 ResponseTemplate::new(201).set_body_json(comment)
             }
@@ -366,11 +392,12 @@ fn two_runs_on_one_commit_leave_one_check_run_and_one_comment() {
 fn an_earlier_comment_is_found_by_its_marker_on_a_later_page_and_updated() {
     let server = Server::start();
     for i in 0..100 {
-        server.fake.add_comment(&format!("LGTM {i}"));
+        server.fake.add_comment("ann", &format!("LGTM {i}"));
     }
-    let ours = server
-        .fake
-        .add_comment("<!-- gate:sticky-comment check=gate -->\nold report");
+    let ours = server.fake.add_comment(
+        ACTIONS_BOT,
+        "<!-- gate:sticky-comment check=gate -->\nold report",
+    );
     let mut pr = PullRequest::new(1, 0);
     pr.write_config("[github]\ncheck_run = false\nstatus = false\n");
     let out = pr.gate(&server.url(), &[]);
@@ -380,6 +407,7 @@ fn an_earlier_comment_is_found_by_its_marker_on_a_later_page_and_updated() {
         [
             format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1"),
             format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=2"),
+            "GET /user".to_string(),
             format!("PATCH /repos/{REPO}/issues/comments/{ours}"),
         ]
     );
@@ -397,9 +425,10 @@ fn an_earlier_comment_is_found_by_its_marker_on_a_later_page_and_updated() {
 #[test]
 fn a_clean_pull_request_deletes_the_comment_when_asked() {
     let server = Server::start();
-    let ours = server
-        .fake
-        .add_comment("<!-- gate:sticky-comment check=gate -->\nold report");
+    let ours = server.fake.add_comment(
+        ACTIONS_BOT,
+        "<!-- gate:sticky-comment check=gate -->\nold report",
+    );
     let mut pr = PullRequest::new(0, 0);
     pr.write_config(
         "[github]\ncheck_run = false\nstatus = false\ndelete_comment_when_clean = true\n",
@@ -410,6 +439,7 @@ fn a_clean_pull_request_deletes_the_comment_when_asked() {
         server.lines(),
         [
             format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1"),
+            "GET /user".to_string(),
             format!("DELETE /repos/{REPO}/issues/comments/{ours}"),
         ]
     );
@@ -844,24 +874,7 @@ fn a_jenkins_pull_request_build_publishes_the_same_way() {
     let server = Server::start();
     let mut pr = PullRequest::new(1, 1);
     pr.write_config("[github]\ncheck_run = false\n");
-    let root = pr.root();
-    support::git(&root, &["remote", "add", "origin", root.to_str().unwrap()]);
-    support::git(&root, &["fetch", "-q", "origin"]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", pr.dir.path())
-        .env("JENKINS_URL", "https://ci.example.com/")
-        .env("BUILD_URL", "https://ci.example.com/job/shop/PR-7/3/")
-        .env("CHANGE_ID", PR.to_string())
-        .env("CHANGE_TARGET", "main")
-        .env("CHANGE_URL", format!("https://github.com/{REPO}/pull/{PR}"))
-        .env("GIT_COMMIT", &pr.head)
-        .env("GITHUB_API_URL", server.url())
-        .env("GATE_GITHUB_TOKEN", TOKEN)
-        .args(["check", root.to_str().unwrap(), "--publish", "github"])
-        .output()
-        .unwrap();
+    let out = jenkins(&pr, &server, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let requests = server.requests();
     let lines: Vec<&str> = requests.iter().map(|(l, _)| l.as_str()).collect();
@@ -888,4 +901,244 @@ fn a_jenkins_pull_request_build_publishes_the_same_way() {
     );
     assert!(!pr.step_summary().exists());
     server.assert_github_accepts_every_request();
+}
+
+// Hostile answers and settings: a server that redirects, answers without end or
+// is reached in clear, a marker anyone can copy, limits a setting can break.
+
+/// Posting the comment as the stand-in with `config`, with `--require-publish`.
+fn publish_comment(server: &Server, config: &str) -> (Option<i32>, String) {
+    let mut pr = PullRequest::new(1, 0);
+    pr.write_config(config);
+    let out = pr.gate(&server.url(), &["--require-publish"]);
+    (out.status.code(), stderr(&out))
+}
+
+const COMMENT_ONLY: &str = "[github]\ncheck_run = false\nstatus = false\n";
+
+#[test]
+fn a_redirect_is_not_followed_and_fails_naming_its_location() {
+    let server = Server::start();
+    // Where the redirect points: it would take anything and say 200.
+    let elsewhere = Server::start();
+    elsewhere.fake.state().always =
+        Some(ResponseTemplate::new(200).set_body_json(json!({"id": 1})));
+    let location = format!("{}/collect", elsewhere.url());
+    server.fake.fail_once(
+        "POST",
+        &format!("/issues/{PR}/comments"),
+        ResponseTemplate::new(302).insert_header("location", location.as_str()),
+    );
+    let (code, err) = publish_comment(&server, COMMENT_ONLY);
+    assert_eq!(code, Some(2), "publishing failed and is required: {err}");
+    assert!(
+        err.contains(&format!(
+            "could not update the pull-request comment on GitHub: POST /repos/{REPO}/issues/{PR}/comments: \
+             HTTP 302 redirects to {location}, which gate does not follow"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("comment on #7 posted"), "{err}");
+    assert!(
+        elsewhere.raw_requests().is_empty(),
+        "nothing went to {location}"
+    );
+    assert_eq!(
+        server.lines(),
+        [
+            format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1"),
+            format!("POST /repos/{REPO}/issues/{PR}/comments"),
+        ],
+        "a redirect is final, not retried"
+    );
+}
+
+#[test]
+fn an_answer_larger_than_gate_reads_fails_without_being_kept() {
+    let server = Server::start();
+    // A valid JSON list of 40 MB: read whole, it would pass for "no comment".
+    let mut huge = vec![b' '; 40 << 20];
+    huge[0] = b'[';
+    *huge.last_mut().unwrap() = b']';
+    server.fake.fail_once(
+        "GET",
+        &format!("/issues/{PR}/comments"),
+        ResponseTemplate::new(200).set_body_raw(huge, "application/json"),
+    );
+    let (code, err) = publish_comment(&server, COMMENT_ONLY);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1: \
+             the answer is larger than 33554432 bytes, more than gate reads"
+        )),
+        "{err}"
+    );
+    assert_eq!(server.lines().len(), 1, "not retried, nothing posted");
+}
+
+#[test]
+fn the_token_never_goes_in_clear_to_another_machine() {
+    let server = Server::start();
+    let mut pr = PullRequest::new(1, 0);
+    pr.write_config(COMMENT_ONLY);
+    // 0.0.0.0 reaches this machine's stand-in, yet is no loopback address: it
+    // stands for a remote host without anything leaving the machine.
+    let port = server.url().rsplit(':').next().unwrap().to_string();
+    let api = format!("http://0.0.0.0:{port}");
+    let out = pr.gate(&api, &["--require-publish"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the GitHub API address `{api}` is plain http to another machine: \
+             the token would cross the network in clear; use https (GITHUB_API_URL)"
+        )),
+        "{err}"
+    );
+    assert!(server.raw_requests().is_empty(), "no request was sent");
+    // Loopback stays allowed (every other test here) and so does `localhost`.
+    let out = pr.gate(&format!("http://localhost:{port}"), &["--require-publish"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_check_name_too_long_for_the_comment_fails_before_sending() {
+    let server = Server::start();
+    let name = "n".repeat(70_000);
+    let (code, err) = publish_comment(
+        &server,
+        &format!("[github]\ncheck_run = false\nstatus = false\ncheck_name = \"{name}\"\n"),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "could not update the pull-request comment on GitHub: the comment is 70036 characters, \
+             more than GitHub's limit of 65536: not sent"
+        ),
+        "{err}"
+    );
+    assert_eq!(server.lines().len(), 1, "only the comments were read");
+}
+
+#[test]
+fn a_comment_holding_the_marker_is_gates_only_if_gate_wrote_it() {
+    let server = Server::start();
+    let marker = "<!-- gate:sticky-comment check=gate -->";
+    // Eve copies the marker into six comments (ids 1 to 6); five are named.
+    for _ in 0..6 {
+        server
+            .fake
+            .add_comment("eve", &format!("{marker}\nAll clear, merge away!"));
+    }
+    let mut pr = PullRequest::new(1, 0);
+    pr.write_config("[github]\nstatus = false\n");
+    for run in ["posted", "updated"] {
+        let out = pr.gate(&server.url(), &["--require-publish"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains(&format!(
+                "gate: published: comment on #7 {run}; comment(s) 1 by eve, 2 by eve, 3 by eve, \
+                 4 by eve, 5 by eve and 1 more hold gate's marker but were not written by \
+                 github-actions[bot]: left alone"
+            )),
+            "{err}"
+        );
+    }
+    let state = server.fake.state();
+    assert_eq!(state.comments.len(), 7);
+    for eves in &state.comments[..6] {
+        assert_eq!(eves["body"], format!("{marker}\nAll clear, merge away!"));
+    }
+    assert_eq!(state.comments[6]["user"]["login"], ACTIONS_BOT);
+    drop(state);
+    // The check run's answer named gate's account: `GET /user` was not needed.
+    assert!(!server.lines().contains(&"GET /user".to_string()));
+    server.assert_github_accepts_every_request();
+}
+
+#[test]
+fn a_personal_tokens_comment_is_known_by_get_user() {
+    let server = Server::start();
+    server.fake.state().user = Some("ci-bot".into());
+    let marker = "<!-- gate:sticky-comment check=gate -->";
+    server
+        .fake
+        .add_comment(ACTIONS_BOT, &format!("{marker}\nsomeone else's"));
+    let ours = server
+        .fake
+        .add_comment("CI-Bot", &format!("{marker}\nold report"));
+    let (code, err) = publish_comment(&server, COMMENT_ONLY);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(
+            "gate: published: comment on #7 updated; comment(s) 1 by github-actions[bot] hold \
+             gate's marker but were not written by ci-bot: left alone"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        server.lines(),
+        [
+            format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1"),
+            "GET /user".to_string(),
+            format!("PATCH /repos/{REPO}/issues/comments/{ours}"),
+        ]
+    );
+    server.assert_github_accepts_every_request();
+}
+
+/// `gate check --publish github ARGS` as a Jenkins multibranch build of `pr`.
+fn jenkins(pr: &PullRequest, server: &Server, args: &[&str]) -> std::process::Output {
+    let root = pr.root();
+    support::git(&root, &["remote", "add", "origin", root.to_str().unwrap()]);
+    support::git(&root, &["fetch", "-q", "origin"]);
+    std::process::Command::new(env!("CARGO_BIN_EXE_gate"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", pr.dir.path())
+        .env("JENKINS_URL", "https://ci.example.com/")
+        .env("BUILD_URL", "https://ci.example.com/job/shop/PR-7/3/")
+        .env("CHANGE_ID", PR.to_string())
+        .env("CHANGE_TARGET", "main")
+        .env("CHANGE_URL", format!("https://github.com/{REPO}/pull/{PR}"))
+        .env("GIT_COMMIT", &pr.head)
+        .env("GITHUB_API_URL", server.url())
+        .env("GATE_GITHUB_TOKEN", TOKEN)
+        .args(["check", root.to_str().unwrap(), "--publish", "github"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn outside_actions_an_app_token_without_a_check_run_edits_no_marked_comment() {
+    // A GitHub App's installation token (GET /user: 403) in Jenkins, with no
+    // check run to name its app: no marked comment can be told to be gate's.
+    let server = Server::start();
+    server.fake.add_comment(
+        "eve",
+        "<!-- gate:sticky-comment check=gate -->\nAll clear, merge away!",
+    );
+    let mut pr = PullRequest::new(1, 0);
+    pr.write_config(COMMENT_ONLY);
+    let out = jenkins(&pr, &server, &["--require-publish"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "could not update the pull-request comment on GitHub: cannot tell whose comments are \
+             gate's own: GET /user: HTTP 403: Resource not accessible by integration; a GitHub App \
+             token's account is known from the check run it posts ([github] check_run = true)"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        server.lines(),
+        [
+            format!("GET /repos/{REPO}/issues/{PR}/comments?per_page=100&page=1"),
+            "GET /user".to_string(),
+        ]
+    );
 }

@@ -885,3 +885,68 @@ fn a_repository_cannot_make_gate_read_outside_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("outside the repository"), "{err}");
 }
+
+/// `gate check ROOT ARGS` with at most 2 GB of address space and 60 s, so that
+/// reading a device whole fails fast instead of taking the machine's memory.
+fn bounded(root: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -v 2000000; exec timeout 60 \"$@\"", "sh"])
+        .arg(env!("CARGO_BIN_EXE_gate"))
+        .arg("check")
+        .arg(root)
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("JENKINS_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn a_committed_symlink_to_a_device_is_refused_not_read() {
+    // The pull request commits gate.toml and the baseline as symlinks to /dev/zero.
+    let repo = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    fs::remove_file(repo.path().join("gate.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", repo.path().join("gate.toml")).unwrap();
+    fs::create_dir_all(repo.path().join(".gate")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", repo.path().join(".gate/baseline.json")).unwrap();
+    repo.commit("zero");
+    let refused =
+        |file: &str| format!("{file}: not a regular file (a device, FIFO or socket); name a file");
+    for args in [&[][..], &["--config-from", "head"]] {
+        let (code, out) = bounded(repo.path(), args);
+        assert_eq!(code, Some(2), "{args:?}: {out}");
+        assert!(out.contains(&refused("gate.toml")), "{args:?}: {out}");
+    }
+    // The base's configuration judges, and the head's files it compares are
+    // refused as well.
+    let (code, out) = bounded(repo.path(), &["--base", "main"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains(&refused(".gate/baseline.json")), "{out}");
+    // With a regular gate.toml, the baseline is refused the same way.
+    fs::remove_file(repo.path().join("gate.toml")).unwrap();
+    repo.write("gate.toml", CONFIG);
+    repo.commit("config");
+    let (code, out) = bounded(repo.path(), &["--config-from", "head"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains(&refused(".gate/baseline.json")), "{out}");
+
+    // A base whose gate.toml is the symlink: git keeps its target as text.
+    let base = Repo::new(&[("src/p/Flow.java", SIMPLE)]);
+    git(base.path(), &["checkout", "-q", "main"]);
+    fs::remove_file(base.path().join("gate.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", base.path().join("gate.toml")).unwrap();
+    base.commit("zero");
+    git(base.path(), &["checkout", "-q", "-B", "feature"]);
+    base.write("src/p/Flow.java", &complex());
+    base.commit("change");
+    let (code, out) = bounded(base.path(), &["--base", "main"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains(":gate.toml:1:10: key with no value, expected `=`"),
+        "the link's text, parsed as TOML: {out}"
+    );
+}

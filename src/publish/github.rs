@@ -10,14 +10,25 @@
 //! honouring `Retry-After` and `x-ratelimit-reset`; no retry of a POST that may
 //! have been received (a timeout), so a comment is never posted twice.
 //!
+//! A server's answers are not trusted either: a redirect is never followed (a
+//! 302 to a POST would become a GET elsewhere, whose 2xx would pass for
+//! success) and is an error naming its `Location`; an answer is read up to
+//! [`MAX_ANSWER_BYTES`]; the token only travels over https, or plain http to
+//! this machine (a stand-in in tests).
+//!
 //! Idempotence on re-runs: the check run is found by name and `external_id` on
 //! the commit and updated; the comment is found by its hidden marker and updated.
+//! Anyone can write the marker, so the sticky comment is only ever one that
+//! gate's own account wrote (see [`Client::login`]); another's is left alone.
+//!
+//! GitHub's size limits are checked before sending: a comment or a check run's
+//! summary over its limit is an error naming it, never sent.
 
 use super::annotations::{self, Annotation};
 use super::{actions::Event, GithubConfig, Published, Target};
 use crate::gate::Status;
 use crate::Outcome;
-use octocrab::service::middleware::retry::RetryConfig;
+use http_body_util::BodyExt;
 use octocrab::Octocrab;
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -28,10 +39,17 @@ pub const ANNOTATIONS_PER_REQUEST: usize = 50;
 const SUMMARY_LIMIT: usize = 65_535;
 /// A comment's limit (characters).
 const COMMENT_LIMIT: usize = 65_536;
+/// Comments holding the marker that others wrote, named in a message.
+const MAX_NAMED: usize = 5;
+/// The account of GitHub Actions' own token (`GITHUB_TOKEN`).
+const ACTIONS_BOT: &str = "github-actions[bot]";
 /// A commit status description's limit (characters).
 const STATUS_DESCRIPTION_LIMIT: usize = 140;
 /// Pages of 100 comments searched for the marker.
 const MAX_COMMENT_PAGES: u32 = 30;
+/// The largest answer read: a page of 100 comments of GitHub's longest
+/// (65,536 characters of up to 4 bytes, JSON-escaped) is about 26 MB.
+pub const MAX_ANSWER_BYTES: usize = 32 << 20;
 /// The first wait before a retry without `Retry-After`; doubled each time.
 const BACKOFF: Duration = Duration::from_secs(1);
 
@@ -99,6 +117,21 @@ pub enum ApiError {
         wait: u64,
         max: u64,
     },
+    #[error("{method} {path}: HTTP {status} redirects to {location}, which gate does not follow: set GITHUB_API_URL to the API's final address")]
+    Redirect {
+        method: &'static str,
+        path: String,
+        status: u16,
+        location: String,
+    },
+    #[error("{what} is {chars} characters, more than GitHub's limit of {limit}: not sent")]
+    TooLong {
+        what: &'static str,
+        chars: usize,
+        limit: usize,
+    },
+    #[error("cannot tell whose comments are gate's own: {0}; a GitHub App token's account is known from the check run it posts ([github] check_run = true)")]
+    UnknownAccount(Box<ApiError>),
     #[error("{method} {path}: {message}")]
     Transport {
         method: &'static str,
@@ -158,7 +191,54 @@ pub fn retry_delay(status: u16, rate: &RateHeaders, attempt: u32, now: u64) -> O
 struct Raw {
     status: u16,
     rate: RateHeaders,
+    /// `Location`, clipped (a server's text).
+    location: Option<String>,
     text: String,
+}
+
+/// Why gate will not send its token to `api_url`: it must be https, or plain
+/// http to this machine (127.0.0.0/8, ::1, localhost), where nothing crosses a
+/// network.
+pub fn refuse_api_url(api_url: &str) -> Option<String> {
+    let uri: http::Uri = match api_url.parse() {
+        Ok(uri) => uri,
+        Err(e) => {
+            return Some(format!(
+                "the GitHub API address `{api_url}` is not a URL: {e}"
+            ))
+        }
+    };
+    let host = uri.host().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match uri.scheme_str() {
+        Some("https") if !host.is_empty() => None,
+        Some("http") if loopback => None,
+        Some("http") => Some(format!(
+            "the GitHub API address `{api_url}` is plain http to another machine: the token would cross the network in clear; use https (GITHUB_API_URL)"
+        )),
+        _ => Some(format!(
+            "the GitHub API address `{api_url}` is not an https URL (GITHUB_API_URL)"
+        )),
+    }
+}
+
+/// Why one attempt has no answer to look at.
+enum Failed {
+    /// The request did not get through: worth another try when idempotent.
+    Transport(octocrab::Error),
+    /// The answer came and is unusable (too large, not UTF-8): final.
+    Answer(String),
+}
+
+impl From<octocrab::Error> for Failed {
+    fn from(e: octocrab::Error) -> Failed {
+        Failed::Transport(e)
+    }
 }
 
 /// octocrab with gate's timeout and retry rules.
@@ -172,6 +252,9 @@ pub struct Client {
 impl Client {
     /// Must be called inside a tokio runtime.
     pub fn new(api_url: &str, token: &str, config: &GithubConfig) -> Result<Client, ApiError> {
+        if let Some(why) = refuse_api_url(api_url) {
+            return Err(ApiError::Setup(why));
+        }
         let timeout = Duration::from_secs(config.timeout_seconds.max(1));
         let setup = |e: octocrab::Error| {
             ApiError::Setup(format!(
@@ -182,7 +265,6 @@ impl Client {
             .base_uri(api_url)
             .map_err(setup)?
             .personal_token(token.to_string())
-            .add_retry_config(RetryConfig::None)
             .set_connect_timeout(Some(timeout))
             .set_read_timeout(Some(timeout))
             .set_write_timeout(Some(timeout))
@@ -200,12 +282,7 @@ impl Client {
         })
     }
 
-    async fn once(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<Raw, octocrab::Error> {
+    async fn once(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Raw, Failed> {
         let response = match method {
             Method::Get => self.gh._get(path).await?,
             Method::Post => self.gh._post(path, body).await?,
@@ -227,9 +304,29 @@ impl Client {
             reset: header("x-ratelimit-reset"),
             secondary: false,
         };
-        let text = self.gh.body_to_string(response).await?;
+        let location = response
+            .headers()
+            .get(http::header::LOCATION)
+            .map(|v| clip_chars(v.to_str().unwrap_or("(a location that is not text)"), 300));
+        // At most MAX_ANSWER_BYTES: a larger answer fails without being kept.
+        let body = http_body_util::Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+            .collect()
+            .await
+            .map_err(|e| match e.downcast::<octocrab::Error>() {
+                Ok(e) => Failed::Transport(*e),
+                Err(_) => Failed::Answer(format!(
+                    "the answer is larger than {MAX_ANSWER_BYTES} bytes, more than gate reads"
+                )),
+            })?;
+        let text = String::from_utf8(body.to_bytes().into())
+            .map_err(|_| Failed::Answer("the answer is not UTF-8".to_string()))?;
         rate.secondary = text.to_ascii_lowercase().contains("secondary rate limit");
-        Ok(Raw { status, rate, text })
+        Ok(Raw {
+            status,
+            rate,
+            location,
+            text,
+        })
     }
 
     /// Sends one request, retrying as the module says; the JSON answer (`null`
@@ -246,7 +343,14 @@ impl Client {
             let result = tokio::time::timeout(self.timeout, self.once(method, path, body)).await;
             let raw = match result {
                 Ok(Ok(raw)) => raw,
-                Ok(Err(e)) => {
+                Ok(Err(Failed::Answer(message))) => {
+                    return Err(ApiError::Transport {
+                        method: name,
+                        path: path.to_string(),
+                        message,
+                    })
+                }
+                Ok(Err(Failed::Transport(e))) => {
                     if method.is_idempotent() && attempt < self.retries {
                         tokio::time::sleep(BACKOFF * 2u32.pow(attempt.min(6))).await;
                         attempt += 1;
@@ -271,6 +375,16 @@ impl Client {
                     });
                 }
             };
+            if (300..400).contains(&raw.status) {
+                return Err(ApiError::Redirect {
+                    method: name,
+                    path: path.to_string(),
+                    status: raw.status,
+                    location: raw
+                        .location
+                        .unwrap_or_else(|| "(no Location header)".to_string()),
+                });
+            }
             if (200..300).contains(&raw.status) {
                 return Ok(if raw.text.trim().is_empty() {
                     Value::Null
@@ -357,6 +471,28 @@ fn encode(value: &str, keep_slash: bool) -> String {
     out
 }
 
+/// Whether `text` is within GitHub's `limit` of characters for `what`.
+fn within(what: &'static str, text: &str, limit: usize) -> Result<(), ApiError> {
+    let chars = text.chars().count();
+    if chars > limit {
+        return Err(ApiError::TooLong { what, chars, limit });
+    }
+    Ok(())
+}
+
+/// A login from an answer, for messages: only the characters GitHub allows in
+/// one (and `[bot]`), at most 50.
+fn login_of(comment: &Value) -> String {
+    comment
+        .pointer("/user/login")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '[' | ']'))
+        .take(50)
+        .collect()
+}
+
 fn clip_chars(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
@@ -418,13 +554,31 @@ struct CheckRun<'a> {
     annotations: &'a [Annotation],
 }
 
+/// Who gate writes as, to tell its own comment from others'.
+enum Account {
+    /// The check run's answer named it.
+    Known(String),
+    /// Asked only if a comment holds the marker ([`Client::login`]).
+    Ask { in_actions: bool },
+}
+
+/// The account a check run's answer says wrote it: only GitHub Apps write
+/// check runs, as `<slug>[bot]`.
+fn check_run_account(answer: &Value) -> Option<String> {
+    let slug = answer.pointer("/app/slug").and_then(Value::as_str)?;
+    (!slug.is_empty()).then(|| format!("{slug}[bot]"))
+}
+
 impl Client {
+    /// Posts or updates the check run: what was done, and the account that
+    /// wrote it (gate's own, for [`Client::comment`]).
     async fn check_run(
         &self,
         t: &Target,
         config: &GithubConfig,
         run: &CheckRun<'_>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<(String, Option<String>), ApiError> {
+        within("the check run's summary", &run.summary, SUMMARY_LIMIT)?;
         let (o, r) = (&t.owner, &t.repo);
         let name = &config.check_name;
         let external_id = external_id(name);
@@ -473,7 +627,7 @@ impl Client {
         if let Some(url) = &t.details_url {
             fields["details_url"] = json!(url);
         }
-        let (id, verb) = match existing {
+        let (id, verb, answer) = match existing {
             // The same commit, so normally the same annotations: they are kept
             // (GitHub appends, it never replaces), and only the rest is updated.
             Some((id, count)) if count == 0 || count == run.annotations.len() => {
@@ -484,13 +638,14 @@ impl Client {
                     None
                 };
                 fields["output"] = output(first);
-                self.send(
-                    Method::Patch,
-                    &format!("/repos/{o}/{r}/check-runs/{id}"),
-                    Some(&fields),
-                )
-                .await?;
-                (id, "updated")
+                let answer = self
+                    .send(
+                        Method::Patch,
+                        &format!("/repos/{o}/{r}/check-runs/{id}"),
+                        Some(&fields),
+                    )
+                    .await?;
+                (id, "updated", answer)
             }
             // Different annotations on the same commit (the configuration
             // changed): old ones cannot be removed, so a new run replaces it.
@@ -511,7 +666,7 @@ impl Client {
                         message: "the answer has no check run id".to_string(),
                     }
                 })?;
-                (id, "created")
+                (id, "created", created)
             }
         };
         for chunk in chunks {
@@ -522,14 +677,39 @@ impl Client {
             )
             .await?;
         }
-        Ok(format!(
-            "check run `{name}` {verb} on {} ({}, {} annotation(s))",
-            short(&t.sha),
-            run.conclusion,
-            run.annotations.len()
+        Ok((
+            format!(
+                "check run `{name}` {verb} on {} ({}, {} annotation(s))",
+                short(&t.sha),
+                run.conclusion,
+                run.annotations.len()
+            ),
+            check_run_account(&answer),
         ))
     }
 
+    /// The account the token writes as: `GET /user`'s login. An installation
+    /// token may not call it (GitHub's description: `enabledForGitHubApps:
+    /// false`; the answer is 403); in GitHub Actions that token is the job's
+    /// own, which writes as `github-actions[bot]`.
+    async fn login(&self, in_actions: bool) -> Result<String, ApiError> {
+        match self.send(Method::Get, "/user", None).await {
+            Ok(user) => match user.get("login").and_then(Value::as_str) {
+                Some(login) if !login.is_empty() => Ok(login.to_string()),
+                _ => Err(ApiError::Transport {
+                    method: "GET",
+                    path: "/user".to_string(),
+                    message: "the answer has no login".to_string(),
+                }),
+            },
+            Err(ApiError::Status { status: 403, .. }) if in_actions => Ok(ACTIONS_BOT.to_string()),
+            Err(e) => Err(ApiError::UnknownAccount(Box::new(e))),
+        }
+    }
+
+    /// Keeps the sticky comment: the first one holding the marker that gate's
+    /// own `account` wrote is updated or deleted; one by anyone else is left
+    /// alone and named.
     async fn comment(
         &self,
         t: &Target,
@@ -537,11 +717,17 @@ impl Client {
         config: &GithubConfig,
         body: &str,
         clean: bool,
+        account: Account,
     ) -> Result<String, ApiError> {
+        let (mut account, in_actions) = match account {
+            Account::Known(me) => (Some(me), false),
+            Account::Ask { in_actions } => (None, in_actions),
+        };
         let (o, r) = (&t.owner, &t.repo);
         let marker = marker(&config.check_name);
         let mut found = None;
-        for page in 1..=MAX_COMMENT_PAGES {
+        let mut others = Vec::new();
+        'pages: for page in 1..=MAX_COMMENT_PAGES {
             let list = self
                 .send(
                     Method::Get,
@@ -550,19 +736,43 @@ impl Client {
                 )
                 .await?;
             let comments = list.as_array().cloned().unwrap_or_default();
-            found = comments.iter().find_map(|c| {
-                let mine = c
+            for c in &comments {
+                let marked = c
                     .get("body")
                     .and_then(Value::as_str)
                     .is_some_and(|b| b.contains(&marker));
-                mine.then(|| c.get("id").and_then(Value::as_u64)).flatten()
-            });
-            if found.is_some() || comments.len() < 100 {
+                let Some(id) = c.get("id").and_then(Value::as_u64).filter(|_| marked) else {
+                    continue;
+                };
+                let me = match &account {
+                    Some(me) => me,
+                    None => account.insert(self.login(in_actions).await?),
+                };
+                let author = c.pointer("/user/login").and_then(Value::as_str);
+                if author.is_some_and(|a| a.eq_ignore_ascii_case(me)) {
+                    found = Some(id);
+                    break 'pages;
+                }
+                others.push(format!("{id} by {}", login_of(c)));
+            }
+            if comments.len() < 100 {
                 break;
             }
         }
+        // Named up to a few: anyone can post the marker many times.
+        let more = match others.len().saturating_sub(MAX_NAMED) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let ignored = match (others.is_empty(), &account) {
+            (false, Some(me)) => format!(
+                "; comment(s) {}{more} hold gate's marker but were not written by {me}: left alone",
+                others[..others.len().min(MAX_NAMED)].join(", ")
+            ),
+            _ => String::new(),
+        };
         let delete = clean && config.delete_comment_when_clean;
-        Ok(match (found, delete) {
+        let done = match (found, delete) {
             (Some(id), true) => {
                 self.send(
                     Method::Delete,
@@ -574,6 +784,7 @@ impl Client {
             }
             (None, true) => format!("no comment on #{pr} (the pull request is clean)"),
             (Some(id), false) => {
+                within("the comment", body, COMMENT_LIMIT)?;
                 self.send(
                     Method::Patch,
                     &format!("/repos/{o}/{r}/issues/comments/{id}"),
@@ -583,6 +794,7 @@ impl Client {
                 format!("comment on #{pr} updated")
             }
             (None, false) => {
+                within("the comment", body, COMMENT_LIMIT)?;
                 self.send(
                     Method::Post,
                     &format!("/repos/{o}/{r}/issues/{pr}/comments"),
@@ -591,7 +803,8 @@ impl Client {
                 .await?;
                 format!("comment on #{pr} posted")
             }
-        })
+        };
+        Ok(format!("{done}{ignored}"))
     }
 
     async fn status(
@@ -734,6 +947,8 @@ async fn publish_async(
     };
     let title = clip_chars(&title, 255);
 
+    // The account gate writes as, when the check run's answer names it.
+    let mut account = None;
     if config.check_run {
         let note = if all.len() > kept.len() {
             format!(
@@ -747,8 +962,10 @@ async fn publish_async(
         let summary = match &published.skipped {
             Some(why) => format!("The gate was skipped: {why}.\n"),
             None => {
-                let md =
-                    crate::report::markdown::render(outcome, SUMMARY_LIMIT - note.chars().count());
+                let md = crate::report::markdown::render(
+                    outcome,
+                    SUMMARY_LIMIT.saturating_sub(note.chars().count()),
+                );
                 format!("{md}{note}")
             }
         };
@@ -759,16 +976,27 @@ async fn publish_async(
             annotations: kept,
         };
         match client.check_run(t, config, &run).await {
-            Ok(done) => published.done.push(done),
+            Ok((done, writer)) => {
+                published.done.push(done);
+                account = writer;
+            }
             Err(e) => fail(published, "post the check run", e),
         }
     }
     if let (true, Some(pr), None) = (config.comment, t.pr, &published.skipped) {
         let marker = marker(&config.check_name);
-        let md =
-            crate::report::markdown::render(outcome, COMMENT_LIMIT - marker.chars().count() - 1);
+        // What the marker leaves; a marker longer than the limit leaves nothing,
+        // and the comment is then refused before sending.
+        let room = COMMENT_LIMIT.saturating_sub(marker.chars().count() + 1);
+        let md = crate::report::markdown::render(outcome, room);
         let body = format!("{marker}\n{md}");
-        match client.comment(t, pr, config, &body, clean).await {
+        let account = match account {
+            Some(me) => Account::Known(me),
+            None => Account::Ask {
+                in_actions: outcome.ci.kind == crate::diff::ci::CiKind::GithubActions,
+            },
+        };
+        match client.comment(t, pr, config, &body, clean, account).await {
             Ok(done) => published.done.push(done),
             Err(e) => fail(published, "update the pull-request comment", e),
         }
@@ -1081,6 +1309,49 @@ mod tests {
                 "required_pull_request_reviews": null,
                 "restrictions": null
             })
+        );
+    }
+
+    #[test]
+    fn the_token_goes_over_https_or_to_this_machine_only() {
+        for ok in [
+            "https://api.github.com",
+            "https://ghe.example.com/api/v3",
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://[::1]:9",
+            "http://LOCALHOST:3000",
+        ] {
+            assert_eq!(refuse_api_url(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            (
+                "http://ghe.example.com/api/v3",
+                "is plain http to another machine",
+            ),
+            ("http://10.0.0.1", "is plain http to another machine"),
+            ("http://0.0.0.0:80", "is plain http to another machine"),
+            (
+                "http://127.0.0.1.example.com",
+                "is plain http to another machine",
+            ),
+            ("ftp://ghe.example.com", "is not an https URL"),
+            ("api.github.com", "is not an https URL"),
+            ("https:///x", "is not a URL"),
+        ] {
+            let refused = refuse_api_url(bad).unwrap_or_default();
+            assert!(refused.contains(why), "{bad}: {refused}");
+        }
+    }
+
+    #[test]
+    fn limits_count_characters_not_bytes() {
+        assert!(within("x", &"é".repeat(10), 10).is_ok());
+        assert_eq!(
+            within("the comment", &"é".repeat(11), 10)
+                .unwrap_err()
+                .to_string(),
+            "the comment is 11 characters, more than GitHub's limit of 10: not sent"
         );
     }
 
