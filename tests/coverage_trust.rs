@@ -354,3 +354,24 @@ fn coverage_exclusions_take_files_out_of_the_figures() {
         "gate.toml:3:21: bad glob `gen/[a`: unclosed character class",
     );
 }
+
+#[test]
+fn a_report_the_pull_request_brings_cannot_pass() {
+    // The report is committed where Maven writes it, so the build's own report
+    // never replaces it if the build does not run JaCoCo.
+    let repo = sample_pull_request(|root| {
+        fs::create_dir_all(root.join("target/site/jacoco")).unwrap();
+        fs::copy(
+            sample().join("pr-change/jacoco.xml"),
+            root.join("target/site/jacoco/jacoco.xml"),
+        )
+        .unwrap();
+    });
+    let out = gate(repo.path(), &[]);
+    assert_exit(
+        &out,
+        2,
+        "target/site/jacoco/jacoco.xml: this coverage report is part of the change: a report must \
+         come from this run's build, not from the pull request",
+    );
+}

@@ -51,6 +51,27 @@ pub fn vet(
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Unlisted, CoverageError> {
+    // A report is a product of this run's build. One the change itself adds or
+    // edits (committed where the build would write it, or named in gate.toml) says
+    // whatever its author wants.
+    let root_dir = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    for report in &coverage.reports {
+        let at = std::fs::canonicalize(&report.path).unwrap_or_else(|_| report.path.clone());
+        let rel = at
+            .strip_prefix(&root_dir)
+            .ok()
+            .map(|r| r.to_string_lossy().replace('\\', "/"));
+        if let Some(rel) = rel.filter(|r| changed.is_some_and(|c| c.file(r).is_some())) {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                path: Some(rel),
+                message: "this coverage report is part of the change: a report must come from \
+                          this run's build, not from the pull request (build it in CI, and keep \
+                          reports out of the repository)"
+                    .to_string(),
+            });
+        }
+    }
     let measured = measured_extensions(coverage);
     let excluded = exclusions(config)?;
     coverage.files.retain(|path, _| !excluded(path));
