@@ -528,7 +528,7 @@ fn rule_link(rule: &str, files: &Files) -> String {
 
 fn files_page(s: &mut String, files: &Files) {
     s.push_str("<section id=\"files\" class=\"page\">\n<h1>Files</h1>\n");
-    s.push_str("<form id=\"filters\" class=\"js\"><label><input type=\"checkbox\" name=\"changed\"> changed only</label> <label><input type=\"checkbox\" name=\"issues\"> with issues</label> <label>rule <select name=\"rule\"><option value=\"\">any</option>");
+    s.push_str("<form id=\"filters\" hidden data-js><label><input type=\"checkbox\" name=\"changed\"> changed only</label> <label><input type=\"checkbox\" name=\"issues\"> with issues</label> <label>rule <select name=\"rule\"><option value=\"\">any</option>");
     for rule in files.rules.keys() {
         let _ = write!(s, "<option>{}</option>", esc(rule));
     }
@@ -791,7 +791,7 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
         s.push_str("No coverage report lists this file · ");
     }
     let _ = write!(s, "{} issues, {} new</p>\n", r.issues, r.new_issues);
-    s.push_str("<p class=\"keys js\">Keys: <kbd>n</kbd>/<kbd>p</kbd> next/previous uncovered new line · <kbd>i</kbd>/<kbd>I</kbd> next/previous issue</p>\n");
+    s.push_str("<p class=\"keys\" hidden data-js>Keys: <kbd>n</kbd>/<kbd>p</kbd> next/previous uncovered new line · <kbd>i</kbd>/<kbd>I</kbd> next/previous issue</p>\n");
     let text = match read_source(root, r.path) {
         Ok(text) => text,
         Err(why) => {
@@ -868,7 +868,8 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
 }
 
 /// A finding under its line: severity, rule (linking to its description),
-/// title, message, and a suppression when there is one.
+/// message, and a suppression when there is one. Its line end is inside the
+/// element: in the `<pre>` it ends the line, in the styled box it is a space.
 fn finding_block(s: &mut String, f: &Finding, page: usize, k: usize, files: &Files) {
     let state = match (&f.suppressed, f.new) {
         (Some(sup), _) => format!(" suppressed ({})", esc(&suppression_note(sup))),
@@ -877,7 +878,7 @@ fn finding_block(s: &mut String, f: &Finding, page: usize, k: usize, files: &Fil
     };
     let _ = write!(
         s,
-        "<span class=\"issue {sev}{}\" id=\"f{page}-i{k}\">▲ <span class=\"sev {sev}\">{sev}</span>{state} {}: {}</span>\n",
+        "<span class=\"issue {sev}{}\" id=\"f{page}-i{k}\">▲ <span class=\"sev {sev}\">{sev}</span>{state} {}: {}\n</span>",
         if f.suppressed.is_some() { " sup" } else { "" },
         rule_link(&f.rule, files),
         esc(&f.message),

@@ -4,6 +4,8 @@
 "use strict";
 (function () {
   document.documentElement.classList.add("js");
+  // What only works with the script (filters, the keys' help) is hidden without it.
+  document.querySelectorAll("[data-js]").forEach(function (e) { e.hidden = false; });
 
   // Sorting: a click (or Enter) on a header sorts by that column; again reverses.
   function cellValue(row, i, numeric) {
