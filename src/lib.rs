@@ -538,7 +538,10 @@ pub(crate) fn decide(
         github: config.config.github.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
         coverage,
-        changed_lines: new_code.changed().cloned().map(diff::ChangedLines::without_hunks),
+        changed_lines: new_code
+            .changed()
+            .cloned()
+            .map(diff::ChangedLines::without_hunks),
     })
 }
 

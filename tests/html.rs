@@ -170,7 +170,10 @@ fn the_java_pr_report_in_chromium() {
     assert_eq!(seen["verdict"], "✗ Quality gate failed");
     assert_eq!(seen["overviewVisible"], true);
     assert_eq!(seen["filesVisible"], false);
-    assert_eq!((seen["scripts"].as_u64(), seen["imgs"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(
+        (seen["scripts"].as_u64(), seen["imgs"].as_u64()),
+        (Some(1), Some(0))
+    );
 
     // One row per condition, as the verdict has them.
     let rows: Vec<Vec<String>> = seen["conditions"]
@@ -252,10 +255,12 @@ fn the_java_pr_report_in_chromium() {
         let classes: BTreeSet<&str> = line["classes"].as_str().unwrap().split(' ').collect();
         let text = line["text"].as_str().unwrap();
         assert!(text.trim_start().starts_with(&format!("{nr} ")), "{text:?}");
-        let class = ["fc", "pc", "nc"]
-            .into_iter()
-            .find(|c| classes.contains(c));
-        assert_eq!(class, jacoco.get(&nr).map(|&l| jacoco_class(l)), "line {nr}");
+        let class = ["fc", "pc", "nc"].into_iter().find(|c| classes.contains(c));
+        assert_eq!(
+            class,
+            jacoco.get(&nr).map(|&l| jacoco_class(l)),
+            "line {nr}"
+        );
         let mark = match class {
             Some("fc") => '✓',
             Some("pc") => '◐',
@@ -287,7 +292,10 @@ fn the_java_pr_report_in_chromium() {
     for (shown, finding) in issues.iter().zip(&cart) {
         assert_eq!(shown["under"], finding.location.start_line);
         let text = shown["text"].as_str().unwrap();
-        assert!(text.contains(&finding.rule) && text.contains(&finding.message), "{text}");
+        assert!(
+            text.contains(&finding.rule) && text.contains(&finding.message),
+            "{text}"
+        );
     }
 
     // Keys: n, n, p through the uncovered new lines, then i to the next issue.
@@ -326,7 +334,9 @@ fn the_java_pr_report_in_chromium() {
     let lines: Vec<&str> = text.lines().collect();
     for nr in &uncovered {
         assert!(
-            lines.iter().any(|l| l.trim_start().starts_with(&format!("{nr} ✗+ "))),
+            lines
+                .iter()
+                .any(|l| l.trim_start().starts_with(&format!("{nr} ✗+ "))),
             "line {nr} does not read as an uncovered new line"
         );
     }
@@ -338,6 +348,56 @@ fn the_java_pr_report_in_chromium() {
         .position(|l| l.trim_start().starts_with(&format!("{at} ")))
         .unwrap();
     for (shown, f) in lines[row + 1..=row + here].iter().zip(&cart) {
-        assert!(shown.contains(&f.rule) && shown.contains(&f.message), "{shown}");
+        assert!(
+            shown.contains(&f.rule) && shown.contains(&f.message),
+            "{shown}"
+        );
     }
+}
+
+/// A file name, source and message that would be markup or script if anything
+/// were left unescaped.
+const HOSTILE_NAME: &str = "src/main/java/x/<img src=y onerror=alert(1)>&'\".java";
+const HOSTILE_LINE: &str =
+    "    String s = \"</pre><script>alert(2)</script>\"; // <b onmouseover=alert(3)>";
+const HOSTILE_MESSAGE: &str = "<script>alert(4)</script> & \"q\" 'a' </span></pre><img src=x>";
+
+#[test]
+fn hostile_names_sources_and_messages_stay_text() {
+    let repo = tempfile::tempdir().unwrap();
+    let path = repo.path().join(HOSTILE_NAME);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(
+        &path,
+        format!("class H {{\n{HOSTILE_LINE}\n    void f() {{ try {{ g(); }} catch (Exception e) {{ }} }}\n    void g() {{ }}\n}}\n"),
+    )
+    .unwrap();
+    let options = CheckOptions {
+        no_coverage: true,
+        use_ci_env: false,
+        ..CheckOptions::new(repo.path().to_path_buf())
+    };
+    let mut outcome = gate::check(&options, &|_, _| {}).unwrap();
+    assert!(!outcome.findings.is_empty());
+    for f in &mut outcome.findings {
+        f.message = HOSTILE_MESSAGE.to_string();
+    }
+    outcome.verdict.reasons.push(HOSTILE_MESSAGE.to_string());
+    let tmp = tempfile::tempdir().unwrap();
+    let seen = browse(
+        &outcome,
+        tmp.path(),
+        json!({ "path": HOSTILE_NAME, "lines": [2], "shots": null, "jenkins": false }),
+    );
+    assert_quiet(&seen["seen"], &tmp.path().join("gate.html"));
+    assert_eq!(
+        (seen["scripts"].as_u64(), seen["imgs"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(seen["handlers"], json!([]));
+    assert_eq!(seen["files"]["listed"][0][0], HOSTILE_NAME);
+    assert_eq!(seen["heading"], HOSTILE_NAME.rsplit('/').next().unwrap());
+    let source = seen["source"].as_str().unwrap();
+    assert!(source.contains(HOSTILE_LINE), "{source}");
+    assert!(source.contains(HOSTILE_MESSAGE), "{source}");
 }

@@ -106,6 +106,7 @@ async function main() {
       result.overviewHiddenOnFile = !(await visible(page, "#overview"));
       result.heading = (await page.textContent(`#${plan.file} h1`)).trim();
       result.lines = await lines(page, plan.file, plan.lines);
+      result.source = await page.textContent(`#${plan.file} pre.src`);
       // Each finding with the number of the line it sits under.
       result.issues = await page.$$eval(`#${plan.file} pre.src > .issue`, (issues) =>
         issues.map((i) => {

@@ -17,7 +17,9 @@ enum State {
     /// Inside a Java text block `""" … """`.
     TextBlock,
     /// Inside a Rust string that spans lines; raw strings close on `"` and this many `#`.
-    RustString { raw: Option<usize> },
+    RustString {
+        raw: Option<usize>,
+    },
 }
 
 pub(super) struct Highlighter {
@@ -87,10 +89,10 @@ const JAVA: &[&str] = &[
 ];
 
 const RUST: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
-    "type", "unsafe", "use", "where", "while",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while",
 ];
 
 impl Highlighter {
@@ -286,7 +288,8 @@ fn quoted_end(line: &str, mut i: usize, quote: u8) -> usize {
 fn raw_string_start(rest: &str) -> Option<(usize, usize)> {
     let after = rest.strip_prefix("br").or_else(|| rest.strip_prefix('r'))?;
     let hashes = after.bytes().take_while(|&c| c == b'#').count();
-    (after.as_bytes().get(hashes) == Some(&b'"')).then(|| (rest.len() - after.len() + hashes + 1, hashes))
+    (after.as_bytes().get(hashes) == Some(&b'"'))
+        .then(|| (rest.len() - after.len() + hashes + 1, hashes))
 }
 
 /// The end of a Rust string's text on this line and whether it closed there.

@@ -60,7 +60,10 @@ pub(crate) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for page in pages {
         out.write_all(page.as_bytes())?;
     }
-    write!(out, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+    write!(
+        out,
+        "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    )
 }
 
 /// `text` escaped for HTML text and quoted attribute values.
@@ -140,6 +143,8 @@ struct Files<'a> {
     folders: BTreeMap<&'a str, Vec<usize>>,
     /// Rule id → its number on the rules page.
     rules: BTreeMap<&'a str, usize>,
+    /// Rule id → its title, for the rules this run applied.
+    titles: BTreeMap<&'a str, &'a str>,
     /// Whether a diff says what is new (else everything is).
     diff: bool,
 }
@@ -168,7 +173,10 @@ impl Row<'_> {
 /// Counts of part of the code: they cannot overflow, since the measures
 /// checked the sum over all of it ([`crate::gate::measures::measure`]).
 fn sum(a: Counter, b: Counter) -> Counter {
-    Counter::new(a.missed.saturating_add(b.missed), a.covered.saturating_add(b.covered))
+    Counter::new(
+        a.missed.saturating_add(b.missed),
+        a.covered.saturating_add(b.covered),
+    )
 }
 
 fn folder_of(path: &str) -> &str {
@@ -180,7 +188,11 @@ impl<'a> Files<'a> {
         let coverage = outcome.coverage.as_ref();
         let changed = outcome.changed_lines.as_ref();
         let mut paths: BTreeSet<&str> = BTreeSet::new();
-        paths.extend(coverage.into_iter().flat_map(|c| c.files.keys().map(String::as_str)));
+        paths.extend(
+            coverage
+                .into_iter()
+                .flat_map(|c| c.files.keys().map(String::as_str)),
+        );
         paths.extend(outcome.findings.iter().map(|f| f.location.path.as_str()));
         paths.extend(
             changed
@@ -209,14 +221,18 @@ impl<'a> Files<'a> {
                 let findings = findings.remove(path).unwrap_or_default();
                 let lines = file.map(FileCoverage::line_counter).unwrap_or_default();
                 let new_lines = match (file, changed) {
-                    (Some(f), Some(_)) => changed_file.map(|c| f.tally(c.lines())).unwrap_or_default(),
+                    (Some(f), Some(_)) => {
+                        changed_file.map(|c| f.tally(c.lines())).unwrap_or_default()
+                    }
                     (Some(_), None) => lines,
                     (None, _) => Counter::default(),
                 };
                 let branches = file
                     .map(|f| match &f.counters {
                         Some(c) => c.branch,
-                        None => f.lines().fold(Counter::default(), |all, (_, l)| sum(all, l.branches)),
+                        None => f
+                            .lines()
+                            .fold(Counter::default(), |all, (_, l)| sum(all, l.branches)),
                     })
                     .unwrap_or_default();
                 let live = || findings.iter().filter(|f| f.suppressed.is_none());
@@ -248,6 +264,11 @@ impl<'a> Files<'a> {
             rows,
             folders,
             rules: fired.into_iter().enumerate().map(|(i, r)| (r, i)).collect(),
+            titles: outcome
+                .enabled_rules
+                .iter()
+                .map(|r| (r.rule.id.as_str(), r.rule.title.as_str()))
+                .collect(),
             diff: changed.is_some(),
         }
     }
@@ -320,7 +341,11 @@ fn overview(s: &mut String, outcome: &Outcome, files: &Files) {
         s.push_str("</ul>\n");
     }
     if let Some((sentence, differences)) = config_notice(outcome) {
-        let _ = write!(s, "<p class=\"notice\"><strong>Configuration:</strong> {}</p>", esc(&sentence));
+        let _ = write!(
+            s,
+            "<p class=\"notice\"><strong>Configuration:</strong> {}</p>",
+            esc(&sentence)
+        );
         if !differences.is_empty() {
             s.push_str("<ul>");
             for d in differences {
@@ -437,12 +462,12 @@ fn overview(s: &mut String, outcome: &Outcome, files: &Files) {
 
     let new = new_issues(outcome);
     if !new.is_empty() {
-        let _ = write!(s, "<h2>New issues</h2>\n");
+        s.push_str("<h2>New issues</h2>\n");
         issue_table(s, new.iter().copied().take(OVERVIEW_ISSUES), files);
         if new.len() > OVERVIEW_ISSUES {
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "<p>… and {} more: see <a href=\"#files\">Files</a>.</p>\n",
+                "<p>… and {} more: see <a href=\"#files\">Files</a>.</p>",
                 new.len() - OVERVIEW_ISSUES
             );
         }
@@ -472,8 +497,16 @@ fn overview(s: &mut String, outcome: &Outcome, files: &Files) {
                 DiagnosticLevel::Error => "error",
                 DiagnosticLevel::Warning => "warning",
             };
-            let path = d.path.as_deref().map(|p| format!("{}: ", esc(p))).unwrap_or_default();
-            let _ = write!(s, "<li class=\"{level}\">{level}: {path}{}</li>", esc(&d.message));
+            let path = d
+                .path
+                .as_deref()
+                .map(|p| format!("{}: ", esc(p)))
+                .unwrap_or_default();
+            let _ = write!(
+                s,
+                "<li class=\"{level}\">{level}: {path}{}</li>",
+                esc(&d.message)
+            );
         }
         s.push_str("</ul>\n");
     }
@@ -536,7 +569,9 @@ fn files_page(s: &mut String, files: &Files) {
     for sev in Severity::ALL {
         let _ = write!(s, "<option>{sev}</option>");
     }
-    s.push_str("</select></label> <label>path <input type=\"search\" name=\"path\"></label></form>\n");
+    s.push_str(
+        "</select></label> <label>path <input type=\"search\" name=\"path\"></label></form>\n",
+    );
     s.push_str("<h2>Folders</h2>\n<div class=\"scroll\"><table class=\"sortable\" id=\"folders\">");
     table_head(s, "Folder");
     for (n, (folder, rows)) in files.folders.iter().enumerate() {
@@ -561,11 +596,20 @@ fn files_page(s: &mut String, files: &Files) {
             total.new_issues += r.new_issues;
         }
         let name = if folder.is_empty() { "(root)" } else { folder };
-        let link = format!("<a href=\"#d{n}\">{}</a> <small>({} files)</small>", esc(name), rows.len());
+        let link = format!(
+            "<a href=\"#d{n}\">{}</a> <small>({} files)</small>",
+            esc(name),
+            rows.len()
+        );
         figures_row(s, &total, &link, "");
     }
     s.push_str("</tbody></table></div>\n<h2>All files</h2>\n");
-    file_table(s, files, (0..files.rows.len()).collect::<Vec<_>>().as_slice(), "all-files");
+    file_table(
+        s,
+        files,
+        (0..files.rows.len()).collect::<Vec<_>>().as_slice(),
+        "all-files",
+    );
     s.push_str("</section>\n");
 }
 
@@ -583,15 +627,22 @@ fn folder_pages(s: &mut String, files: &Files) {
 }
 
 fn table_head(s: &mut String, first: &str) {
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<thead><tr><th data-sort=\"text\">{first}</th><th data-sort=\"num\">Missed new lines</th><th data-sort=\"num\">New line coverage</th><th data-sort=\"num\">Missed lines</th><th data-sort=\"num\">Line coverage</th><th data-sort=\"num\">Branch coverage</th><th data-sort=\"num\">New issues</th><th data-sort=\"num\">Issues</th></tr></thead><tbody>\n"
+        "<thead><tr><th data-sort=\"text\">{first}</th><th data-sort=\"num\">Missed new lines</th><th data-sort=\"num\">New line coverage</th><th data-sort=\"num\">Missed lines</th><th data-sort=\"num\">Line coverage</th><th data-sort=\"num\">Branch coverage</th><th data-sort=\"num\">New issues</th><th data-sort=\"num\">Issues</th></tr></thead><tbody>"
     );
 }
 
 fn file_table(s: &mut String, files: &Files, rows: &[usize], id: &str) {
-    let id = if id.is_empty() { String::new() } else { format!(" id=\"{id}\"") };
-    let _ = write!(s, "<div class=\"scroll\"><table class=\"sortable files\"{id}>");
+    let id = if id.is_empty() {
+        String::new()
+    } else {
+        format!(" id=\"{id}\"")
+    };
+    let _ = write!(
+        s,
+        "<div class=\"scroll\"><table class=\"sortable files\"{id}>"
+    );
     table_head(s, "File");
     for &i in rows {
         let r = &files.rows[i];
@@ -616,7 +667,13 @@ fn file_table(s: &mut String, files: &Files, rows: &[usize], id: &str) {
 /// One row of figures: the first cell is `first` (already HTML).
 fn figures_row(s: &mut String, r: &Row, first: &str, attrs: &str) {
     let pct = |c: Counter| percent(c.percent());
-    let count = |c: Counter, n: u64| if c.total() > 0 { n.to_string() } else { "-".to_string() };
+    let count = |c: Counter, n: u64| {
+        if c.total() > 0 {
+            n.to_string()
+        } else {
+            "-".to_string()
+        }
+    };
     let _ = writeln!(
         s,
         "<tr{attrs}><td>{first}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
@@ -642,7 +699,11 @@ fn rules_page(s: &mut String, outcome: &Outcome, files: &Files) {
             .iter()
             .filter(|f| f.rule == *rule && f.new && f.suppressed.is_none())
             .count();
-        let _ = write!(s, "<article id=\"rule{n}\" class=\"rule\"><h2>{}", esc(rule));
+        let _ = write!(
+            s,
+            "<article id=\"rule{n}\" class=\"rule\"><h2>{}",
+            esc(rule)
+        );
         match outcome.enabled_rules.iter().find(|r| r.rule.id == *rule) {
             Some(r) => {
                 let _ = write!(
@@ -683,7 +744,11 @@ fn markdown(s: &mut String, text: &str) {
     for line in text.lines() {
         if line.trim_start().starts_with("```") {
             flush(s, &mut paragraph);
-            s.push_str(if in_code { "</code></pre>\n" } else { "<pre><code>" });
+            s.push_str(if in_code {
+                "</code></pre>\n"
+            } else {
+                "<pre><code>"
+            });
             in_code = !in_code;
             continue;
         }
@@ -758,7 +823,10 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
     let mut s = String::new();
     let folder = folder_of(r.path);
     let folder_link = match files.folders.keys().position(|f| *f == folder) {
-        Some(d) => format!("<a href=\"#d{d}\">{}</a> /", esc(if folder.is_empty() { "(root)" } else { folder })),
+        Some(d) => format!(
+            "<a href=\"#d{d}\">{}</a> /",
+            esc(if folder.is_empty() { "(root)" } else { folder })
+        ),
         None => String::new(),
     };
     let _ = write!(
@@ -790,12 +858,16 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
     } else {
         s.push_str("No coverage report lists this file · ");
     }
-    let _ = write!(s, "{} issues, {} new</p>\n", r.issues, r.new_issues);
+    let _ = writeln!(s, "{} issues, {} new</p>", r.issues, r.new_issues);
     s.push_str("<p class=\"keys\" hidden data-js>Keys: <kbd>n</kbd>/<kbd>p</kbd> next/previous uncovered new line · <kbd>i</kbd>/<kbd>I</kbd> next/previous issue</p>\n");
     let text = match read_source(root, r.path) {
         Ok(text) => text,
         Err(why) => {
-            let _ = write!(s, "<p class=\"notice\">The source could not be read ({}).</p>\n", esc(&why));
+            let _ = writeln!(
+                s,
+                "<p class=\"notice\">The source could not be read ({}).</p>",
+                esc(&why)
+            );
             issue_list(&mut s, r, files);
             s.push_str("</section>\n");
             return s;
@@ -841,13 +913,19 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
         if new {
             classes.push_str(" n");
         }
-        let has_finding = findings.peek().is_some_and(|(_, f)| f.location.start_line == nr);
+        let has_finding = findings
+            .peek()
+            .is_some_and(|(_, f)| f.location.start_line == nr);
         let id = if classes.contains('u') || has_finding {
             format!(" id=\"f{page}-{nr}\"")
         } else {
             String::new()
         };
-        let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", classes.trim_start()) };
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", classes.trim_start())
+        };
         let _ = write!(
             s,
             "<a{class}{id}{title}>{nr:>width$} {mark}{} </a>",
@@ -878,9 +956,14 @@ fn finding_block(s: &mut String, f: &Finding, page: usize, k: usize, files: &Fil
     };
     let _ = write!(
         s,
-        "<span class=\"issue {sev}{}\" id=\"f{page}-i{k}\">▲ <span class=\"sev {sev}\">{sev}</span>{state} {}: {}\n</span>",
+        "<span class=\"issue {sev}{}\" id=\"f{page}-i{k}\">▲ <span class=\"sev {sev}\">{sev}</span>{state} {}{}: {}\n</span>",
         if f.suppressed.is_some() { " sup" } else { "" },
         rule_link(&f.rule, files),
+        files
+            .titles
+            .get(f.rule.as_str())
+            .map(|t| format!(" <small>({})</small>", esc(t)))
+            .unwrap_or_default(),
         esc(&f.message),
         sev = f.severity,
     );
@@ -911,7 +994,10 @@ mod tests {
 
     #[test]
     fn escaping_covers_text_and_attributes() {
-        assert_eq!(esc("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
@@ -943,14 +1029,20 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         assert!(read_source(root, "Cargo.toml").is_ok());
         for path in ["../etc/passwd", "/etc/passwd", "src/../../x"] {
-            assert_eq!(read_source(root, path), Err("the path leaves the repository".to_string()));
+            assert_eq!(
+                read_source(root, path),
+                Err("the path leaves the repository".to_string())
+            );
         }
     }
 
     #[test]
     fn the_policy_names_the_hashes_of_what_the_page_holds() {
         let p = policy();
-        assert!(p.starts_with("default-src 'none'; style-src 'sha256-"), "{p}");
+        assert!(
+            p.starts_with("default-src 'none'; style-src 'sha256-"),
+            "{p}"
+        );
         assert_eq!(p.matches("sha256-").count(), 2);
         assert!(!p.contains("unsafe"));
     }
