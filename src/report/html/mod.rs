@@ -40,8 +40,18 @@ const SCRIPT: &str = include_str!("report.js");
 /// The overview lists at most this many new issues; the files hold all of them.
 const OVERVIEW_ISSUES: usize = 500;
 
+/// Above this much source to embed, files the change does not touch are shown
+/// in excerpts: the markup about doubles it, and a report must stay small enough
+/// to open (the JDK's java.base, 49 MB of Java with a finding in most files,
+/// would make an 80 MB page).
+const FULL_SOURCES: u64 = 20 << 20;
+
+/// Lines shown around each finding and missed line in an excerpt.
+const CONTEXT: usize = 3;
+
 pub(crate) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let files = Files::of(outcome);
+    let root = Path::new(&outcome.root);
+    let files = Files::of(outcome).with_sizes(root);
     let mut head = String::with_capacity(64 * 1024);
     document_head(&mut head, outcome);
     overview(&mut head, outcome, &files);
@@ -49,7 +59,6 @@ pub(crate) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     folder_pages(&mut head, &files);
     rules_page(&mut head, outcome, &files);
     out.write_all(head.as_bytes())?;
-    let root = Path::new(&outcome.root);
     // Pages are independent: rendered in parallel, written in order.
     let pages: Vec<String> = files
         .rows
@@ -147,6 +156,8 @@ struct Files<'a> {
     titles: BTreeMap<&'a str, &'a str>,
     /// Whether a diff says what is new (else everything is).
     diff: bool,
+    /// Unchanged files are shown in excerpts (see [`FULL_SOURCES`]).
+    excerpts: bool,
 }
 
 struct Row<'a> {
@@ -270,7 +281,21 @@ impl<'a> Files<'a> {
                 .map(|r| (r.rule.id.as_str(), r.rule.title.as_str()))
                 .collect(),
             diff: changed.is_some(),
+            excerpts: false,
         }
+    }
+
+    /// Decides [`Files::excerpts`] from the sizes of the files to embed.
+    fn with_sizes(mut self, root: &Path) -> Self {
+        let total: u64 = self
+            .rows
+            .iter()
+            .filter(|r| r.page.is_some())
+            .filter_map(|r| std::fs::metadata(root.join(r.path)).ok())
+            .map(|m| m.len())
+            .sum();
+        self.excerpts = total > FULL_SOURCES;
+        self
     }
 }
 
@@ -878,13 +903,30 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
         lines.pop();
     }
     let width = lines.len().to_string().len();
+    let keep = (files.excerpts && r.changed.is_none()).then(|| excerpt(r, lines.len()));
+    if keep.is_some() {
+        let _ = writeln!(
+            s,
+            "<p class=\"notice\">An excerpt: {CONTEXT} lines around each finding and missed line (the whole sources would make this report too large).</p>"
+        );
+    }
     let language = Language::from_path(r.path);
     let mut highlighter = highlight::Highlighter::new(language);
     let mut findings = r.findings.iter().enumerate().peekable();
     let lang = language.map_or("text", Language::as_str);
     let _ = write!(s, "<pre class=\"src {lang}\">");
+    let mut scratch = String::new();
     for (i, line) in lines.iter().enumerate() {
         let nr = i as u32 + 1;
+        if keep.as_ref().is_some_and(|k| !k[i]) {
+            // Highlighted all the same: a comment may open in a line left out.
+            scratch.clear();
+            highlighter.line(line, &mut scratch);
+            if i == 0 || keep.as_ref().is_some_and(|k| k[i - 1]) {
+                s.push_str("<span class=\"gap\">⋯\n</span>");
+            }
+            continue;
+        }
         let coverage = r.coverage.and_then(|c| c.line(nr));
         let new = files.diff && r.is_new(nr, files.diff);
         let mut classes = String::new();
@@ -943,6 +985,30 @@ fn file_page(r: &Row, root: &Path, files: &Files) -> String {
     }
     s.push_str("</pre>\n</section>\n");
     s
+}
+
+/// Which of a file's `count` lines an excerpt shows: those within [`CONTEXT`]
+/// of a finding or a missed line.
+fn excerpt(r: &Row, count: usize) -> Vec<bool> {
+    let findings = r.findings.iter().map(|f| f.location.start_line);
+    let missed = r
+        .coverage
+        .into_iter()
+        .flat_map(|c| c.lines().filter(|(_, l)| !l.is_covered()).map(|(nr, _)| nr));
+    around(findings.chain(missed), count)
+}
+
+/// Which of `count` lines lie within [`CONTEXT`] of one of `marked` (1-based).
+fn around(marked: impl Iterator<Item = u32>, count: usize) -> Vec<bool> {
+    let mut keep = vec![false; count];
+    for nr in marked {
+        let at = (nr as usize).saturating_sub(1);
+        let end = (at + CONTEXT + 1).min(count);
+        for k in keep.iter_mut().take(end).skip(at.saturating_sub(CONTEXT)) {
+            *k = true;
+        }
+    }
+    keep
 }
 
 /// A finding under its line: severity, rule (linking to its description),
@@ -1022,6 +1088,13 @@ mod tests {
         assert_eq!(line_class(&lcov(3, 0, 0)), "fc");
         assert_eq!(line_class(&lcov(3, 1, 1)), "pc");
         assert_eq!(line_class(&lcov(0, 0, 0)), "nc");
+    }
+
+    #[test]
+    fn excerpts_keep_the_context_of_marked_lines() {
+        let keep = around([1, 10, 40].into_iter(), 12);
+        let shown: Vec<usize> = (1..=12).filter(|n| keep[n - 1]).collect();
+        assert_eq!(shown, [1, 2, 3, 4, 7, 8, 9, 10, 11, 12]);
     }
 
     #[test]
