@@ -17,7 +17,8 @@ apt_install() {
 # under Debian's JaCoCo agent; Node for the SARIF validator (npm
 # @microsoft/sarif-multitool), Prism (GitHub's REST API stand-in that validates
 # requests against GitHub's OpenAPI description) and action-validator; Groovy
-# to parse the Jenkins files.
+# to parse the Jenkins files; Chromium, which Playwright drives headless to test
+# the HTML report.
 need=()
 command -v git >/dev/null || need+=(git)
 command -v setpriv >/dev/null || need+=(util-linux)
@@ -27,12 +28,15 @@ command -v unzip >/dev/null || need+=(unzip)
 [ -f /usr/share/java/junit4.jar ] || need+=(junit4)
 command -v npm >/dev/null || need+=(nodejs npm)
 command -v groovy >/dev/null || need+=(groovy)
+command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   apt_install "${need[@]}"
 fi
 
 # Node packages, pinned by their lockfiles, into project-local folders.
-[ -d tools/node_modules ] || npm ci --prefix tools --no-audit --no-fund --loglevel=error
+# (Again when a package was added since: a folder from before lacks it.)
+[ -d tools/node_modules/@microsoft/sarif-multitool ] && [ -d tools/node_modules/playwright-core ] ||
+  npm ci --prefix tools --no-audit --no-fund --loglevel=error
 # npm may skip the package's install script (`chmod u+x`); the tarball usually
 # has the bit already.
 chmod u+x tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool

@@ -132,6 +132,12 @@ pub struct Outcome {
     /// The effective `[github]` settings, for publishing.
     pub github: publish::GithubConfig,
     pub duration_ms: u64,
+    /// The merged coverage line by line, which the measures only total: what the
+    /// HTML report's code viewer colours. `None` without a report.
+    pub coverage: Option<Coverage>,
+    /// The lines the change added or edited (without the hunks' text), which the
+    /// HTML report marks as new; `None` when everything is new.
+    pub changed_lines: Option<diff::ChangedLines>,
 }
 
 /// How many of `rules` belong to `languages`: the rules that ran on those files.
@@ -531,6 +537,11 @@ pub(crate) fn decide(
         config_source,
         github: config.config.github.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
+        coverage,
+        changed_lines: new_code
+            .changed()
+            .cloned()
+            .map(diff::ChangedLines::without_hunks),
     })
 }
 

@@ -186,7 +186,7 @@ struct MergeArgs {
 #[derive(Args)]
 struct ReportArgs {
     /// Report format(s), comma-separated: text, json, sarif, markdown, junit,
-    /// checkstyle, github. Several need --output-dir.
+    /// checkstyle, github, html. Several need --output-dir.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
     format: Vec<Format>,
     /// Write the report to FILE instead of standard output (a one-line summary
@@ -194,7 +194,7 @@ struct ReportArgs {
     #[arg(long, short, value_name = "FILE", conflicts_with = "output_dir")]
     output: Option<PathBuf>,
     /// Write each format to its file in DIR: gate.txt, gate.json, gate.sarif,
-    /// gate.md, gate-junit.xml, gate-checkstyle.xml (github's workflow commands
+    /// gate.md, gate-junit.xml, gate-checkstyle.xml, gate.html (github's workflow commands
     /// still go to standard output, where the runner reads them).
     #[arg(long, value_name = "DIR")]
     output_dir: Option<PathBuf>,

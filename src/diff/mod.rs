@@ -271,8 +271,8 @@ impl ChangedLines {
         ChangedLines { files }
     }
 
-    /// The same files and lines without their hunks, for tests that compare lines.
-    #[cfg(test)]
+    /// The same files and lines without their hunks' text: what an outcome keeps,
+    /// and what tests compare.
     pub(crate) fn without_hunks(mut self) -> ChangedLines {
         for f in self.files.values_mut() {
             f.hunks.clear();

@@ -9,6 +9,7 @@
 pub mod checkstyle;
 pub mod coverage;
 pub mod github;
+mod html;
 mod json;
 pub mod junit;
 pub mod markdown;
@@ -37,10 +38,13 @@ pub enum Format {
     Checkstyle,
     /// GitHub Actions workflow commands: annotations on the pull request's lines.
     Github,
+    /// One self-contained HTML page: overview, files, code viewer with coverage
+    /// and findings, rules.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
@@ -48,6 +52,7 @@ impl Format {
         Format::Junit,
         Format::Checkstyle,
         Format::Github,
+        Format::Html,
     ];
 
     /// The file this format is written to under `--output-dir`.
@@ -60,6 +65,7 @@ impl Format {
             Format::Junit => "gate-junit.xml",
             Format::Checkstyle => "gate-checkstyle.xml",
             Format::Github => "gate-github.txt",
+            Format::Html => "gate.html",
         }
     }
 
@@ -85,6 +91,7 @@ pub fn render(
         Format::Junit => junit::write(outcome, out),
         Format::Checkstyle => checkstyle::write(outcome, out),
         Format::Github => github::write(outcome, out),
+        Format::Html => html::write(outcome, out),
     }
 }
 
