@@ -4,6 +4,7 @@
 //! and the tests drive the same code.
 
 pub mod analysis;
+pub mod cli;
 pub mod config;
 pub mod console;
 pub mod coverage;

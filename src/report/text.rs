@@ -164,7 +164,10 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
                 "  {}",
                 p.paint(
                     Style::new().fg_color(Some(AnsiColor::Yellow.into())),
-                    &clean(&format!("suppressed {place} {} {} ({how})", f.rule, f.message))
+                    &clean(&format!(
+                        "suppressed {place} {} {} ({how})",
+                        f.rule, f.message
+                    ))
                 )
             )?;
         }

@@ -6,6 +6,7 @@
 //! same validation.
 
 pub mod file;
+mod markdown;
 
 use crate::model::{Language, RuleType, Severity};
 use std::collections::BTreeMap;
