@@ -2,7 +2,7 @@
 
 use crate::config::Loaded;
 use crate::console;
-use crate::CheckOptions;
+use crate::pipeline::CheckOptions;
 use anyhow::Context as _;
 use clap::Args;
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ pub(super) fn run(args: BaselineArgs) -> anyhow::Result<()> {
         use_ci_env: false,
         ..CheckOptions::new(args.path.clone())
     };
-    let outcome = crate::check(&options, &|_, _| {})?;
+    let outcome = crate::pipeline::check(&options, &|_, _| {})?;
     let path = args.path.join(&config.config.gate.baseline);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

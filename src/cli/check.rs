@@ -4,7 +4,7 @@
 use super::deliver::{deliver, print_diagnostics};
 use super::{cwd, NewCodeArgs, Progress, PublishArgs, ReportArgs};
 use crate::console;
-use crate::CheckOptions;
+use crate::pipeline::CheckOptions;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,7 @@ pub struct CheckArgs {
     /// size; the same on every machine) and write a partial result to
     /// --partial-out, for `gate merge` to combine. No verdict, no publishing.
     #[arg(long, value_name = "I/N", requires = "partial_out")]
-    pub shard: Option<crate::shard::ShardSpec>,
+    pub shard: Option<crate::pipeline::shard::ShardSpec>,
     /// Analyse nothing; only read this job's coverage reports into the partial
     /// result (a test job's part, which joins any merge).
     #[arg(long, requires = "partial_out", conflicts_with = "shard")]
@@ -60,7 +60,11 @@ pub(super) fn run(args: CheckArgs, color: bool, jobs: usize) -> anyhow::Result<u
         config: args.config.clone(),
         jobs,
         parse_only: args.parse_only,
-        coverage: crate::command_line_reports(&args.path, &cwd()?, &args.coverage)?,
+        coverage: crate::pipeline::options::command_line_reports(
+            &args.path,
+            &cwd()?,
+            &args.coverage,
+        )?,
         no_coverage: args.no_coverage,
         ..CheckOptions::new(args.path.clone())
     });
@@ -68,7 +72,7 @@ pub(super) fn run(args: CheckArgs, color: bool, jobs: usize) -> anyhow::Result<u
         return partial(&args, &options, out);
     }
     let progress = Progress::new();
-    let outcome = crate::check(&options, &|done, total| progress.update(done, total))?;
+    let outcome = crate::pipeline::check(&options, &|done, total| progress.update(done, total))?;
     progress.finish();
     deliver(&outcome, &args.report, &args.publish, color)
 }
@@ -76,27 +80,32 @@ pub(super) fn run(args: CheckArgs, color: bool, jobs: usize) -> anyhow::Result<u
 /// One job's part of a sharded run: analyse, write the partial result, exit 0.
 fn partial(args: &CheckArgs, options: &CheckOptions, out: &Path) -> anyhow::Result<u8> {
     let part = match (args.shard, args.coverage_only) {
-        (_, true) => crate::shard::Part::CoverageOnly,
-        (Some(spec), false) => crate::shard::Part::Shard(spec),
-        (None, false) => crate::shard::Part::Shard(crate::shard::ShardSpec { index: 1, count: 1 }),
+        (_, true) => crate::pipeline::shard::Part::CoverageOnly,
+        (Some(spec), false) => crate::pipeline::shard::Part::Shard(spec),
+        (None, false) => crate::pipeline::shard::Part::Shard(crate::pipeline::shard::ShardSpec {
+            index: 1,
+            count: 1,
+        }),
     };
     let progress = Progress::new();
-    let partial =
-        crate::shard::check_partial(options, part, &|done, total| progress.update(done, total))?;
+    let partial = crate::pipeline::shard::check_partial(options, part, &|done, total| {
+        progress.update(done, total)
+    })?;
     progress.finish();
     print_diagnostics(
         partial
+            .analysed
             .discovery_diagnostics
             .iter()
-            .chain(&partial.diagnostics),
+            .chain(&partial.analysed.diagnostics),
     )?;
-    crate::shard::write(&partial, out)?;
+    crate::pipeline::shard::write(&partial, out)?;
     let what = match partial.shard {
         Some(spec) => format!(
             "shard {spec}: {} of {} source file(s), {} finding(s)",
             partial.files.len(),
             partial.discovered,
-            partial.findings.len()
+            partial.analysed.findings.len()
         ),
         None => "coverage only".to_string(),
     };

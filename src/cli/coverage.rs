@@ -3,8 +3,8 @@
 use super::{cwd, ListFormat, NewCodeArgs};
 use crate::config::Loaded;
 use crate::console;
+use crate::pipeline::CheckOptions;
 use crate::report;
-use crate::CheckOptions;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,7 +32,11 @@ pub(super) fn run(args: CoverageArgs) -> anyhow::Result<u8> {
     let config = Loaded::load(&args.path, args.config.as_deref())?;
     let options = args.new_code.apply(CheckOptions {
         config: args.config.clone(),
-        coverage: crate::command_line_reports(&args.path, &cwd()?, &args.coverage)?,
+        coverage: crate::pipeline::options::command_line_reports(
+            &args.path,
+            &cwd()?,
+            &args.coverage,
+        )?,
         use_ci_env: false,
         ..CheckOptions::new(args.path.clone())
     });
@@ -41,7 +45,7 @@ pub(super) fn run(args: CoverageArgs) -> anyhow::Result<u8> {
     let all_files = crate::source::discover(&args.path, &config.config.sources, threads)?.all_files;
     let coverage = crate::coverage::load(
         &args.path,
-        &crate::coverage_config(&options, &config),
+        &crate::pipeline::prepare::coverage_config(&options, &config),
         &all_files,
     )?;
     drop(all_files);
@@ -50,7 +54,8 @@ pub(super) fn run(args: CoverageArgs) -> anyhow::Result<u8> {
         err.line(&format!("gate: warning: {u}"))?;
     }
     let new_code = if options.base.is_some() || options.diff.is_some() {
-        let new_code = crate::new_code(&options, &crate::diff::ci::CiContext::local())?;
+        let new_code =
+            crate::pipeline::prepare::new_code(&options, &crate::diff::ci::CiContext::local())?;
         Some(crate::gate::measures::measure(
             &[],
             Some(&coverage),

@@ -4,8 +4,8 @@
 use super::{PublishArgs, ReportArgs};
 use crate::console;
 use crate::model::DiagnosticLevel;
+use crate::pipeline::Outcome;
 use crate::report::{self, Format};
-use crate::Outcome;
 use anyhow::Context as _;
 use std::io::{self, Write};
 use std::path::Path;

@@ -18,7 +18,10 @@ pub struct ExplainArgs {
 
 pub(super) fn run(args: ExplainArgs) -> anyhow::Result<()> {
     let config = load_config(args.config.as_deref())?;
-    let all = crate::all_rules(&config, &crate::OwnFiles::WorkTree(Path::new(".")))?;
+    let all = crate::pipeline::setup::all_rules(
+        &config,
+        &crate::pipeline::setup::OwnFiles::WorkTree(Path::new(".")),
+    )?;
     let Some(rule) = all.iter().find(|r| r.id == args.rule) else {
         let hint = crate::rules::did_you_mean(&args.rule, all.iter().map(|r| r.id.as_str()))
             .map(|s| format!(" Did you mean `{s}`?"))

@@ -2,7 +2,7 @@
 
 use super::deliver::deliver;
 use super::{NewCodeArgs, PublishArgs, ReportArgs};
-use crate::CheckOptions;
+use crate::pipeline::CheckOptions;
 use clap::Args;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -42,8 +42,8 @@ pub(super) fn run(args: MergeArgs, color: bool, jobs: usize) -> anyhow::Result<u
     let parts = args
         .partials
         .par_iter()
-        .map(|path| crate::shard::read(path).map(|p| (path.clone(), p)))
+        .map(|path| crate::pipeline::shard::read(path).map(|p| (path.clone(), p)))
         .collect::<Result<Vec<_>, _>>()?;
-    let outcome = crate::shard::merge(&options, parts)?;
+    let outcome = crate::pipeline::shard::merge(&options, parts)?;
     deliver(&outcome, &args.report, &args.publish, color)
 }

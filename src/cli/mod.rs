@@ -13,8 +13,8 @@ mod merge;
 mod rules;
 
 use crate::config::Loaded;
+use crate::pipeline::CheckOptions;
 use crate::report::Format;
-use crate::CheckOptions;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal};

@@ -46,7 +46,10 @@ struct RuleRow<'a> {
 
 pub(super) fn run(args: RulesArgs, color: bool) -> anyhow::Result<()> {
     let config = load_config(args.config.as_deref())?;
-    let all = crate::all_rules(&config, &crate::OwnFiles::WorkTree(Path::new(".")))?;
+    let all = crate::pipeline::setup::all_rules(
+        &config,
+        &crate::pipeline::setup::OwnFiles::WorkTree(Path::new(".")),
+    )?;
     let enabled = config.enabled_rules(all.clone())?;
     let wanted = |r: &Rule| match args.language {
         None => true,

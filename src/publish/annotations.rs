@@ -8,8 +8,8 @@
 //! [`crate::report::unlink`]): only gate's own links are clickable.
 
 use crate::model::Severity;
+use crate::pipeline::Outcome;
 use crate::report::unlink;
-use crate::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {

@@ -27,7 +27,7 @@
 use super::annotations::{self, Annotation};
 use super::{actions::Event, GithubConfig, Published, Target};
 use crate::gate::Status;
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use http_body_util::BodyExt;
 use octocrab::Octocrab;
 use serde_json::{json, Value};

@@ -20,7 +20,7 @@ pub mod github;
 
 use crate::diff::ci::{CiContext, CiKind};
 use crate::gate::Status;
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use serde::Deserialize;
 
 /// `[github]` in gate.toml.

@@ -12,7 +12,7 @@
 //! would link (see [`super::unlink`]).
 
 use super::{markdown, new_issues, ranges, unlink, Level};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;

@@ -13,7 +13,7 @@ use super::{new_issues, percent, ranges, uri_path};
 use crate::gate::measures::Figure;
 use crate::gate::{Outcome as RowOutcome, Status};
 use crate::model::{DiagnosticLevel, Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

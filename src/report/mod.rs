@@ -17,7 +17,7 @@ mod text;
 mod xml;
 
 use crate::model::{Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::borrow::Cow;
 use std::io::{self, Write};
 

@@ -12,7 +12,7 @@
 use super::{uri_path, Level};
 use crate::config::EnabledRule;
 use crate::model::{DiagnosticLevel, Finding, RuleType, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 

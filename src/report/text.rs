@@ -7,7 +7,7 @@
 use crate::console::clean;
 use crate::gate::Status;
 use crate::model::{Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use anstyle::{AnsiColor, Effects, Style};
 use std::io::{self, Write};
 

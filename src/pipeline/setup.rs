@@ -8,6 +8,7 @@
 //! shows it. Opting out is explicit: `--config-from head`, or
 //! `[gate] config_from = "head"` in the base's own configuration.
 
+use super::{CheckOptions, Error};
 use crate::config::{self, ConfigFrom, EnabledRule, Loaded};
 use crate::diff::base::BaseTree;
 use crate::gate::baseline::Baseline;
@@ -15,7 +16,6 @@ use crate::gate::conditions::Condition;
 use crate::gate::measures::NewCode;
 use crate::guard::{self, NamedBy};
 use crate::rules::{self, Rule, RuleFileError};
-use crate::{CheckOptions, Error};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
