@@ -138,7 +138,7 @@ pub fn event(data: &[u8]) {
         "GITHUB_REPOSITORY" => Some("octo/repo".to_owned()),
         _ => None,
     };
-    match gate::diff::ci::detect(&env) {
+    match gate::ci::detect(&env) {
         Ok(context) => drop(format!("{context:?}")),
         Err(e) => drop(e.to_string()),
     }

@@ -4,6 +4,7 @@
 //! describes the layers.
 
 pub mod analysis;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod console;
@@ -17,6 +18,7 @@ pub mod publish;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod toml_errors;
 
 pub use pipeline::prepare::{coverage_config, new_code};
 pub use pipeline::setup::{self, all_rules, OwnFiles, Setup};

@@ -8,8 +8,8 @@ pub mod rust;
 pub mod suppress;
 pub mod template;
 
-use crate::config::EnabledRule;
 use crate::model::{Diagnostic, DiagnosticLevel, Finding, Language, Location, SourceFile};
+use crate::rules::EnabledRule;
 use crate::rules::RuleFileError;
 use rayon::prelude::*;
 use suppress::Suppressions;

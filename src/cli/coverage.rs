@@ -55,7 +55,7 @@ pub(super) fn run(args: CoverageArgs) -> anyhow::Result<u8> {
     }
     let new_code = if options.base.is_some() || options.diff.is_some() {
         let new_code =
-            crate::pipeline::prepare::new_code(&options, &crate::diff::ci::CiContext::local())?;
+            crate::pipeline::prepare::new_code(&options, &crate::ci::CiContext::local())?;
         Some(crate::gate::measures::measure(
             &[],
             Some(&coverage),

@@ -42,8 +42,7 @@ pub(super) fn protect(args: ProtectArgs) -> anyhow::Result<()> {
     } else {
         args.check
     };
-    let ci =
-        crate::diff::ci::detect_from_env().unwrap_or_else(|_| crate::diff::ci::CiContext::local());
+    let ci = crate::ci::detect_from_env().unwrap_or_else(|_| crate::ci::CiContext::local());
     let api = crate::publish::api_url(&ci, &env);
     let protect = if args.ruleset {
         crate::publish::github::protect_with_ruleset

@@ -135,7 +135,7 @@ pub struct NewCodeArgs {
     /// weaken its own gate) or from the head (for repositories that protect them
     /// by review).
     #[arg(long, value_name = "base|head")]
-    pub config_from: Option<crate::config::ConfigFrom>,
+    pub config_from: Option<crate::gate::ConfigFrom>,
     /// Accept an empty diff (a pull request without changes) instead of refusing
     /// it as a failed `git diff > file`.
     #[arg(long)]

@@ -338,3 +338,11 @@ fn push_uncovered(
         count: file.tally(lines).missed,
     });
 }
+
+/// The findings this change suppressed, in path order: every report lists them,
+/// since a suppression silences the gate.
+pub fn suppressed_in_change(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings
+        .iter()
+        .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.new))
+}

@@ -5,13 +5,13 @@
 use super::analyse::Analysed;
 use super::setup::{ConfigSource, Setup};
 use super::{CheckOptions, Error};
-use crate::config::EnabledRule;
+use crate::ci::CiContext;
 use crate::coverage::{self, Coverage, CoverageError};
-use crate::diff::ci::CiContext;
 use crate::gate::measures::{Measures, NewCode};
 use crate::model::{Diagnostic, DiagnosticLevel, Finding};
+use crate::rules::EnabledRule;
 use crate::source::Discovery;
-use crate::{analysis, config, gate, model, publish, report};
+use crate::{analysis, config, gate, model};
 use std::path::Path;
 use std::time::Instant;
 
@@ -42,7 +42,7 @@ pub struct Outcome {
     /// does to it.
     pub config_source: Option<ConfigSource>,
     /// The effective `[github]` settings, for publishing.
-    pub github: publish::GithubConfig,
+    pub github: crate::ci::github::GithubConfig,
     pub duration_ms: u64,
 }
 
@@ -115,7 +115,9 @@ pub fn decide(
     if analysed.files == 0 && !config.config.sources.allow_empty {
         return Err(Error::NothingToAnalyse(nothing_to_analyse(root, &analysed)));
     }
-    let mut diagnostics = analysed.diagnostics;
+    // Discovery's first, then the analysis's, as they happened.
+    let mut diagnostics = analysed.discovery_diagnostics;
+    diagnostics.extend(analysed.diagnostics);
     if let NewCode::Changed { lines, .. } = new_code {
         // A file the change touches but the parser could not read hides its issues.
         for d in &mut diagnostics {
@@ -141,7 +143,14 @@ pub fn decide(
         Ok(mut c) => {
             coverage_diagnostics(&c, &config.config.coverage, &mut diagnostics);
             let changed = new_code.changed();
-            unlisted = coverage::vet(root, &mut c, changed, &config.config, &mut diagnostics)?;
+            unlisted = coverage::vet(
+                root,
+                &mut c,
+                changed,
+                &config.config.coverage,
+                &config.config.sources,
+                &mut diagnostics,
+            )?;
             (Some(c), None)
         }
         Err(why) => (None, Some(why)),
@@ -166,7 +175,8 @@ pub fn decide(
     let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code, &unlisted)?;
     if let NewCode::Changed { .. } = new_code {
         measures.fixed_issues = Some(fixed.len());
-        measures.suppressed_in_change = Some(report::suppressed_in_change(&findings).count());
+        measures.suppressed_in_change =
+            Some(gate::measures::suppressed_in_change(&findings).count());
     }
     if let Some(b) = &baseline {
         measures.new_code.push_str(&format!(

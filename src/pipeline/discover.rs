@@ -40,7 +40,7 @@ pub fn base_sources(
     root: &Path,
     new_code: &NewCode,
     analysed: &dyn Fn(&str) -> bool,
-    sources: &config::SourcesConfig,
+    sources: &source::SourcesConfig,
 ) -> Result<Vec<(model::SourceFile, String)>, Error> {
     let NewCode::Changed { lines, base, .. } = new_code else {
         return Ok(Vec::new());

@@ -39,7 +39,7 @@ pub enum Error {
     #[error("new code: {0}")]
     Git(#[from] crate::diff::git::GitError),
     #[error("new code: {0}")]
-    Ci(#[from] crate::diff::ci::CiError),
+    Ci(#[from] crate::ci::CiError),
     #[error("new code: {0}")]
     Diff(#[from] crate::diff::unified::ReadError),
     #[error("new code: {0}")]

@@ -28,7 +28,7 @@ pub struct CheckOptions {
     pub use_ci_env: bool,
     /// In a pull request, which revision's configuration applies (`None`: as the
     /// base's configuration says, by default the base).
-    pub config_from: Option<crate::config::ConfigFrom>,
+    pub config_from: Option<crate::gate::ConfigFrom>,
 }
 
 impl CheckOptions {

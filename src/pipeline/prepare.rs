@@ -6,7 +6,7 @@
 use super::setup::{self, Setup};
 use super::{CheckOptions, Error};
 use crate::analysis::Analyzer;
-use crate::diff::ci::CiContext;
+use crate::ci::CiContext;
 use crate::gate::measures::NewCode;
 use crate::{config, coverage, diff};
 
@@ -34,17 +34,17 @@ pub fn prepare(options: &CheckOptions) -> Result<Prepared, Error> {
 }
 
 /// Where gate runs, from the environment when allowed.
-fn ci_context(options: &CheckOptions) -> Result<diff::ci::CiContext, Error> {
+fn ci_context(options: &CheckOptions) -> Result<CiContext, Error> {
     Ok(if options.use_ci_env {
-        diff::ci::detect_from_env()?
+        crate::ci::detect_from_env()?
     } else {
-        diff::ci::CiContext::local()
+        CiContext::local()
     })
 }
 
 /// Which lines are new: an explicit diff, an explicit base, a pull request the CI
 /// describes, or (without any reference) everything.
-pub fn new_code(options: &CheckOptions, ci: &diff::ci::CiContext) -> Result<NewCode, Error> {
+pub fn new_code(options: &CheckOptions, ci: &CiContext) -> Result<NewCode, Error> {
     let root = &options.root;
     if let Some(path) = &options.diff {
         let lines = diff::unified::read(path)?;

@@ -25,7 +25,8 @@
 //! summary over its limit is an error naming it, never sent.
 
 use super::annotations::{self, Annotation};
-use super::{actions::Event, GithubConfig, Published, Target};
+use super::{actions::Event, Published, Target};
+use crate::ci::github::GithubConfig;
 use crate::gate::Status;
 use crate::pipeline::Outcome;
 use http_body_util::BodyExt;
@@ -993,7 +994,7 @@ async fn publish_async(
         let account = match account {
             Some(me) => Account::Known(me),
             None => Account::Ask {
-                in_actions: outcome.ci.kind == crate::diff::ci::CiKind::GithubActions,
+                in_actions: outcome.ci.kind == crate::ci::CiKind::GithubActions,
             },
         };
         match client.comment(t, pr, config, &body, clean, account).await {

@@ -269,7 +269,8 @@ fn issues(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_cha
             limit_note(max_chars)
         );
     }
-    let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+    let suppressed: Vec<&Finding> =
+        crate::gate::measures::suppressed_in_change(&outcome.findings).collect();
     if !suppressed.is_empty() {
         let _ = writeln!(
             s,

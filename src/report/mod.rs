@@ -94,7 +94,7 @@ pub use json::SCHEMA_VERSION;
 /// change touches gate's own files, or the head's configuration was used. A
 /// sentence, then the differences of the effective conditions, one per line.
 pub(crate) fn config_notice(outcome: &Outcome) -> Option<(String, &[String])> {
-    use crate::config::ConfigFrom;
+    use crate::gate::ConfigFrom;
     let source = outcome.config_source.as_ref()?;
     let files = source.changed.join(", ");
     let sentence = match (source.from, source.changed.is_empty()) {
@@ -113,14 +113,6 @@ pub(crate) fn config_notice(outcome: &Outcome) -> Option<(String, &[String])> {
         ),
     };
     Some((sentence, &source.differences))
-}
-
-/// The findings this change suppressed, in path order: every report lists them,
-/// since a suppression silences the gate.
-pub fn suppressed_in_change(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
-    findings
-        .iter()
-        .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.new))
 }
 
 /// How a finding was suppressed, in words: `@SuppressWarnings (reason: …)`.

@@ -151,7 +151,8 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
             line.push_str(&format!(", {n} suppressed in this change"));
         }
         writeln!(out, "{} {line}", p.paint(bold, "Issues:"))?;
-        let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+        let suppressed: Vec<&Finding> =
+            crate::gate::measures::suppressed_in_change(&outcome.findings).collect();
         for f in suppressed.iter().take(10) {
             let place = format!("{}:{}", f.location.path, f.location.start_line);
             let how = f

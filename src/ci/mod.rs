@@ -6,6 +6,8 @@
 //! The environment is a parameter (a lookup function), never read here directly,
 //! so tests pass a map and the process environment stays untouched.
 
+pub mod github;
+
 use serde::Serialize;
 use std::path::PathBuf;
 
