@@ -15,7 +15,6 @@
 //! - re-running on the same commit updates the same check run and comment.
 
 pub mod actions;
-pub mod annotations;
 pub mod github;
 
 use crate::ci::github::GithubConfig;

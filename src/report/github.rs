@@ -11,7 +11,8 @@
 //! only these annotations through. Titles and messages hold no bare URL GitHub
 //! would link (see [`super::unlink`]).
 
-use super::{markdown, new_issues, ranges, unlink, Level};
+use super::annotations::{self, Annotation};
+use super::{markdown, Level};
 use crate::pipeline::Outcome;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -44,14 +45,15 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-struct Annotation {
+/// One workflow command: the verdict, an annotation, or the overflow notice.
+struct Command {
     level: Level,
     properties: Vec<(&'static str, String)>,
     message: String,
 }
 
-impl Annotation {
-    fn command(&self) -> String {
+impl Command {
+    fn text(&self) -> String {
         let name = match self.level {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -70,9 +72,29 @@ impl Annotation {
     }
 }
 
+impl From<Annotation> for Command {
+    fn from(a: Annotation) -> Command {
+        let mut properties = vec![
+            ("file", a.path),
+            ("line", a.lines.start().to_string()),
+            ("endLine", a.lines.end().to_string()),
+        ];
+        if let Some((start, end)) = a.columns {
+            properties.push(("col", start.to_string()));
+            properties.push(("endColumn", end.to_string()));
+        }
+        properties.push(("title", a.title));
+        Command {
+            level: a.level,
+            properties,
+            message: a.message,
+        }
+    }
+}
+
 /// The workflow commands, at most `per_level` of each level.
 pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
-    let all = annotations(outcome);
+    let all = all_commands(outcome);
     let count = |level: Level| all.iter().filter(|a| a.level == level).count();
     let overflow = [Level::Error, Level::Warning, Level::Note]
         .iter()
@@ -90,7 +112,7 @@ pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
         };
         if used[i] < cap {
             used[i] += 1;
-            shown.push(a.command());
+            shown.push(a.text());
         } else {
             left_out[i] += 1;
         }
@@ -98,7 +120,7 @@ pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
     let total: usize = left_out.iter().sum();
     if total > 0 {
         let [notes, warnings, errors] = left_out;
-        let note = Annotation {
+        let note = Command {
             level: Level::Note,
             properties: vec![("title", "gate: more annotations".to_string())],
             message: format!(
@@ -106,12 +128,13 @@ pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
                  GitHub shows {per_level} of each level per step. The step summary and the SARIF report list everything."
             ),
         };
-        shown.push(note.command());
+        shown.push(note.text());
     }
     shown
 }
 
-fn annotations(outcome: &Outcome) -> Vec<Annotation> {
+/// The verdict when the gate did not pass, then the annotations.
+fn all_commands(outcome: &Outcome) -> Vec<Command> {
     let mut all = Vec::new();
     let v = &outcome.verdict;
     if v.status != crate::gate::Status::Passed {
@@ -119,52 +142,13 @@ fn annotations(outcome: &Outcome) -> Vec<Annotation> {
             crate::gate::Status::Error => "Quality gate could not be evaluated",
             _ => "Quality gate failed",
         };
-        all.push(Annotation {
+        all.push(Command {
             level: Level::Error,
             properties: vec![("title", title.to_string())],
             message: v.reasons.join("; "),
         });
     }
-    for f in new_issues(outcome) {
-        let l = &f.location;
-        let mut properties = vec![
-            ("file", l.path.clone()),
-            ("line", l.start_line.to_string()),
-            ("endLine", l.end_line.max(l.start_line).to_string()),
-        ];
-        if l.end_line == l.start_line {
-            properties.push(("col", l.start_column.to_string()));
-            properties.push(("endColumn", l.end_column.to_string()));
-        }
-        properties.push((
-            "title",
-            unlink(&format!("{} ({})", f.rule, f.severity)).into_owned(),
-        ));
-        all.push(Annotation {
-            level: Level::of(f.severity),
-            properties,
-            message: unlink(&f.message).into_owned(),
-        });
-    }
-    for u in &outcome.measures.uncovered_new_lines {
-        for (start, end) in ranges(&u.lines) {
-            let lines = if start == end {
-                format!("Line {start} is")
-            } else {
-                format!("Lines {start}-{end} are")
-            };
-            all.push(Annotation {
-                level: Level::Warning,
-                properties: vec![
-                    ("file", u.path.clone()),
-                    ("line", start.to_string()),
-                    ("endLine", end.to_string()),
-                    ("title", "Not covered by tests".to_string()),
-                ],
-                message: format!("{lines} new and not covered by any test."),
-            });
-        }
-    }
+    all.extend(annotations::of(outcome).into_iter().map(Command::from));
     all
 }
 

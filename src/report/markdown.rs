@@ -9,7 +9,8 @@
 //! is escaped, so a `|` or a backtick cannot break a table and a `<` cannot open
 //! HTML. Plain enough to read in a terminal too.
 
-use super::{new_issues, percent, ranges, uri_path};
+use super::{new_issues, percent, uri_path};
+use crate::coverage::format_ranges;
 use crate::gate::measures::Figure;
 use crate::gate::{Outcome as RowOutcome, Status};
 use crate::model::{DiagnosticLevel, Finding, Severity};
@@ -333,9 +334,11 @@ fn uncovered(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_
             let file = inline(&u.path, true);
             let (file, lines) = match links.file(&u.path) {
                 Some(url) => {
-                    let linked: Vec<String> = ranges(&u.lines)
-                        .into_iter()
-                        .map(|(a, b)| {
+                    let linked: Vec<String> = u
+                        .lines
+                        .iter()
+                        .map(|r| {
+                            let (a, b) = (*r.start(), *r.end());
                             let text = if a == b {
                                 a.to_string()
                             } else {
@@ -346,7 +349,7 @@ fn uncovered(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_
                         .collect();
                     (format!("[{file}]({url})"), linked.join(", "))
                 }
-                None => (file, inline(&u.lines, true)),
+                None => (file, inline(&format_ranges(&u.lines), true)),
             };
             let _ = writeln!(s, "| {file} | {lines} |");
         }

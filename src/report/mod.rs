@@ -6,6 +6,7 @@
 //! `github.rs` also holds what gate does for a GitHub Actions step besides
 //! printing: the step summary and the step outputs.
 
+pub mod annotations;
 pub mod checkstyle;
 pub mod coverage;
 pub mod github;
@@ -148,14 +149,14 @@ pub(crate) fn new_issues(outcome: &Outcome) -> Vec<&Finding> {
 /// The three-level scale most consumers know (SARIF, Checkstyle, GitHub):
 /// what fails the default gate (major and worse) is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Level {
+pub enum Level {
     Note,
     Warning,
     Error,
 }
 
 impl Level {
-    pub(crate) fn of(severity: Severity) -> Level {
+    pub fn of(severity: Severity) -> Level {
         match severity {
             Severity::Blocker | Severity::Critical | Severity::Major => Level::Error,
             Severity::Minor => Level::Warning,
@@ -176,17 +177,6 @@ pub(crate) fn uri_path(path: &str) -> String {
         }
     }
     s
-}
-
-/// `12-15, 40` (as measures list uncovered lines) → `[(12, 15), (40, 40)]`.
-pub(crate) fn ranges(text: &str) -> Vec<(u32, u32)> {
-    text.split(',')
-        .filter_map(|part| {
-            let part = part.trim();
-            let (a, b) = part.split_once('-').unwrap_or((part, part));
-            Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
-        })
-        .collect()
 }
 
 /// Pretty JSON in which every character the console would escape is a JSON
@@ -301,12 +291,6 @@ mod tests {
             "src/a%20b/C%25%7C%23%3C.java"
         );
         assert_eq!(uri_path("src/é.rs"), "src/%C3%A9.rs");
-    }
-
-    #[test]
-    fn line_ranges_parse_back() {
-        assert_eq!(ranges("12-15, 40"), [(12, 15), (40, 40)]);
-        assert_eq!(ranges(""), []);
     }
 
     #[test]

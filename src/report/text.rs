@@ -5,6 +5,7 @@
 //! nothing a CI reading the log could act on.
 
 use crate::console::clean;
+use crate::coverage::format_ranges;
 use crate::gate::Status;
 use crate::model::{Finding, Severity};
 use crate::pipeline::Outcome;
@@ -216,7 +217,7 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
     if !m.uncovered_new_lines.is_empty() {
         writeln!(out, "{}", p.paint(bold, "Uncovered new lines:"))?;
         for u in m.uncovered_new_lines.iter().take(20) {
-            writeln!(out, "  {}: {}", clean(&u.path), u.lines)?;
+            writeln!(out, "  {}: {}", clean(&u.path), format_ranges(&u.lines))?;
         }
         if m.uncovered_new_lines.len() > 20 {
             writeln!(

@@ -24,11 +24,12 @@
 //! GitHub's size limits are checked before sending: a comment or a check run's
 //! summary over its limit is an error naming it, never sent.
 
-use super::annotations::{self, Annotation};
 use super::{actions::Event, Published, Target};
 use crate::ci::github::GithubConfig;
 use crate::gate::Status;
 use crate::pipeline::Outcome;
+use crate::report::annotations::{self, Annotation};
+use crate::report::Level;
 use http_body_util::BodyExt;
 use octocrab::Octocrab;
 use serde_json::{json, Value};
@@ -531,14 +532,24 @@ fn verdict_line(outcome: &Outcome) -> String {
     }
 }
 
+/// GitHub's limits on an annotation's title and message, in bytes.
+const MAX_TITLE: usize = 255;
+const MAX_MESSAGE: usize = 64 * 1024 - 1;
+
+/// An annotation as the Checks API takes it.
 fn annotation_json(a: &Annotation) -> Value {
+    let level = match a.level {
+        Level::Error => "failure",
+        Level::Warning => "warning",
+        Level::Note => "notice",
+    };
     let mut v = json!({
         "path": a.path,
-        "start_line": a.start_line,
-        "end_line": a.end_line,
-        "annotation_level": a.level.as_str(),
-        "title": a.title,
-        "message": a.message,
+        "start_line": a.lines.start(),
+        "end_line": a.lines.end(),
+        "annotation_level": level,
+        "title": clip(&a.title, MAX_TITLE),
+        "message": clip(&a.message, MAX_MESSAGE),
     });
     if let Some((start, end)) = a.columns {
         v["start_column"] = json!(start);
@@ -1237,6 +1248,17 @@ pub fn protection_body(current: Option<&Value>, contexts: &[String]) -> Value {
         }
     }
     body
+}
+
+fn clip(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_string();
+    }
+    let mut end = max_bytes.saturating_sub(3);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
 }
 
 #[cfg(test)]
