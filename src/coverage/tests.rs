@@ -780,7 +780,7 @@ fn changed_files_no_report_lists_count_their_new_code_lines_as_uncovered() {
     assert_eq!(
         (
             m.uncovered_new_lines[0].path.as_str(),
-            m.uncovered_new_lines[0].lines.as_str(),
+            crate::coverage::format_ranges(&m.uncovered_new_lines[0].lines).as_str(),
             m.uncovered_new_lines[0].count
         ),
         ("src/main/java/a/New.java", "4-11", 5)

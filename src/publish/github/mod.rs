@@ -1265,6 +1265,12 @@ fn clip(text: &str, max_bytes: usize) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn clipping_keeps_char_boundaries() {
+        assert_eq!(clip("abcdef", 10), "abcdef");
+        assert_eq!(clip("ééééé", 7), "éé...");
+    }
+
     fn rate(retry_after: Option<u64>, remaining: Option<u64>, reset: Option<u64>) -> RateHeaders {
         RateHeaders {
             retry_after,
