@@ -126,8 +126,8 @@ pub fn partial(data: &[u8]) {
     }
 }
 
-/// The GitHub event payload (`GITHUB_EVENT_PATH`) of a pull request, read by both
-/// the CI context and the publisher.
+/// The GitHub event payload (`GITHUB_EVENT_PATH`) of a pull request, read once by
+/// the CI context.
 pub fn event(data: &[u8]) {
     let file = TempFile::new("event.json", data);
     let path = file.path.display().to_string();
@@ -142,7 +142,6 @@ pub fn event(data: &[u8]) {
         Ok(context) => drop(format!("{context:?}")),
         Err(e) => drop(e.to_string()),
     }
-    drop(gate::publish::actions::Event::read(&env));
 }
 
 /// A Java source file through every built-in Java rule.

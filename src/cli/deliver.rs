@@ -78,9 +78,11 @@ pub(super) fn deliver(
     let printed_commands = formats.contains(&Format::Github);
     let (code, skipped) = publish(publish_args, outcome, printed_commands)?;
     // In a GitHub Actions step: the step summary and the step's outputs.
-    if let Err(e) = report::github::publish_to_step(outcome, skipped.as_deref(), &|name| {
-        std::env::var(name).ok()
-    }) {
+    if let Err(e) =
+        crate::publish::github::step::publish_to_step(outcome, skipped.as_deref(), &|name| {
+            std::env::var(name).ok()
+        })
+    {
         err.line(&format!(
             "gate: warning: cannot write the GitHub step summary or outputs: {e}"
         ))?;
@@ -102,7 +104,7 @@ fn publish(
         pr: args.github_pr,
     };
     let env = |name: &str| std::env::var(name).ok();
-    let published = crate::publish::run(outcome, &outcome.github, &options, &env);
+    let published = crate::publish::run(outcome, &options, &env);
     // Without the API, workflow commands annotate the lines (unless `--format
     // github` already printed them).
     if !printed_commands {

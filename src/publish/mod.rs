@@ -14,11 +14,9 @@
 //!   gate prints as well);
 //! - re-running on the same commit updates the same check run and comment.
 
-pub mod actions;
 pub mod github;
 
-use crate::ci::github::GithubConfig;
-use crate::ci::{CiContext, CiKind};
+use crate::ci::{CiContext, CiKind, Event};
 use crate::gate::Status;
 use crate::pipeline::Outcome;
 
@@ -172,23 +170,19 @@ fn target(
     })
 }
 
-/// Publishes `outcome` as `options` and the CI context say; `env` looks
-/// variables up (the process environment, or a map in tests). When the API could
-/// not be used in GitHub Actions, `fallback` holds workflow-command annotations
-/// to print; the step summary and outputs are the caller's (`report::github`).
+/// Publishes `outcome` as `options`, its `[github]` settings and its CI context
+/// say; `env` looks variables up (the process environment, or a map in tests).
+/// When the API could not be used in GitHub Actions, `fallback` holds
+/// workflow-command annotations to print; the step summary and outputs are
+/// [`github::step`]'s.
 pub fn run(
     outcome: &Outcome,
-    config: &GithubConfig,
     options: &Options,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Published {
     let token = token(env);
     let in_actions = outcome.ci.kind == CiKind::GithubActions;
-    let event = if in_actions {
-        actions::Event::read(env)
-    } else {
-        actions::Event::default()
-    };
+    let event = &outcome.ci.pr_event;
     let wanted = options.target.unwrap_or(if in_actions && token.is_some() {
         PublishTarget::Github
     } else {
@@ -206,11 +200,11 @@ pub fn run(
                     .to_string(),
             ),
             (Ok(t), Some(token)) => {
-                github::publish(outcome, config, &t, token, &event, &mut published);
+                github::publish(outcome, &outcome.github, &t, token, event, &mut published);
             }
         }
         if published.degraded {
-            published.failures.push(permission_hint(&event, in_actions));
+            published.failures.push(permission_hint(event, in_actions));
         }
     }
     let secrets = crate::console::Secrets::from_env(env);
@@ -227,7 +221,7 @@ pub fn run(
     published
 }
 
-fn permission_hint(event: &actions::Event, in_actions: bool) -> String {
+fn permission_hint(event: &Event, in_actions: bool) -> String {
     if event.fork {
         "this pull request comes from a fork, and GitHub gives fork pull requests a read-only token: \
          the verdict is in the step summary, the annotations and the exit code instead. To post checks \

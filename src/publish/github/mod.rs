@@ -24,8 +24,11 @@
 //! GitHub's size limits are checked before sending: a comment or a check run's
 //! summary over its limit is an error naming it, never sent.
 
-use super::{actions::Event, Published, Target};
+pub mod step;
+
+use super::{Published, Target};
 use crate::ci::github::GithubConfig;
+use crate::ci::Event;
 use crate::gate::Status;
 use crate::pipeline::Outcome;
 use crate::report::annotations::{self, Annotation};
