@@ -1,6 +1,6 @@
 //! gate: a quality gate for pull requests. The [`pipeline`] reads top to bottom:
 //! configuration → sources → analysis (rayon, one parse per file) → verdict; the
-//! [`report`]s and [`publish`]ers render its [`Outcome`]. docs/architecture.md
+//! [`report`]s and [`publish`]ers render its [`Outcome`]. ARCHITECTURE.md
 //! describes the layers.
 
 pub mod analysis;

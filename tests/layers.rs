@@ -1,6 +1,6 @@
 //! The house's floors: every top-level module of `src/` has a place in [`FLOORS`],
 //! and a module may use only the modules on floors below its own. That rules out
-//! import circles and keeps the pipeline readable bottom-up (docs/architecture.md).
+//! import circles and keeps the pipeline readable bottom-up (ARCHITECTURE.md).
 //! Test code (`tests.rs` files, `#[cfg(test)]` modules) may reach anywhere.
 
 use std::collections::BTreeSet;

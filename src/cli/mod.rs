@@ -99,17 +99,17 @@ pub enum GithubCommand {
 /// Where the reports go: shared by `check` and `merge`.
 #[derive(Args)]
 pub struct ReportArgs {
-    /// Report format(s), comma-separated: text, json, sarif, markdown, junit,
-    /// checkstyle, github. Several need --output-dir.
+    /// Report format(s), comma-separated (the possible values below). Several
+    /// need --output-dir.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
     pub format: Vec<Format>,
     /// Write the report to FILE instead of standard output (a one-line summary
     /// still goes to standard error).
     #[arg(long, short, value_name = "FILE", conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
-    /// Write each format to its file in DIR: gate.txt, gate.json, gate.sarif,
-    /// gate.md, gate-junit.xml, gate-checkstyle.xml (github's workflow commands
-    /// still go to standard output, where the runner reads them).
+    /// Write each format to its own file in DIR (gate.json, gate.sarif, …;
+    /// github's workflow commands still go to standard output, where the runner
+    /// reads them).
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 }
