@@ -3,6 +3,7 @@
 //! and publisher renders from.
 
 use super::analyse::Analysed;
+use super::prepare::Prepared;
 use super::setup::{ConfigSource, Setup};
 use super::{CheckOptions, Error};
 use crate::ci::CiContext;
@@ -99,19 +100,24 @@ const NO_COVERAGE: &str = "no part of the run read a coverage report; name it wi
 /// merged coverage, or why there is none.
 pub fn decide(
     root: &Path,
-    setup: Setup,
-    ci: CiContext,
-    new_code: &NewCode,
+    prepared: Prepared,
     analysed: Analysed,
     coverage: Result<Coverage, NoCoverage>,
     started: Instant,
 ) -> Result<Outcome, Error> {
-    let Setup {
-        config,
-        rules,
-        baseline,
-        source: config_source,
-    } = setup;
+    let Prepared {
+        ci,
+        new_code,
+        setup:
+            Setup {
+                config,
+                rules,
+                baseline,
+                source: config_source,
+            },
+        ..
+    } = prepared;
+    let new_code = &new_code;
     if analysed.files == 0 && !config.config.sources.allow_empty {
         return Err(Error::NothingToAnalyse(nothing_to_analyse(root, &analysed)));
     }

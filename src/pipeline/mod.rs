@@ -17,7 +17,6 @@ pub use analyse::Analysed;
 pub use decide::Outcome;
 pub use options::CheckOptions;
 
-use prepare::Prepared;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,22 +55,18 @@ pub enum Error {
 pub fn check(options: &CheckOptions, progress: Progress) -> Result<Outcome, Error> {
     let started = Instant::now();
     let root = &options.root;
-    let Prepared {
-        ci,
-        new_code,
-        setup,
-        analyzer,
-    } = prepare::prepare(options)?;
-    let discovery = discover::discover(root, &setup.config, options.jobs, &new_code)?;
+    let prepared = prepare::prepare(options)?;
+    let config = &prepared.setup.config;
+    let discovery = discover::discover(root, config, options.jobs, &prepared.new_code)?;
     let analysed_paths: HashSet<&str> = discovery.files.iter().map(|f| f.rel.as_str()).collect();
     let base = discover::base_sources(
         root,
-        &new_code,
+        &prepared.new_code,
         &|path| analysed_paths.contains(path),
-        &setup.config.config.sources,
+        &config.config.sources,
     )?;
-    let analysis = analyse::analyse(&analyzer, &discovery.files, &base, progress);
+    let analysis = analyse::analyse(&prepared.analyzer, &discovery.files, &base, progress);
     let analysed = Analysed::new(&discovery, analysis);
-    let coverage = decide::coverage(options, &setup.config, &discovery)?;
-    decide::decide(root, setup, ci, &new_code, analysed, coverage, started)
+    let coverage = decide::coverage(options, config, &discovery)?;
+    decide::decide(root, prepared, analysed, coverage, started)
 }

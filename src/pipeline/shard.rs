@@ -525,12 +525,8 @@ pub fn validate(
 pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<Outcome, Error> {
     let started = Instant::now();
     let root = &options.root;
-    let Prepared {
-        ci,
-        new_code,
-        setup,
-        analyzer,
-    } = prepare(options)?;
+    let prepared = prepare(options)?;
+    let setup = &prepared.setup;
     let hash = config_hash(&setup.config, &setup.rules, options.parse_only);
     // This checkout, described as a part would describe it.
     let here = Partial {
@@ -559,11 +555,11 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
         .collect();
     let base = base_sources(
         root,
-        &new_code,
+        &prepared.new_code,
         &|path| analysed_paths.contains(path),
         &setup.config.config.sources,
     )?;
-    analysed.base_findings = analyse(&analyzer, &[], &base, &|_, _| {}).base_findings;
+    analysed.base_findings = analyse(&prepared.analyzer, &[], &base, &|_, _| {}).base_findings;
 
     // One entry per report; the same report read by several jobs counts once. In the
     // order of the report paths, as one run reads them.
@@ -585,7 +581,7 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
         }
         Ok(merged)
     };
-    decide(root, setup, ci, &new_code, analysed, coverage, started)
+    decide(root, prepared, analysed, coverage, started)
 }
 
 fn report_path(c: &Coverage) -> Option<&Path> {
