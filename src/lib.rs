@@ -20,8 +20,5 @@ pub mod rules;
 pub mod source;
 pub mod toml_errors;
 
-pub use pipeline::prepare::{coverage_config, new_code};
-pub use pipeline::setup::{self, all_rules, OwnFiles, Setup};
-pub use pipeline::{
-    check, options::command_line_reports, shard, Analysed, CheckOptions, Error, Outcome,
-};
+// The pipeline's entry points, where callers of the library look first.
+pub use pipeline::{check, shard, CheckOptions, Error, Outcome};

@@ -111,3 +111,23 @@ impl Rule {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_rule_renders_from_its_file_alone() {
+        let rules = super::super::builtin().unwrap();
+        let rule = rules.iter().find(|r| r.id == "empty-catch-block").unwrap();
+        let md = rule.to_markdown();
+        assert!(md.starts_with("# empty-catch-block: "), "{md}");
+        for part in [
+            "## Noncompliant",
+            "## Compliant",
+            "## How it matches",
+            "// ← flagged",
+        ] {
+            assert!(md.contains(part), "{part} missing in {md}");
+        }
+        assert!(md.contains("@SuppressWarnings(\"gate:empty-catch-block\")"));
+    }
+}
