@@ -45,9 +45,9 @@ pub(super) fn protect(args: ProtectArgs) -> anyhow::Result<()> {
     let ci = crate::ci::detect_from_env().unwrap_or_else(|_| crate::ci::CiContext::local());
     let api = crate::publish::api_url(&ci, &env);
     let protect = if args.ruleset {
-        crate::publish::github::protect_with_ruleset
+        crate::publish::github::branch_protection::protect_with_ruleset
     } else {
-        crate::publish::github::protect
+        crate::publish::github::branch_protection::protect
     };
     match protect(
         &api,
