@@ -126,8 +126,8 @@ pub fn partial(data: &[u8]) {
     }
 }
 
-/// The GitHub event payload (`GITHUB_EVENT_PATH`) of a pull request, read by both
-/// the CI context and the publisher.
+/// The GitHub event payload (`GITHUB_EVENT_PATH`) of a pull request, read once by
+/// the CI context.
 pub fn event(data: &[u8]) {
     let file = TempFile::new("event.json", data);
     let path = file.path.display().to_string();
@@ -138,11 +138,10 @@ pub fn event(data: &[u8]) {
         "GITHUB_REPOSITORY" => Some("octo/repo".to_owned()),
         _ => None,
     };
-    match gate::diff::ci::detect(&env) {
+    match gate::ci::detect(&env) {
         Ok(context) => drop(format!("{context:?}")),
         Err(e) => drop(e.to_string()),
     }
-    drop(gate::publish::actions::Event::read(&env));
 }
 
 /// A Java source file through every built-in Java rule.

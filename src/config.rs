@@ -3,13 +3,11 @@
 //! the wrong scale) are errors that name the file, line and key, with a
 //! did-you-mean, because a typo that silently disables a check is worse than no check.
 
-use crate::model::Severity;
-use crate::rules::{self, file::line_col, Params, Rule};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::rules::{EnabledRule, Rule, RulesConfig};
+use crate::toml_errors::{self, line_col, position, Problem};
+use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = "gate.toml";
@@ -17,100 +15,21 @@ pub const FILE_NAME: &str = "gate.toml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    pub sources: SourcesConfig,
+    pub sources: crate::source::SourcesConfig,
     pub rules: RulesConfig,
     pub coverage: crate::coverage::CoverageConfig,
     pub gate: crate::gate::GateConfig,
-    pub github: crate::publish::GithubConfig,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SourcesConfig {
-    /// Globs (relative to the root) a file must match to be analysed; empty = all.
-    pub include: Vec<Spanned<String>>,
-    /// Globs of files and folders never analysed.
-    pub exclude: Vec<Spanned<String>>,
-    /// Skip build output and vendored trees (`target/`, `build/`, `node_modules/`,
-    /// `generated` folders).
-    pub default_excludes: bool,
-    /// A run without any source file to analyse may pass (a repository with no
-    /// Java or Rust yet); otherwise it is an error, since a wrong path or an
-    /// include that matches nothing would pass every change.
-    pub allow_empty: bool,
-}
-
-impl Default for SourcesConfig {
-    fn default() -> Self {
-        SourcesConfig {
-            include: Vec::new(),
-            exclude: Vec::new(),
-            default_excludes: true,
-            allow_empty: false,
-        }
-    }
-}
-
-/// `[rules]`: `extra`, `only`, and one key per rule id. Kept raw (with positions)
-/// until the rule set is known, so that unknown ids can be reported where written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(transparent)]
-pub struct RulesConfig {
-    entries: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    pub github: crate::ci::github::GithubConfig,
 }
 
 /// A configuration mistake, located in its file.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {message}", crate::rules::file::position(path, *line, *column))]
+#[error("{}: {message}", position(path, *line, *column))]
 pub struct ConfigError {
     pub path: String,
     pub line: usize,
     pub column: usize,
     pub message: String,
-}
-
-/// A mistake in one entry of the configuration: where (`None`: the entry as a
-/// whole) and what is wrong.
-pub type Problem = (Option<Range<usize>>, String);
-
-/// A rule as this run uses it: its file, with the severity and parameters the
-/// configuration chose.
-#[derive(Debug, Clone)]
-pub struct EnabledRule {
-    pub rule: Rule,
-    pub severity: Severity,
-    pub params: Params,
-}
-
-/// Which revision gate reads its own files from in a pull request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConfigFrom {
-    /// The base revision: the pull request's changes apply after it merges.
-    Base,
-    /// The working tree, for repositories that protect these files by review.
-    Head,
-}
-
-impl ConfigFrom {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConfigFrom::Base => "base",
-            ConfigFrom::Head => "head",
-        }
-    }
-}
-
-impl std::str::FromStr for ConfigFrom {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<ConfigFrom, String> {
-        match s {
-            "base" => Ok(ConfigFrom::Base),
-            "head" => Ok(ConfigFrom::Head),
-            _ => Err(format!("`{s}`: expected `base` or `head`")),
-        }
-    }
 }
 
 /// The configuration together with its text, so later checks can point into it.
@@ -172,7 +91,10 @@ impl Loaded {
                     path: path.display().to_string(),
                     line,
                     column,
-                    message: explain_toml_error(e.message()),
+                    message: toml_errors::explain(
+                        e.message(),
+                        crate::gate::conditions::other_table_of,
+                    ),
                 });
             }
         };
@@ -221,6 +143,22 @@ impl Loaded {
         Ok(())
     }
 
+    /// Folders of a team's own rule files (`[rules] extra`), relative to the
+    /// repository root, each with where the configuration names it.
+    pub fn extra_rule_dirs(&self) -> Result<Vec<(String, Range<usize>)>, ConfigError> {
+        self.config.rules.extra_dirs().map_err(|p| self.problem(p))
+    }
+
+    /// Applies `[rules]` to the known rules (see [`RulesConfig::enable`]).
+    pub fn enabled_rules(&self, rules: Vec<Rule>) -> Result<Vec<EnabledRule>, ConfigError> {
+        self.config.rules.enable(rules).map_err(|p| self.problem(p))
+    }
+
+    /// A section's [`Problem`], located in this file (`None`: the file as a whole).
+    fn problem(&self, (span, message): Problem) -> ConfigError {
+        self.error(span.unwrap_or(0..0), message)
+    }
+
     pub(crate) fn error(&self, span: Range<usize>, message: String) -> ConfigError {
         let (line, column) = line_col(&self.text, span.start);
         ConfigError {
@@ -232,236 +170,6 @@ impl Loaded {
             column,
             message,
         }
-    }
-
-    /// Folders of a team's own rule files (`[rules] extra`), relative to the
-    /// repository root, each with where the configuration names it.
-    pub fn extra_rule_dirs(&self) -> Result<Vec<(String, Range<usize>)>, ConfigError> {
-        let Some(value) = self.rule_entry("extra") else {
-            return Ok(Vec::new());
-        };
-        Ok(self
-            .string_list(value, "extra")?
-            .into_iter()
-            .map(|dir| (dir, value.span()))
-            .collect())
-    }
-
-    /// Applies `[rules]` to the known rules: which run, at what severity, with what
-    /// parameters. Unknown ids, severities and parameters are errors.
-    pub fn enabled_rules(&self, rules: Vec<Rule>) -> Result<Vec<EnabledRule>, ConfigError> {
-        let only = match self.rule_entry("only") {
-            Some(value) => {
-                let ids = self.string_list(value, "only")?;
-                for id in &ids {
-                    self.check_rule_id(&rules, id, value.span())?;
-                }
-                Some(ids)
-            }
-            None => None,
-        };
-        for (key, _) in self.rule_settings() {
-            self.check_rule_id(&rules, key.get_ref(), key.span())?;
-        }
-        let mut enabled = Vec::with_capacity(rules.len());
-        for rule in rules {
-            if only.as_ref().is_some_and(|ids| !ids.contains(&rule.id)) {
-                continue;
-            }
-            let mut severity = Some(rule.severity);
-            let mut params = rule.params.clone();
-            if let Some((_, value)) = self.rule_settings().find(|(k, _)| *k.get_ref() == rule.id) {
-                (severity, params) = self.rule_setting(&rule, value)?;
-            }
-            if let Some(severity) = severity {
-                enabled.push(EnabledRule {
-                    rule,
-                    severity,
-                    params,
-                });
-            }
-        }
-        Ok(enabled)
-    }
-
-    fn rule_entry(&self, key: &str) -> Option<&Spanned<toml::Value>> {
-        self.config
-            .rules
-            .entries
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map(|(_, v)| v)
-    }
-
-    fn rule_settings(&self) -> impl Iterator<Item = (&Spanned<String>, &Spanned<toml::Value>)> {
-        self.config
-            .rules
-            .entries
-            .iter()
-            .filter(|(k, _)| !matches!(k.get_ref().as_str(), "extra" | "only"))
-    }
-
-    fn check_rule_id(
-        &self,
-        rules: &[Rule],
-        id: &str,
-        span: Range<usize>,
-    ) -> Result<(), ConfigError> {
-        if rules.iter().any(|r| r.id == id) {
-            return Ok(());
-        }
-        let hint = rules::did_you_mean(id, rules.iter().map(|r| r.id.as_str()))
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        Err(self.error(
-            span,
-            format!("[rules]: no rule `{id}`{hint}; `gate rules` lists them"),
-        ))
-    }
-
-    /// `"off"`, a severity, or a table with `severity` and parameters.
-    fn rule_setting(
-        &self,
-        rule: &Rule,
-        value: &Spanned<toml::Value>,
-    ) -> Result<(Option<Severity>, Params), ConfigError> {
-        let mut params = rule.params.clone();
-        let severity_of = |s: &str| -> Result<Option<Severity>, ConfigError> {
-            if s == "off" {
-                return Ok(None);
-            }
-            Severity::parse(s).map(Some).ok_or_else(|| {
-                self.error(
-                    value.span(),
-                    format!(
-                        "[rules] {}: `{s}` is not a severity; expected \"off\", blocker, critical, major, minor or info",
-                        rule.id
-                    ),
-                )
-            })
-        };
-        match value.get_ref() {
-            toml::Value::String(s) => Ok((severity_of(s)?, params)),
-            toml::Value::Table(table) => {
-                let mut severity = Some(rule.severity);
-                for (key, v) in table {
-                    if key == "severity" {
-                        let s = v.as_str().ok_or_else(|| {
-                            self.error(value.span(), format!("[rules] {}: `severity` must be a string", rule.id))
-                        })?;
-                        severity = severity_of(s)?;
-                        continue;
-                    }
-                    let Some(default) = rule.params.get(key) else {
-                        let known: Vec<&str> = rule.params.keys().map(String::as_str).collect();
-                        let hint = rules::did_you_mean(key, known.iter().copied())
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
-                        let expected = if known.is_empty() {
-                            "it takes none besides `severity`".to_string()
-                        } else {
-                            format!("it takes `severity`, `{}`", known.join("`, `"))
-                        };
-                        return Err(self.error(
-                            value.span(),
-                            format!("[rules] {}: unknown parameter `{key}`{hint}; {expected}", rule.id),
-                        ));
-                    };
-                    if default.type_str() != v.type_str() {
-                        return Err(self.error(
-                            value.span(),
-                            format!(
-                                "[rules] {}: `{key}` must be {} (like the default `{default}`), not {}",
-                                rule.id,
-                                default.type_str(),
-                                v.type_str()
-                            ),
-                        ));
-                    }
-                    if let toml::Value::Float(f) = v {
-                        finite(key, *f).map_err(|m| {
-                            self.error(value.span(), format!("[rules] {}: {m}", rule.id))
-                        })?;
-                    }
-                    params.insert(key.clone(), v.clone());
-                }
-                Ok((severity, params))
-            }
-            other => Err(self.error(
-                value.span(),
-                format!(
-                    "[rules] {}: expected \"off\", a severity, or a table like {{ severity = \"minor\" }}, not {}",
-                    rule.id,
-                    other.type_str()
-                ),
-            )),
-        }
-    }
-
-    fn string_list(
-        &self,
-        value: &Spanned<toml::Value>,
-        key: &str,
-    ) -> Result<Vec<String>, ConfigError> {
-        let items = value.get_ref().as_array().and_then(|a| {
-            a.iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect::<Option<Vec<_>>>()
-        });
-        items.ok_or_else(|| {
-            self.error(
-                value.span(),
-                format!("[rules] {key} must be a list of strings, like {key} = [\"...\"]"),
-            )
-        })
-    }
-}
-
-/// Rewrites serde's messages into ones that say what to do: an unknown key gets a
-/// did-you-mean from the keys serde says it expected.
-pub fn explain_toml_error(message: &str) -> String {
-    let message = crate::guard::unquoted(message.trim());
-    let message = message.as_str();
-    let (what, rest) = if let Some(rest) = message.strip_prefix("unknown field `") {
-        ("key", rest)
-    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
-        ("value", rest)
-    } else {
-        return message.to_string();
-    };
-    let Some((unknown, expected)) = rest.split_once('`') else {
-        return message.to_string();
-    };
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let hint = rules::did_you_mean(unknown, candidates.iter().copied())
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
-    if what == "key" {
-        if let Some((here, there)) = crate::gate::conditions::other_table_of(unknown, &candidates) {
-            return format!(
-                "`{unknown}` is a {there} key; a {here} takes: {}{hint}",
-                candidates.join(", ")
-            );
-        }
-    }
-    format!(
-        "unknown {what} `{unknown}`{hint}; expected one of: {}",
-        candidates.join(", ")
-    )
-}
-
-/// `value`, unless it is `nan` or infinite: TOML allows both, and no comparison
-/// with a threshold of `nan` ever fails.
-pub fn finite(key: &str, value: f64) -> Result<f64, String> {
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        let written = if value.is_nan() {
-            "nan".to_string()
-        } else {
-            value.to_string()
-        };
-        Err(format!("`{key}` must be a finite number, not {written}"))
     }
 }
 
@@ -573,6 +281,8 @@ max_wait_seconds = 60
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Severity;
+    use crate::rules;
 
     fn parse(text: &str) -> Result<Loaded, ConfigError> {
         Loaded::parse(text.to_string(), PathBuf::from("gate.toml"))

@@ -5,15 +5,44 @@
 //! counted and reported so that nothing disappears silently. None of these
 //! heuristics applies to a file the change touches ([`add_changed`]).
 
-use crate::config::SourcesConfig;
 use crate::model::{Diagnostic, DiagnosticLevel, Language, SourceFile};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use serde::Deserialize;
 use std::path::Path;
 use std::sync::Mutex;
+use toml::Spanned;
 
 /// Folder names skipped by default: build output and vendored code.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &["target", "build", "node_modules", "generated"];
+
+/// `[sources]` in gate.toml: which files discovery finds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourcesConfig {
+    /// Globs (relative to the root) a file must match to be analysed; empty = all.
+    pub include: Vec<Spanned<String>>,
+    /// Globs of files and folders never analysed.
+    pub exclude: Vec<Spanned<String>>,
+    /// Skip build output and vendored trees (`target/`, `build/`, `node_modules/`,
+    /// `generated` folders).
+    pub default_excludes: bool,
+    /// A run without any source file to analyse may pass (a repository with no
+    /// Java or Rust yet); otherwise it is an error, since a wrong path or an
+    /// include that matches nothing would pass every change.
+    pub allow_empty: bool,
+}
+
+impl Default for SourcesConfig {
+    fn default() -> Self {
+        SourcesConfig {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            default_excludes: true,
+            allow_empty: false,
+        }
+    }
+}
 
 /// What discovery found, and what it left out and why.
 #[derive(Debug, Default)]

@@ -444,7 +444,7 @@ fn huge() -> Outcome {
     outcome.measures.uncovered_new_lines = (0..300)
         .map(|i| gate::gate::measures::Uncovered {
             path: format!("src/main/java/com/example/pkg{i}/Big.java"),
-            lines: "1-3, 7, 12-40".to_string(),
+            lines: vec![1..=3, 7..=7, 12..=40],
             ..template.clone()
         })
         .collect();

@@ -8,8 +8,8 @@ pub mod rust;
 pub mod suppress;
 pub mod template;
 
-use crate::config::EnabledRule;
 use crate::model::{Diagnostic, DiagnosticLevel, Finding, Language, Location, SourceFile};
+use crate::rules::EnabledRule;
 use crate::rules::RuleFileError;
 use rayon::prelude::*;
 use suppress::Suppressions;
@@ -87,9 +87,6 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub lines: u64,
-    /// Enabled rules of the languages that had files to analyse: the rules that
-    /// actually ran.
-    pub rules: usize,
     /// The languages of the files analysed, in the order first met.
     pub languages: Vec<Language>,
     /// The findings of the `base` texts, in their order.
@@ -170,7 +167,6 @@ impl Analyzer {
                 FileResult::Unsupported => unsupported.push(file),
             }
         }
-        analysis.rules = crate::rules_of(&self.rules, &analysed);
         analysis.languages = analysed;
         if let Some(first) = unsupported.first() {
             analysis.diagnostics.push(Diagnostic {

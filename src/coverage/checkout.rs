@@ -13,10 +13,12 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::source_lines::{classify, LineKind, Syntax};
-use super::{glob_set, Coverage, CoverageError, FileCoverage, LineCoverage, ReportFormat};
-use crate::config::Config;
+use super::{
+    glob_set, Coverage, CoverageConfig, CoverageError, FileCoverage, LineCoverage, ReportFormat,
+};
 use crate::diff::ChangedLines;
 use crate::model::{is_test_path, Diagnostic, DiagnosticLevel};
+use crate::source::SourcesConfig;
 
 /// The changed files no report lists, as the checkout tells them apart.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,7 +50,8 @@ pub fn vet(
     root: &Path,
     coverage: &mut Coverage,
     changed: Option<&ChangedLines>,
-    config: &Config,
+    config: &CoverageConfig,
+    sources: &SourcesConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Unlisted, CoverageError> {
     // A report is a product of this run's build. One the change itself adds or
@@ -73,7 +76,7 @@ pub fn vet(
         }
     }
     let measured = measured_extensions(coverage);
-    let excluded = exclusions(config)?;
+    let excluded = exclusions(config, sources)?;
     coverage.files.retain(|path, _| !excluded(path));
 
     let found: Vec<Result<Option<Mismatch>, Diagnostic>> = coverage
@@ -202,19 +205,16 @@ fn extension(path: &str) -> Option<&str> {
 
 /// Whether a repository path is out of the coverage figures: `[coverage] exclude`,
 /// or `[sources] exclude` (which takes a file out of the analysis too).
-fn exclusions(config: &Config) -> Result<impl Fn(&str) -> bool, CoverageError> {
-    let patterns: Vec<String> = config
-        .coverage
-        .exclude
-        .iter()
-        .map(|g| g.get_ref().clone())
-        .collect();
+fn exclusions(
+    config: &CoverageConfig,
+    sources: &SourcesConfig,
+) -> Result<impl Fn(&str) -> bool, CoverageError> {
+    let patterns: Vec<String> = config.exclude.iter().map(|g| g.get_ref().clone()).collect();
     let coverage = glob_set("[coverage] exclude", &patterns)?;
     let sources =
-        crate::source::globset(&config.sources.exclude).map_err(|source| CoverageError::Glob {
+        crate::source::globset(&sources.exclude).map_err(|source| CoverageError::Glob {
             field: "[sources] exclude",
-            pattern: config
-                .sources
+            pattern: sources
                 .exclude
                 .iter()
                 .map(|g| g.get_ref().as_str())

@@ -3,7 +3,7 @@
 //! LCOV/Cobertura tools write, and finds source roots by matching package paths against
 //! the repository's files.
 
-use crate::config::{finite, Problem};
+use crate::toml_errors::{finite, Problem};
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -587,6 +587,7 @@ fn the_samples_reports_fit_their_sources() {
             &mut coverage,
             None,
             &Default::default(),
+            &Default::default(),
             &mut diagnostics,
         )
         .unwrap();
@@ -624,6 +625,7 @@ fn a_report_from_other_sources_is_a_warning_and_an_error_on_new_lines() {
             &mut coverage.clone(),
             changed,
             &Default::default(),
+            &Default::default(),
             &mut diagnostics,
         )
         .unwrap();
@@ -659,6 +661,7 @@ fn a_report_from_other_sources_is_a_warning_and_an_error_on_new_lines() {
         &mut coverage.clone(),
         None,
         &Default::default(),
+        &Default::default(),
         &mut diagnostics,
     )
     .unwrap();
@@ -668,6 +671,7 @@ fn a_report_from_other_sources_is_a_warning_and_an_error_on_new_lines() {
         dir.path(),
         &mut coverage.clone(),
         None,
+        &Default::default(),
         &Default::default(),
         &mut diagnostics,
     )
@@ -695,6 +699,7 @@ fn llvm_reports_may_mark_blank_and_comment_lines_of_rust() {
         dir.path(),
         &mut coverage,
         None,
+        &Default::default(),
         &Default::default(),
         &mut diagnostics,
     )
@@ -732,7 +737,8 @@ fn changed_files_no_report_lists_count_their_new_code_lines_as_uncovered() {
         dir.path(),
         &mut coverage,
         Some(&changed),
-        &config,
+        &config.coverage,
+        &config.sources,
         &mut diagnostics,
     )
     .unwrap();
@@ -774,7 +780,7 @@ fn changed_files_no_report_lists_count_their_new_code_lines_as_uncovered() {
     assert_eq!(
         (
             m.uncovered_new_lines[0].path.as_str(),
-            m.uncovered_new_lines[0].lines.as_str(),
+            crate::coverage::format_ranges(&m.uncovered_new_lines[0].lines).as_str(),
             m.uncovered_new_lines[0].count
         ),
         ("src/main/java/a/New.java", "4-11", 5)
@@ -794,7 +800,18 @@ fn excluded_files_leave_the_figures() {
     let (dir, coverage) = repository(&files, &report);
     let kept = |toml: &str| {
         let mut c = coverage.clone();
-        vet(dir.path(), &mut c, None, &gate_toml(toml), &mut Vec::new()).unwrap();
+        {
+            let config = gate_toml(toml);
+            vet(
+                dir.path(),
+                &mut c,
+                None,
+                &config.coverage,
+                &config.sources,
+                &mut Vec::new(),
+            )
+        }
+        .unwrap();
         c.files.into_keys().collect::<Vec<_>>()
     };
     assert_eq!(kept("").len(), 3);

@@ -8,7 +8,6 @@
 //! [`ci`] tells which base and head the CI system means.
 
 pub mod base;
-pub mod ci;
 pub mod git;
 pub mod unified;
 

@@ -3,9 +3,9 @@
 //! `jacoco-maven-plugin`. Without conditions, SonarQube's "Sonar way" for new code
 //! applies: new line coverage ≥ 80 % and no new issue of severity major or above.
 
-use crate::config::{finite, Problem};
 use crate::coverage::CounterKind;
 use crate::model::{RuleType, Severity};
+use crate::toml_errors::{finite, Problem};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use toml::Spanned;

@@ -9,6 +9,7 @@ use crate::coverage::{format_ranges, Counter, Coverage, CoverageError, Unlisted}
 use crate::diff::{Base, ChangedLines};
 use crate::model::{Finding, RuleType, Severity};
 use serde::Serialize;
+use std::ops::RangeInclusive;
 
 /// Which code counts as new, and how gate knows.
 #[derive(Debug, Clone)]
@@ -140,9 +141,14 @@ impl ScopeMeasures {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Uncovered {
     pub path: String,
-    /// `12-15, 40`
-    pub lines: String,
+    /// Sorted; serialised as the reports print them, `12-15, 40`.
+    #[serde(serialize_with = "as_text")]
+    pub lines: Vec<RangeInclusive<u32>>,
     pub count: u64,
+}
+
+fn as_text<S: serde::Serializer>(ranges: &[RangeInclusive<u32>], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_ranges(ranges))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -334,7 +340,15 @@ fn push_uncovered(
     }
     out.push(Uncovered {
         path: path.to_string(),
-        lines: format_ranges(&ranges),
+        lines: ranges,
         count: file.tally(lines).missed,
     });
+}
+
+/// The findings this change suppressed, in path order: every report lists them,
+/// since a suppression silences the gate.
+pub fn suppressed_in_change(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings
+        .iter()
+        .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.new))
 }

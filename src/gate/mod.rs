@@ -86,7 +86,7 @@ pub struct GateConfig {
     /// In a pull request, read gate's own files from the head instead of the base
     /// (only the base's own setting counts): for repositories that protect them by
     /// review.
-    pub config_from: Option<crate::config::ConfigFrom>,
+    pub config_from: Option<ConfigFrom>,
 }
 
 impl Default for GateConfig {
@@ -419,6 +419,37 @@ fn jacoco_elements(
             .filter_map(|(path, f)| f.counters.map(|c| (path.clone(), c)))
             .collect(),
     })
+}
+
+/// Which revision gate reads its own files from in a pull request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigFrom {
+    /// The base revision: the pull request's changes apply after it merges.
+    Base,
+    /// The working tree, for repositories that protect these files by review.
+    Head,
+}
+
+impl ConfigFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigFrom::Base => "base",
+            ConfigFrom::Head => "head",
+        }
+    }
+}
+
+impl std::str::FromStr for ConfigFrom {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ConfigFrom, String> {
+        match s {
+            "base" => Ok(ConfigFrom::Base),
+            "head" => Ok(ConfigFrom::Head),
+            _ => Err(format!("`{s}`: expected `base` or `head`")),
+        }
+    }
 }
 
 #[cfg(test)]

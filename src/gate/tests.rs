@@ -126,7 +126,10 @@ fn new_line_coverage_counts_only_changed_measured_lines() {
         (2, 2, Some(50.0))
     );
     assert_eq!(m.overall.lines.unwrap().percent, Some(60.0));
-    assert_eq!(m.uncovered_new_lines[0].lines, "7-8");
+    assert_eq!(
+        crate::coverage::format_ranges(&m.uncovered_new_lines[0].lines),
+        "7-8"
+    );
     let c = config(
         vec![cond(Metric::CoverageLine, Scope::New, Some(80.0), None)],
         0,

@@ -14,62 +14,11 @@
 //!   gate prints as well);
 //! - re-running on the same commit updates the same check run and comment.
 
-pub mod actions;
-pub mod annotations;
 pub mod github;
 
-use crate::diff::ci::{CiContext, CiKind};
+use crate::ci::{CiContext, CiKind, Event};
 use crate::gate::Status;
-use crate::Outcome;
-use serde::Deserialize;
-
-/// `[github]` in gate.toml.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct GithubConfig {
-    /// Name of the check run; the name branch protection requires.
-    pub check_name: String,
-    /// Context of the commit status.
-    pub status_context: String,
-    /// Post a check run (needs a GitHub App token, e.g. Actions' GITHUB_TOKEN).
-    pub check_run: bool,
-    /// Keep one comment on the pull request up to date.
-    pub comment: bool,
-    /// Post a commit status.
-    pub status: bool,
-    /// Delete the comment once the pull request passes with nothing to annotate.
-    pub delete_comment_when_clean: bool,
-    /// At most this many annotations on the check run; the rest are counted in
-    /// its summary.
-    pub max_annotations: usize,
-    /// Gate only pull requests with one of these labels (case-insensitive); others
-    /// get a neutral check run and exit 0. Empty: every pull request.
-    pub only_labels: Vec<String>,
-    /// Seconds one request may take.
-    pub timeout_seconds: u64,
-    /// Retries after a 5xx, a 429, a rate limit or a timeout of a safe request.
-    pub retries: u32,
-    /// Longest wait a rate limit may ask for before gate gives up instead.
-    pub max_wait_seconds: u64,
-}
-
-impl Default for GithubConfig {
-    fn default() -> Self {
-        GithubConfig {
-            check_name: "gate".to_string(),
-            status_context: "gate".to_string(),
-            check_run: true,
-            comment: true,
-            status: true,
-            delete_comment_when_clean: false,
-            max_annotations: 500,
-            only_labels: Vec::new(),
-            timeout_seconds: 30,
-            retries: 3,
-            max_wait_seconds: 60,
-        }
-    }
-}
+use crate::pipeline::Outcome;
 
 /// Where to publish, from `--publish`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -221,23 +170,19 @@ fn target(
     })
 }
 
-/// Publishes `outcome` as `options` and the CI context say; `env` looks
-/// variables up (the process environment, or a map in tests). When the API could
-/// not be used in GitHub Actions, `fallback` holds workflow-command annotations
-/// to print; the step summary and outputs are the caller's (`report::github`).
+/// Publishes `outcome` as `options`, its `[github]` settings and its CI context
+/// say; `env` looks variables up (the process environment, or a map in tests).
+/// When the API could not be used in GitHub Actions, `fallback` holds
+/// workflow-command annotations to print; the step summary and outputs are
+/// [`github::step`]'s.
 pub fn run(
     outcome: &Outcome,
-    config: &GithubConfig,
     options: &Options,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Published {
     let token = token(env);
     let in_actions = outcome.ci.kind == CiKind::GithubActions;
-    let event = if in_actions {
-        actions::Event::read(env)
-    } else {
-        actions::Event::default()
-    };
+    let event = &outcome.ci.pr_event;
     let wanted = options.target.unwrap_or(if in_actions && token.is_some() {
         PublishTarget::Github
     } else {
@@ -255,11 +200,11 @@ pub fn run(
                     .to_string(),
             ),
             (Ok(t), Some(token)) => {
-                github::publish(outcome, config, &t, token, &event, &mut published);
+                github::publish(outcome, &outcome.github, &t, token, event, &mut published);
             }
         }
         if published.degraded {
-            published.failures.push(permission_hint(&event, in_actions));
+            published.failures.push(permission_hint(event, in_actions));
         }
     }
     let secrets = crate::console::Secrets::from_env(env);
@@ -276,7 +221,7 @@ pub fn run(
     published
 }
 
-fn permission_hint(event: &actions::Event, in_actions: bool) -> String {
+fn permission_hint(event: &Event, in_actions: bool) -> String {
     if event.fork {
         "this pull request comes from a fork, and GitHub gives fork pull requests a read-only token: \
          the verdict is in the step summary, the annotations and the exit code instead. To post checks \

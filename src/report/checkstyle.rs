@@ -8,7 +8,7 @@
 use super::xml::attr;
 use super::Level;
 use crate::model::Finding;
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::io::{self, Write};
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {

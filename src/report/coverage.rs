@@ -108,7 +108,7 @@ pub fn text(
             percent(lines)
         )?;
         for u in &m.uncovered_new_lines {
-            writeln!(out, "  {}: {}", clean(&u.path), u.lines)?;
+            writeln!(out, "  {}: {}", clean(&u.path), format_ranges(&u.lines))?;
         }
     }
     Ok(())

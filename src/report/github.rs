@@ -1,5 +1,5 @@
-//! GitHub Actions: workflow commands that annotate the pull request's lines, and
-//! what gate leaves for the rest of the workflow (the step summary, the outputs).
+//! GitHub Actions' workflow commands: they annotate the pull request's lines from
+//! the job's log (the step summary and outputs are `publish::github::step`'s).
 //!
 //! Annotations: the verdict when the gate did not pass, then new issues (most
 //! severe first; error for major and worse, warning for minor, notice for info)
@@ -11,20 +11,16 @@
 //! only these annotations through. Titles and messages hold no bare URL GitHub
 //! would link (see [`super::unlink`]).
 
-use super::{markdown, new_issues, ranges, unlink, Level};
-use crate::Outcome;
-use std::fmt::Write as _;
+use super::annotations::{self, Annotation};
+use super::Level;
+use crate::pipeline::Outcome;
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 /// GitHub shows this many annotations of each level (error, warning, notice) per step.
 pub const MAX_PER_LEVEL: usize = 10;
 
 /// A message longer than this is shortened (the log line stays readable).
 const MAX_MESSAGE: usize = 1_000;
-
-/// GitHub drops a step summary larger than this many bytes.
-pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     if let Some((sentence, differences)) = super::config_notice(outcome) {
@@ -44,14 +40,15 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-struct Annotation {
+/// One workflow command: the verdict, an annotation, or the overflow notice.
+struct Command {
     level: Level,
     properties: Vec<(&'static str, String)>,
     message: String,
 }
 
-impl Annotation {
-    fn command(&self) -> String {
+impl Command {
+    fn text(&self) -> String {
         let name = match self.level {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -70,9 +67,29 @@ impl Annotation {
     }
 }
 
+impl From<Annotation> for Command {
+    fn from(a: Annotation) -> Command {
+        let mut properties = vec![
+            ("file", a.path),
+            ("line", a.lines.start().to_string()),
+            ("endLine", a.lines.end().to_string()),
+        ];
+        if let Some((start, end)) = a.columns {
+            properties.push(("col", start.to_string()));
+            properties.push(("endColumn", end.to_string()));
+        }
+        properties.push(("title", a.title));
+        Command {
+            level: a.level,
+            properties,
+            message: a.message,
+        }
+    }
+}
+
 /// The workflow commands, at most `per_level` of each level.
 pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
-    let all = annotations(outcome);
+    let all = all_commands(outcome);
     let count = |level: Level| all.iter().filter(|a| a.level == level).count();
     let overflow = [Level::Error, Level::Warning, Level::Note]
         .iter()
@@ -90,7 +107,7 @@ pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
         };
         if used[i] < cap {
             used[i] += 1;
-            shown.push(a.command());
+            shown.push(a.text());
         } else {
             left_out[i] += 1;
         }
@@ -98,7 +115,7 @@ pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
     let total: usize = left_out.iter().sum();
     if total > 0 {
         let [notes, warnings, errors] = left_out;
-        let note = Annotation {
+        let note = Command {
             level: Level::Note,
             properties: vec![("title", "gate: more annotations".to_string())],
             message: format!(
@@ -106,12 +123,13 @@ pub fn commands(outcome: &Outcome, per_level: usize) -> Vec<String> {
                  GitHub shows {per_level} of each level per step. The step summary and the SARIF report list everything."
             ),
         };
-        shown.push(note.command());
+        shown.push(note.text());
     }
     shown
 }
 
-fn annotations(outcome: &Outcome) -> Vec<Annotation> {
+/// The verdict when the gate did not pass, then the annotations.
+fn all_commands(outcome: &Outcome) -> Vec<Command> {
     let mut all = Vec::new();
     let v = &outcome.verdict;
     if v.status != crate::gate::Status::Passed {
@@ -119,52 +137,13 @@ fn annotations(outcome: &Outcome) -> Vec<Annotation> {
             crate::gate::Status::Error => "Quality gate could not be evaluated",
             _ => "Quality gate failed",
         };
-        all.push(Annotation {
+        all.push(Command {
             level: Level::Error,
             properties: vec![("title", title.to_string())],
             message: v.reasons.join("; "),
         });
     }
-    for f in new_issues(outcome) {
-        let l = &f.location;
-        let mut properties = vec![
-            ("file", l.path.clone()),
-            ("line", l.start_line.to_string()),
-            ("endLine", l.end_line.max(l.start_line).to_string()),
-        ];
-        if l.end_line == l.start_line {
-            properties.push(("col", l.start_column.to_string()));
-            properties.push(("endColumn", l.end_column.to_string()));
-        }
-        properties.push((
-            "title",
-            unlink(&format!("{} ({})", f.rule, f.severity)).into_owned(),
-        ));
-        all.push(Annotation {
-            level: Level::of(f.severity),
-            properties,
-            message: unlink(&f.message).into_owned(),
-        });
-    }
-    for u in &outcome.measures.uncovered_new_lines {
-        for (start, end) in ranges(&u.lines) {
-            let lines = if start == end {
-                format!("Line {start} is")
-            } else {
-                format!("Lines {start}-{end} are")
-            };
-            all.push(Annotation {
-                level: Level::Warning,
-                properties: vec![
-                    ("file", u.path.clone()),
-                    ("line", start.to_string()),
-                    ("endLine", end.to_string()),
-                    ("title", "Not covered by tests".to_string()),
-                ],
-                message: format!("{lines} new and not covered by any test."),
-            });
-        }
-    }
+    all.extend(annotations::of(outcome).into_iter().map(Command::from));
     all
 }
 
@@ -187,95 +166,6 @@ fn escape_data(s: &str) -> String {
 /// A command's property value: as data, plus `:` and `,`, which end a value.
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// What [`publish_to_step`] wrote.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Published {
-    pub step_summary: Option<PathBuf>,
-    pub outputs: Option<PathBuf>,
-}
-
-/// In a GitHub Actions step (`GITHUB_ACTIONS=true`), appends the Markdown report
-/// to `$GITHUB_STEP_SUMMARY` and the outputs `verdict`, `coverage`,
-/// `new-coverage` and `new-issues` to `$GITHUB_OUTPUT`; elsewhere does nothing.
-/// `env` looks variables up (the process environment, or a map in tests).
-/// `skipped` says why publishing skipped this pull request (`[github]
-/// only_labels`): the summary then says so and the `verdict` output is `skipped`.
-pub fn publish_to_step(
-    outcome: &Outcome,
-    skipped: Option<&str>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> io::Result<Published> {
-    let mut published = Published::default();
-    if env("GITHUB_ACTIONS").as_deref() != Some("true") {
-        return Ok(published);
-    }
-    let var = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(path) = var("GITHUB_STEP_SUMMARY") {
-        let existing = std::fs::metadata(&path).map_or(0, |m| m.len() as usize);
-        let room = STEP_SUMMARY_LIMIT.saturating_sub(existing + 2);
-        let summary = match skipped {
-            Some(why) => format!("## gate: skipped\n\n{why}\n"),
-            None => summary_within(outcome, room),
-        };
-        if !summary.is_empty() {
-            // A blank line keeps it apart from what earlier steps wrote.
-            let gap = if existing > 0 { "\n" } else { "" };
-            append(&path, &format!("{gap}{summary}\n"))?;
-        }
-        published.step_summary = Some(path);
-    }
-    if let Some(path) = var("GITHUB_OUTPUT") {
-        append(&path, &outputs(outcome, skipped.is_some()))?;
-        published.outputs = Some(path);
-    }
-    Ok(published)
-}
-
-/// The Markdown report in at most `bytes` bytes (GitHub's limit counts bytes,
-/// the renderer counts characters).
-fn summary_within(outcome: &Outcome, bytes: usize) -> String {
-    let mut chars = bytes;
-    loop {
-        let s = markdown::render(outcome, chars);
-        if s.len() <= bytes || chars == 0 {
-            return s;
-        }
-        chars = (chars * bytes / s.len()).min(chars - 1);
-    }
-}
-
-/// `name=value` lines for `$GITHUB_OUTPUT`; a figure that cannot be measured is
-/// empty.
-pub fn outputs(outcome: &Outcome, skipped: bool) -> String {
-    let m = &outcome.measures;
-    let figure = |f: Option<crate::gate::measures::Figure>| {
-        f.and_then(|f| f.percent)
-            .map_or_else(String::new, |p| format!("{p:.1}"))
-    };
-    let status = match (skipped, outcome.verdict.status) {
-        (true, _) => "skipped",
-        (false, crate::gate::Status::Passed) => "passed",
-        (false, crate::gate::Status::Failed) => "failed",
-        (false, crate::gate::Status::Error) => "error",
-    };
-    let mut s = String::new();
-    let _ = writeln!(s, "verdict={status}");
-    let _ = writeln!(s, "coverage={}", figure(m.overall.lines));
-    let _ = writeln!(s, "new-coverage={}", figure(m.new.lines));
-    let _ = writeln!(s, "new-issues={}", m.new.issues.total);
-    s
-}
-
-fn append(path: &std::path::Path, text: &str) -> io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::gate::measures::Measures;
 use crate::gate::Verdict;
 use crate::model::{Diagnostic, Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -25,7 +25,7 @@ struct Report<'a> {
     findings: &'a [Finding],
     fixed: &'a [Finding],
     #[serde(skip_serializing_if = "Option::is_none")]
-    config_source: Option<&'a crate::setup::ConfigSource>,
+    config_source: Option<&'a crate::pipeline::setup::ConfigSource>,
     diagnostics: &'a [Diagnostic],
     duration_ms: u64,
 }

@@ -10,7 +10,7 @@ use super::xml::{attr, text};
 use super::Level;
 use crate::gate::{Outcome as RowOutcome, Row};
 use crate::model::{DiagnosticLevel, Finding};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

@@ -9,11 +9,12 @@
 //! is escaped, so a `|` or a backtick cannot break a table and a `<` cannot open
 //! HTML. Plain enough to read in a terminal too.
 
-use super::{new_issues, percent, ranges, uri_path};
+use super::{new_issues, percent, uri_path};
+use crate::coverage::format_ranges;
 use crate::gate::measures::Figure;
 use crate::gate::{Outcome as RowOutcome, Status};
 use crate::model::{DiagnosticLevel, Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -269,7 +270,8 @@ fn issues(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_cha
             limit_note(max_chars)
         );
     }
-    let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+    let suppressed: Vec<&Finding> =
+        crate::gate::measures::suppressed_in_change(&outcome.findings).collect();
     if !suppressed.is_empty() {
         let _ = writeln!(
             s,
@@ -332,9 +334,11 @@ fn uncovered(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_
             let file = inline(&u.path, true);
             let (file, lines) = match links.file(&u.path) {
                 Some(url) => {
-                    let linked: Vec<String> = ranges(&u.lines)
-                        .into_iter()
-                        .map(|(a, b)| {
+                    let linked: Vec<String> = u
+                        .lines
+                        .iter()
+                        .map(|r| {
+                            let (a, b) = (*r.start(), *r.end());
                             let text = if a == b {
                                 a.to_string()
                             } else {
@@ -345,7 +349,7 @@ fn uncovered(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_
                         .collect();
                     (format!("[{file}]({url})"), linked.join(", "))
                 }
-                None => (file, inline(&u.lines, true)),
+                None => (file, inline(&format_ranges(&u.lines), true)),
             };
             let _ = writeln!(s, "| {file} | {lines} |");
         }

@@ -6,6 +6,7 @@
 //! `github.rs` also holds what gate does for a GitHub Actions step besides
 //! printing: the step summary and the step outputs.
 
+pub mod annotations;
 pub mod checkstyle;
 pub mod coverage;
 pub mod github;
@@ -18,7 +19,7 @@ mod text;
 mod xml;
 
 use crate::model::{Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -101,7 +102,7 @@ pub use json::SCHEMA_VERSION;
 /// change touches gate's own files, or the head's configuration was used. A
 /// sentence, then the differences of the effective conditions, one per line.
 pub(crate) fn config_notice(outcome: &Outcome) -> Option<(String, &[String])> {
-    use crate::config::ConfigFrom;
+    use crate::gate::ConfigFrom;
     let source = outcome.config_source.as_ref()?;
     let files = source.changed.join(", ");
     let sentence = match (source.from, source.changed.is_empty()) {
@@ -120,14 +121,6 @@ pub(crate) fn config_notice(outcome: &Outcome) -> Option<(String, &[String])> {
         ),
     };
     Some((sentence, &source.differences))
-}
-
-/// The findings this change suppressed, in path order: every report lists them,
-/// since a suppression silences the gate.
-pub fn suppressed_in_change(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
-    findings
-        .iter()
-        .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.new))
 }
 
 /// How a finding was suppressed, in words: `@SuppressWarnings (reason: …)`.
@@ -163,14 +156,14 @@ pub(crate) fn new_issues(outcome: &Outcome) -> Vec<&Finding> {
 /// The three-level scale most consumers know (SARIF, Checkstyle, GitHub):
 /// what fails the default gate (major and worse) is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Level {
+pub enum Level {
     Note,
     Warning,
     Error,
 }
 
 impl Level {
-    pub(crate) fn of(severity: Severity) -> Level {
+    pub fn of(severity: Severity) -> Level {
         match severity {
             Severity::Blocker | Severity::Critical | Severity::Major => Level::Error,
             Severity::Minor => Level::Warning,
@@ -191,17 +184,6 @@ pub(crate) fn uri_path(path: &str) -> String {
         }
     }
     s
-}
-
-/// `12-15, 40` (as measures list uncovered lines) → `[(12, 15), (40, 40)]`.
-pub(crate) fn ranges(text: &str) -> Vec<(u32, u32)> {
-    text.split(',')
-        .filter_map(|part| {
-            let part = part.trim();
-            let (a, b) = part.split_once('-').unwrap_or((part, part));
-            Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
-        })
-        .collect()
 }
 
 /// Pretty JSON in which every character the console would escape is a JSON
@@ -316,12 +298,6 @@ mod tests {
             "src/a%20b/C%25%7C%23%3C.java"
         );
         assert_eq!(uri_path("src/é.rs"), "src/%C3%A9.rs");
-    }
-
-    #[test]
-    fn line_ranges_parse_back() {
-        assert_eq!(ranges("12-15, 40"), [(12, 15), (40, 40)]);
-        assert_eq!(ranges(""), []);
     }
 
     #[test]

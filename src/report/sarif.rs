@@ -10,9 +10,9 @@
 //! Microsoft's validator (`--rule-kind Sarif;Gh`) and the schema in the tests.
 
 use super::{uri_path, Level};
-use crate::config::EnabledRule;
 use crate::model::{DiagnosticLevel, Finding, RuleType, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
+use crate::rules::EnabledRule;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 

@@ -5,9 +5,10 @@
 //! nothing a CI reading the log could act on.
 
 use crate::console::clean;
+use crate::coverage::format_ranges;
 use crate::gate::Status;
 use crate::model::{Finding, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use anstyle::{AnsiColor, Effects, Style};
 use std::io::{self, Write};
 
@@ -151,7 +152,8 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
             line.push_str(&format!(", {n} suppressed in this change"));
         }
         writeln!(out, "{} {line}", p.paint(bold, "Issues:"))?;
-        let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+        let suppressed: Vec<&Finding> =
+            crate::gate::measures::suppressed_in_change(&outcome.findings).collect();
         for f in suppressed.iter().take(10) {
             let place = format!("{}:{}", f.location.path, f.location.start_line);
             let how = f
@@ -215,7 +217,7 @@ fn new_code(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<()>
     if !m.uncovered_new_lines.is_empty() {
         writeln!(out, "{}", p.paint(bold, "Uncovered new lines:"))?;
         for u in m.uncovered_new_lines.iter().take(20) {
-            writeln!(out, "  {}: {}", clean(&u.path), u.lines)?;
+            writeln!(out, "  {}: {}", clean(&u.path), format_ranges(&u.lines))?;
         }
         if m.uncovered_new_lines.len() > 20 {
             writeln!(

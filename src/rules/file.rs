@@ -6,6 +6,7 @@ use super::{
     Context, Equivalents, Example, Matcher, NameKind, NameMatch, Origin, Params, Rule, SourceText,
 };
 use crate::model::{Language, RuleType, Severity};
+use crate::toml_errors::{self, line_col, position};
 use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
@@ -111,7 +112,7 @@ pub fn parse(
     let raw: RawRule = toml::from_str(text).map_err(|e| {
         err(
             e.span().unwrap_or(0..0),
-            crate::config::explain_toml_error(e.message()),
+            toml_errors::explain(e.message(), toml_errors::nowhere_else),
         )
     })?;
 
@@ -353,7 +354,7 @@ fn parse_context(raw: Spanned<OneOrMany>) -> Result<Vec<Context>, (Option<Span>,
                 .find(|c| c.as_str() == v)
                 .ok_or_else(|| {
                     let names = Context::ALL.map(Context::as_str);
-                    let hint = super::did_you_mean(v, names)
+                    let hint = toml_errors::did_you_mean(v, names)
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
                     (
@@ -425,24 +426,6 @@ fn source_text(file: &str, span: std::ops::Range<usize>, text: String) -> Source
     }
     let (line, column) = line_col(file, start);
     SourceText { text, line, column }
-}
-
-/// `file:line:column`, or just `file` when the problem has no position (line 0).
-pub fn position(file: &str, line: usize, column: usize) -> String {
-    if line == 0 {
-        file.to_string()
-    } else {
-        format!("{file}:{line}:{column}")
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
 }
 
 #[cfg(test)]

@@ -6,13 +6,17 @@
 //! same validation.
 
 pub mod file;
+mod markdown;
+mod select;
 
 use crate::model::{Language, RuleType, Severity};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use crate::toml_errors::did_you_mean;
 pub use file::RuleFileError;
+pub use select::{EnabledRule, RulesConfig};
 
 /// What a rule matches: a tree-sitter query (Java), names of Rust macros, methods,
 /// paths or comment words, or a check written in code for what neither can express
@@ -218,19 +222,6 @@ fn language_of_path(path: &str) -> Option<Language> {
         .rev()
         .skip(1)
         .find_map(Language::parse)
-}
-
-/// Closest candidate to `given`, for "did you mean" hints.
-pub fn did_you_mean<'a>(
-    given: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(given, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

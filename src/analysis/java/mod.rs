@@ -20,7 +20,7 @@ mod skip;
 
 use super::template::Template;
 use super::{Engine, FileReport, Hit, Pos};
-use crate::config::EnabledRule;
+use crate::rules::EnabledRule;
 use crate::rules::{Matcher, RuleFileError};
 use query::{Predicate, Root};
 use std::cell::RefCell;

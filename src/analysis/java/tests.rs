@@ -2,8 +2,8 @@
 //! flagged exactly, compliant code silent. Also the engine's own behaviour.
 
 use super::*;
-use crate::config::EnabledRule;
 use crate::model::Language as Lang;
+use crate::rules::EnabledRule;
 use crate::rules::{self, Rule};
 
 fn run(rule: &Rule, params: &crate::rules::Params, code: &str) -> FileReport {

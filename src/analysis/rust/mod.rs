@@ -16,7 +16,7 @@ mod walk;
 
 use super::template::Template;
 use super::{Engine, FileReport, Unparsed};
-use crate::config::EnabledRule;
+use crate::rules::EnabledRule;
 use crate::rules::{Context, Matcher, NameKind, RuleFileError};
 use checks::{Check, Kind};
 use lexer::Scan;

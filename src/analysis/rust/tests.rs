@@ -4,8 +4,8 @@
 //! nesting deep enough to threaten the stack.
 
 use super::*;
-use crate::config::EnabledRule;
 use crate::model::Language;
+use crate::rules::EnabledRule;
 use crate::rules::{self, Params, Rule};
 
 fn enabled(rule: &Rule, params: &Params) -> EnabledRule {

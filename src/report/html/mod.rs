@@ -27,7 +27,7 @@ use crate::diff::{ChangedFile, FileStatus};
 use crate::gate::measures::Figure;
 use crate::gate::{Outcome as RowOutcome, Status};
 use crate::model::{DiagnosticLevel, Finding, Language, Severity};
-use crate::Outcome;
+use crate::pipeline::Outcome;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -501,7 +501,8 @@ fn overview(s: &mut String, outcome: &Outcome, files: &Files) {
         s.push_str("<h2>Fixed by this change</h2>\n<p>Issues of the base that this change removed, where they were in the base.</p>\n");
         issue_table(s, outcome.fixed.iter(), files);
     }
-    let suppressed: Vec<&Finding> = super::suppressed_in_change(&outcome.findings).collect();
+    let suppressed: Vec<&Finding> =
+        crate::gate::measures::suppressed_in_change(&outcome.findings).collect();
     if !suppressed.is_empty() {
         s.push_str("<h2>Suppressed in this change</h2>\n<ul>");
         for f in suppressed {

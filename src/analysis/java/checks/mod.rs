@@ -423,7 +423,7 @@ pub(super) fn parameters(declaration: Node) -> impl Iterator<Item = Node> {
 pub(super) mod tests {
     use crate::analysis::java::JavaEngine;
     use crate::analysis::Engine;
-    use crate::config::EnabledRule;
+    use crate::rules::EnabledRule;
 
     /// What the built-in rule `id` (a complexity, run with `max = 0`) reports
     /// for `code`: each measured declaration's name and complexity, in source

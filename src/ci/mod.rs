@@ -1,10 +1,19 @@
 //! The CI context: which CI system runs gate and what it says about the change
-//! under test: the base to diff against, the head commit, the pull request.
-//! GitHub Actions and Jenkins are recognised from their environment variables;
-//! anything else is a local run, where the user names the base.
+//! under test: the base to diff against, the head commit, the pull request. One
+//! provider per file, each reading its environment (and GitHub's event payload)
+//! once, here, for every later stage: GitHub Actions and Jenkins are recognised
+//! from their environment variables; anything else is a local run, where the user
+//! names the base.
 //!
 //! The environment is a parameter (a lookup function), never read here directly,
 //! so tests pass a map and the process environment stays untouched.
+
+pub mod github;
+mod github_actions;
+mod jenkins;
+mod local;
+
+pub use github_actions::Event;
 
 use serde::Serialize;
 use std::path::PathBuf;
@@ -42,12 +51,16 @@ pub struct CiContext {
     pub server_url: Option<String>,
     /// e.g. `https://api.github.com`; only GitHub Actions says.
     pub api_url: Option<String>,
+    /// What GitHub's event payload says about the pull request beyond the
+    /// fields above (labels, fork), for publishing.
+    #[serde(skip)]
+    pub pr_event: Event,
 }
 
 impl CiContext {
     /// A run outside CI: nothing known.
     pub fn local() -> CiContext {
-        CiContext::new(CiKind::Local)
+        local::context()
     }
 
     fn new(kind: CiKind) -> CiContext {
@@ -62,6 +75,7 @@ impl CiContext {
             repository: None,
             server_url: None,
             api_url: None,
+            pr_event: Event::default(),
         }
     }
 
@@ -108,120 +122,12 @@ pub fn detect_from_env() -> Result<CiContext, CiError> {
 pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> Result<CiContext, CiError> {
     let var = |name: &str| env(name).filter(|v| !v.is_empty());
     if var("GITHUB_ACTIONS").as_deref() == Some("true") {
-        github(&var)
+        github_actions::context(&var)
     } else if var("JENKINS_URL").is_some() {
-        jenkins(&var)
+        jenkins::context(&var)
     } else {
-        Ok(CiContext::new(CiKind::Local))
+        Ok(local::context())
     }
-}
-
-fn github(var: &dyn Fn(&str) -> Option<String>) -> Result<CiContext, CiError> {
-    let mut ctx = CiContext::new(CiKind::GithubActions);
-    ctx.repository = var("GITHUB_REPOSITORY");
-    ctx.server_url = var("GITHUB_SERVER_URL");
-    ctx.api_url = var("GITHUB_API_URL");
-    ctx.checkout_sha = var("GITHUB_SHA");
-    ctx.head_sha = ctx.checkout_sha.clone();
-    let Some(event) = var("GITHUB_EVENT_NAME") else {
-        return Ok(ctx);
-    };
-    ctx.event = Some(event.clone());
-    let is_pull_request = matches!(event.as_str(), "pull_request" | "pull_request_target");
-    let is_push = event == "push";
-    if !is_pull_request && !is_push {
-        return Ok(ctx);
-    }
-    let Some(path) = var("GITHUB_EVENT_PATH").map(PathBuf::from) else {
-        if is_pull_request {
-            return Err(CiError::MissingVariable {
-                name: "GITHUB_EVENT_PATH",
-                event,
-            });
-        }
-        return Ok(ctx);
-    };
-    let text = std::fs::read_to_string(&path).map_err(|source| CiError::EventFile {
-        path: path.clone(),
-        source,
-    })?;
-    let payload: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| CiError::EventJson {
-            path: path.clone(),
-            source,
-        })?;
-    let text_at = |pointer: &str| payload.pointer(pointer).and_then(|v| v.as_str());
-    if is_push {
-        // The commit the branch pointed at before the push; all zeros for a new branch.
-        ctx.base_sha = text_at("/before")
-            .filter(|sha| !sha.bytes().all(|b| b == b'0'))
-            .map(str::to_owned);
-        return Ok(ctx);
-    }
-    let required = |pointer: &str, field: &'static str| {
-        text_at(pointer)
-            .map(str::to_owned)
-            .ok_or_else(|| CiError::MissingField {
-                path: path.clone(),
-                field,
-                event: event.clone(),
-            })
-    };
-    ctx.base_sha = Some(required("/pull_request/base/sha", "pull_request.base.sha")?);
-    ctx.head_sha = Some(required("/pull_request/head/sha", "pull_request.head.sha")?);
-    ctx.base_ref = text_at("/pull_request/base/ref").map(|branch| format!("origin/{branch}"));
-    ctx.pr_number = Some(
-        payload
-            .pointer("/pull_request/number")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| CiError::MissingField {
-                path: path.clone(),
-                field: "pull_request.number",
-                event: event.clone(),
-            })?,
-    );
-    Ok(ctx)
-}
-
-fn jenkins(var: &dyn Fn(&str) -> Option<String>) -> Result<CiContext, CiError> {
-    let mut ctx = CiContext::new(CiKind::Jenkins);
-    ctx.checkout_sha = var("GIT_COMMIT");
-    ctx.head_sha = ctx.checkout_sha.clone();
-    // CHANGE_* are set by multibranch pipelines for pull requests only.
-    if let Some(id) = var("CHANGE_ID") {
-        ctx.pr_number = Some(id.parse().map_err(|_| CiError::BadNumber {
-            name: "CHANGE_ID",
-            value: id.clone(),
-        })?);
-    }
-    ctx.base_ref = var("CHANGE_TARGET").map(|branch| format!("origin/{branch}"));
-    let (server, repository) = var("CHANGE_URL")
-        .as_deref()
-        .and_then(github_pull_url)
-        .or_else(|| var("GIT_URL").as_deref().and_then(https_repo_url))
-        .unzip();
-    ctx.server_url = server;
-    ctx.repository = repository;
-    Ok(ctx)
-}
-
-/// `https://host/owner/name/pull/12` → (`https://host`, `owner/name`).
-fn github_pull_url(url: &str) -> Option<(String, String)> {
-    let (repo_url, _) = url.split_once("/pull/")?;
-    https_repo_url(repo_url)
-}
-
-/// `https://host/owner/name(.git)` → (`https://host`, `owner/name`).
-fn https_repo_url(url: &str) -> Option<(String, String)> {
-    let rest = url.strip_prefix("https://")?;
-    let (host, path) = rest.split_once('/')?;
-    let path = path.trim_end_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path);
-    let (owner, name) = path.split_once('/')?;
-    if owner.is_empty() || name.is_empty() || name.contains('/') {
-        return None;
-    }
-    Some((format!("https://{host}"), format!("{owner}/{name}")))
 }
 
 #[cfg(test)]
@@ -284,6 +190,7 @@ mod tests {
                     repository: Some("acme/shop".into()),
                     server_url: Some("https://github.com".into()),
                     api_url: Some("https://api.github.com".into()),
+                    pr_event: Event::default(),
                 }
             );
             assert_eq!(ctx.diff_base(), Some("base111"));
@@ -361,6 +268,7 @@ mod tests {
                 repository: Some("acme/shop".into()),
                 server_url: Some("https://github.example.com".into()),
                 api_url: None,
+                pr_event: Event::default(),
             }
         );
         assert_eq!(ctx.diff_base(), Some("origin/develop"));
@@ -381,27 +289,5 @@ mod tests {
             err.to_string(),
             "`CHANGE_ID` is `PR-3`, expected a pull request number"
         );
-    }
-
-    #[test]
-    fn repository_urls() {
-        let cases = [
-            (
-                "https://github.com/a/b",
-                Some(("https://github.com", "a/b")),
-            ),
-            (
-                "https://github.com/a/b.git",
-                Some(("https://github.com", "a/b")),
-            ),
-            ("https://ghe.local/a/b/", Some(("https://ghe.local", "a/b"))),
-            ("https://ghe.local/a", None),
-            ("https://ghe.local/a/b/c", None),
-            ("git@github.com:a/b.git", None),
-        ];
-        for (url, want) in cases {
-            let want = want.map(|(s, r)| (s.to_owned(), r.to_owned()));
-            assert_eq!(https_repo_url(url), want, "{url}");
-        }
     }
 }

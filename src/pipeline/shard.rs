@@ -4,7 +4,7 @@
 //! `gate check --coverage-only` only reads coverage (a test job). `gate merge` checks
 //! that the partials belong together (one commit, one configuration, every shard once,
 //! no file twice), merges them into the [`Analysed`] and [`Coverage`] one unsharded run
-//! would have produced, and hands them to the same tail ([`crate::decide`]), so the
+//! would have produced, and hands them to the same tail ([`super::decide`]), so the
 //! measures and the verdict are computed once, by the same code.
 //!
 //! The partition is a pure function of the sorted paths and sizes of the discovered
@@ -13,11 +13,14 @@
 //! each shard's findings come out sorted, and shards concatenated in order are in the
 //! unsharded run's order.
 
-use crate::analysis::Analyzer;
-use crate::config::{EnabledRule, Loaded};
+use super::analyse::{analyse, Analysed};
+use super::decide::{decide, none_read, Outcome};
+use super::discover::{base_sources, discover};
+use super::prepare::{coverage_config, prepare, Prepared};
+use super::{CheckOptions, Error, Progress};
+use crate::config::Loaded;
 use crate::coverage::{self, Coverage, CoverageConfig, CoverageError};
-use crate::model::{Diagnostic, Finding, Language};
-use crate::{Analysed, CheckOptions, Error, Outcome};
+use crate::rules::EnabledRule;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -78,19 +81,11 @@ pub struct Partial {
     /// sorted paths and sizes: shards that saw different trees cut them differently.
     pub discovered: usize,
     pub discovered_hash: String,
-    /// The source files this shard analysed, sorted.
+    /// The source files this shard was given, sorted.
     pub files: Vec<String>,
-    /// Lines analysed, and the languages met (which rules ran).
-    pub lines: u64,
-    pub languages: Vec<Language>,
-    /// Sorted by location; `new` is decided by the merge.
-    pub findings: Vec<Finding>,
-    /// Problems analysing this shard's files.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Discovery's own diagnostics and skips: the same in every shard.
-    pub discovery_diagnostics: Vec<Diagnostic>,
-    pub default_excluded_dirs: Vec<String>,
-    pub excluded_by_config: usize,
+    /// What discovery and the analysis of these files found.
+    #[serde(flatten)]
+    pub analysed: Analysed,
     /// The coverage of each report this job read, one entry per report, so that the
     /// same report read by several jobs counts once.
     pub coverage: Vec<Coverage>,
@@ -109,13 +104,7 @@ impl Partial {
             discovered: 0,
             discovered_hash: String::new(),
             files: Vec::new(),
-            lines: 0,
-            languages: Vec::new(),
-            findings: Vec::new(),
-            diagnostics: Vec::new(),
-            discovery_diagnostics: Vec::new(),
-            default_excluded_dirs: Vec::new(),
-            excluded_by_config: 0,
+            analysed: Analysed::default(),
             coverage: Vec::new(),
         }
     }
@@ -221,16 +210,18 @@ pub fn config_hash(config: &Loaded, rules: &[EnabledRule], parse_only: bool) -> 
 pub fn check_partial(
     options: &CheckOptions,
     part: Part,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: Progress,
 ) -> Result<Partial, Error> {
     let root = &options.root;
     // The configuration of a pull request comes from its base, in every part as in
     // the merge (whose configuration must be the parts').
-    let ci = crate::ci_context(options)?;
-    let new_code = crate::new_code(options, &ci)?;
-    let setup = crate::setup::setup(options, &new_code)?;
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
-    let discovery = crate::discover(root, &setup.config, options.jobs, &new_code)?;
+    let Prepared {
+        new_code,
+        setup,
+        analyzer,
+        ..
+    } = prepare(options)?;
+    let discovery = discover(root, &setup.config, options.jobs, &new_code)?;
     let sizes: Vec<u64> = discovery
         .files
         .iter()
@@ -250,15 +241,10 @@ pub fn check_partial(
             .collect(),
         Part::CoverageOnly => Vec::new(),
     };
-    let total = mine.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let analysis = analyzer.analyze(&mine, &[], &|| {
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        progress(n, total);
-    });
+    let analysis = analyse(&analyzer, &mine, &[], progress);
     let coverage = read_each_report(
         root,
-        &crate::coverage_config(options, &setup.config),
+        &coverage_config(options, &setup.config),
         &discovery.all_files,
     )?;
     Ok(Partial {
@@ -275,13 +261,7 @@ pub fn check_partial(
         discovered: discovery.files.len(),
         discovered_hash,
         files: mine.into_iter().map(|f| f.rel).collect(),
-        lines: analysis.lines,
-        languages: analysis.languages,
-        findings: analysis.findings,
-        diagnostics: analysis.diagnostics,
-        discovery_diagnostics: discovery.diagnostics,
-        default_excluded_dirs: discovery.default_excluded_dirs,
-        excluded_by_config: discovery.excluded_by_config,
+        analysed: Analysed::new(&discovery, analysis),
         coverage,
     })
 }
@@ -545,9 +525,8 @@ pub fn validate(
 pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<Outcome, Error> {
     let started = Instant::now();
     let root = &options.root;
-    let ci = crate::ci_context(options)?;
-    let new_code = crate::new_code(options, &ci)?;
-    let setup = crate::setup::setup(options, &new_code)?;
+    let prepared = prepare(options)?;
+    let setup = &prepared.setup;
     let hash = config_hash(&setup.config, &setup.rules, options.parse_only);
     // This checkout, described as a part would describe it.
     let here = Partial {
@@ -563,41 +542,24 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
         .filter(|p| p.shard.is_some())
         .collect();
     lint.sort_by_key(|p| p.shard);
-    let mut analysed = Analysed::default();
-    if let Some(first) = lint.first() {
-        analysed.diagnostics = first.discovery_diagnostics.clone();
-        analysed.default_excluded_dirs = first.default_excluded_dirs.clone();
-        analysed.excluded_by_config = first.excluded_by_config;
-    }
-    // Shards are contiguous runs of the sorted files, so in shard order the findings
-    // and diagnostics come out as one run orders them.
-    for part in &lint {
-        analysed.files += part.files.len();
-        analysed.lines += part.lines;
-        for l in &part.languages {
-            if !analysed.languages.contains(l) {
-                analysed.languages.push(*l);
-            }
-        }
-        analysed.findings.extend(part.findings.iter().cloned());
-        analysed
-            .diagnostics
-            .extend(part.diagnostics.iter().cloned());
+    let mut shards = lint.iter().map(|p| &p.analysed);
+    let mut analysed = shards.next().cloned().unwrap_or_default();
+    for next in shards {
+        analysed.append(next);
     }
 
     // The changed files' base revisions are analysed here, where the new code is known.
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
     let analysed_paths: std::collections::HashSet<&str> = lint
         .iter()
         .flat_map(|p| p.files.iter().map(String::as_str))
         .collect();
-    let base = crate::base_sources(
+    let base = base_sources(
         root,
-        &new_code,
+        &prepared.new_code,
         &|path| analysed_paths.contains(path),
         &setup.config.config.sources,
     )?;
-    analysed.base_findings = analyzer.analyze(&[], &base, &|| {}).base_findings;
+    analysed.base_findings = analyse(&prepared.analyzer, &[], &base, &|_, _| {}).base_findings;
 
     // One entry per report; the same report read by several jobs counts once. In the
     // order of the report paths, as one run reads them.
@@ -611,14 +573,7 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
     }
     reports.sort_by(|a, b| report_path(a).cmp(&report_path(b)));
     let coverage = if reports.is_empty() {
-        // The message of one run, so a merged report equals it.
-        Err(if options.no_coverage {
-            crate::NoCoverage::ByChoice(crate::NO_COVERAGE_FLAG.to_string())
-        } else if !setup.config.config.coverage.required {
-            crate::NoCoverage::ByChoice("[coverage] required = false".to_string())
-        } else {
-            crate::NoCoverage::Missing(crate::NO_COVERAGE.to_string())
-        })
+        Err(none_read(options, &setup.config.config.coverage))
     } else {
         let mut merged = Coverage::default();
         for c in reports {
@@ -626,7 +581,7 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
         }
         Ok(merged)
     };
-    crate::decide(root, setup, ci, &new_code, analysed, coverage, started)
+    decide(root, prepared, analysed, coverage, started)
 }
 
 fn report_path(c: &Coverage) -> Option<&Path> {

@@ -8,14 +8,16 @@
 //! shows it. Opting out is explicit: `--config-from head`, or
 //! `[gate] config_from = "head"` in the base's own configuration.
 
-use crate::config::{self, ConfigFrom, EnabledRule, Loaded};
+use super::{CheckOptions, Error};
+use crate::config::{self, Loaded};
 use crate::diff::base::BaseTree;
 use crate::gate::baseline::Baseline;
 use crate::gate::conditions::Condition;
 use crate::gate::measures::NewCode;
+use crate::gate::ConfigFrom;
 use crate::guard::{self, NamedBy};
+use crate::rules::EnabledRule;
 use crate::rules::{self, Rule, RuleFileError};
-use crate::{CheckOptions, Error};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
