@@ -27,6 +27,11 @@ pub const STACK_BYTES: usize = 256 << 20;
 /// would be unknown).
 pub const NOT_ANALYSED: &str = "not analysed: ";
 
+/// Why a file that nests deeper than an engine's bound is not analysed.
+pub fn too_deep(depth: u32, max: u32) -> String {
+    format!("it nests {depth} levels deep, more than the {max} gate analyses")
+}
+
 /// A position in a file as the parser gives it: 0-based line, 0-based byte column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
