@@ -40,8 +40,7 @@ pub fn coverage_report(data: &[u8]) {
     ]
     .map(str::to_owned);
     let config = gate::coverage::CoverageConfig::default();
-    match gate::coverage::load_reports(report.dir(), &[report.path.clone()], &config, &repo_files)
-    {
+    match gate::coverage::load_reports(report.dir(), &[report.path.clone()], &config, &repo_files) {
         Ok(coverage) => drop(format!("{coverage:?}")),
         Err(e) => drop(e.to_string()),
     }
@@ -98,7 +97,9 @@ pub fn rule_file(data: &[u8]) {
     match Analyzer::new(enabled, false) {
         Ok(analyzer) => {
             let sample = match language {
-                Language::Java => "class A { int f(int x) { if (x > 1) { return x * 42; } return 0; } }",
+                Language::Java => {
+                    "class A { int f(int x) { if (x > 1) { return x * 42; } return 0; } }"
+                }
                 _ => "fn f(x: u32) -> u32 { if x > 1 { x * 42 } else { 0 } }",
             };
             drop(analyse(&analyzer, language, sample));

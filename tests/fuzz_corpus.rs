@@ -9,7 +9,10 @@ mod harness;
 use std::path::Path;
 
 fn inputs(folder: &str, target: &str) -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(folder).join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join(folder)
+        .join(target);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
@@ -37,7 +40,10 @@ fn every_target_has_a_seed_corpus() {
 fn every_corpus_and_regression_input_runs_cleanly() {
     let mut replayed = 0;
     for (target, run) in harness::TARGETS {
-        for path in inputs("corpus", target).into_iter().chain(inputs("regressions", target)) {
+        for path in inputs("corpus", target)
+            .into_iter()
+            .chain(inputs("regressions", target))
+        {
             let data = std::fs::read(&path).expect("a readable input");
             // A panic here names the input: rerun it with `cargo fuzz run <target> <file>`.
             eprintln!("{target}: {}", path.display());
@@ -45,5 +51,8 @@ fn every_corpus_and_regression_input_runs_cleanly() {
             replayed += 1;
         }
     }
-    assert!(replayed >= 3 * harness::TARGETS.len(), "only {replayed} inputs replayed");
+    assert!(
+        replayed >= 3 * harness::TARGETS.len(),
+        "only {replayed} inputs replayed"
+    );
 }

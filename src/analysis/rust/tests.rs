@@ -238,9 +238,12 @@ fn a_file_syn_cannot_parse_is_reported_with_its_message_and_position() {
     assert!(report.unparsed.is_some());
 }
 
+/// A file nesting `n` deep.
+type Deep = fn(usize) -> String;
+
 /// Every way to nest Rust's syntax tree `n` deep: each recurses in syn's parser,
 /// its visitor or the tree's drop.
-const DEEP: &[(&str, fn(usize) -> String)] = &[
+const DEEP: &[(&str, Deep)] = &[
     ("generics", |n| {
         format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n))
     }),
