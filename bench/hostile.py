@@ -10,6 +10,8 @@ grows with the input or faster (bench/scaling.sh):
   nested-if     N `if` statements nested in each other's blocks
   ternary       N conditional expressions nested in each other's branches
   assignments   N chained assignments `s = s = … = s + x` in a loop
+  sum           a Java sum of N magic numbers, one a line
+  java-line     a Java array of N magic numbers on one line
   rust-generics a Rust type N generic levels deep: `Vec<Vec<…>>`
   rust-refs     a Rust expression of N `&` and `!` prefixes
   rust-binary   a Rust expression `1 + 1 + …` of N terms
@@ -65,6 +67,14 @@ def assignments(n):
     return "class A { void f(String s, String x) { while (true) { " + chain + " } } }\n"
 
 
+def sum_(n):
+    return "class S { int f(int a) { return a" + "\n + 3" * n + "; } }\n"
+
+
+def java_line(n):
+    return "class L { int[] a = { " + "3, " * n + "}; }\n"
+
+
 def rust_generics(n):
     return f"type T = {'Vec<' * n}u8{'>' * n};\nfn main() {{}}\n"
 
@@ -88,6 +98,8 @@ SHAPES = {
     "nested-if": ("N.java", nested_if),
     "ternary": ("T.java", ternary),
     "assignments": ("A.java", assignments),
+    "sum": ("S.java", sum_),
+    "java-line": ("L.java", java_line),
     "rust-generics": ("lib.rs", rust_generics),
     "rust-refs": ("lib.rs", rust_refs),
     "rust-binary": ("lib.rs", rust_binary),
