@@ -280,7 +280,8 @@ pub fn check(
     let ci = ci_context(options)?;
     let new_code = new_code(options, &ci)?;
     let setup = setup::setup(options, &new_code)?;
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?
+        .max_file_bytes(setup.config.config.sources.max_file_bytes);
     let discovery = discover(root, &setup.config, options.jobs)?;
     let analysed_paths: std::collections::HashSet<&str> =
         discovery.files.iter().map(|f| f.rel.as_str()).collect();

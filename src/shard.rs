@@ -228,7 +228,8 @@ pub fn check_partial(
     // the merge (whose configuration must be the parts').
     let ci = crate::ci_context(options)?;
     let setup = crate::setup::setup(options, &crate::new_code(options, &ci)?)?;
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?
+        .max_file_bytes(setup.config.config.sources.max_file_bytes);
     let discovery = crate::discover(root, &setup.config, options.jobs)?;
     let sizes: Vec<u64> = discovery
         .files
@@ -580,7 +581,8 @@ pub fn merge(options: &CheckOptions, parts: Vec<(PathBuf, Partial)>) -> Result<O
     }
 
     // The changed files' base revisions are analysed here, where the new code is known.
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?
+        .max_file_bytes(setup.config.config.sources.max_file_bytes);
     let analysed_paths: std::collections::HashSet<&str> = lint
         .iter()
         .flat_map(|p| p.files.iter().map(String::as_str))

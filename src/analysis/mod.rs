@@ -13,6 +13,7 @@ use crate::model::{Diagnostic, DiagnosticLevel, Finding, Language, Location, Sou
 use crate::rules::RuleFileError;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::io::Read;
 use suppress::Suppressions;
 
 /// The stack each analysis thread needs. syn's parser and visitor recurse once or
@@ -84,6 +85,8 @@ pub struct Analyzer {
     rules: Vec<EnabledRule>,
     engines: Vec<(Language, Box<dyn Engine>)>,
     parse_only: bool,
+    /// `[sources] max_file_bytes`.
+    max_file_bytes: u64,
 }
 
 /// Everything analysis found, sorted.
@@ -121,7 +124,14 @@ impl Analyzer {
             rules,
             engines,
             parse_only,
+            max_file_bytes: crate::config::SourcesConfig::default().max_file_bytes,
         })
+    }
+
+    /// Files larger than `bytes` are reported, not analysed.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Analyzer {
+        self.max_file_bytes = bytes;
+        self
     }
 
     /// Analyses `files` in parallel; `progress` is called once per file. `base` are
@@ -209,10 +219,26 @@ impl Analyzer {
                 message,
             })
         };
-        let bytes = match std::fs::read(&file.abs) {
-            Ok(b) => b,
-            Err(e) => return skipped(DiagnosticLevel::Error, format!("cannot read: {e}")),
-        };
+        // Read no more than the bound and one byte, whatever the file's size.
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&file.abs).and_then(|f| {
+            f.take(self.max_file_bytes.saturating_add(1))
+                .read_to_end(&mut bytes)
+        });
+        if let Err(e) = read {
+            return skipped(DiagnosticLevel::Error, format!("cannot read: {e}"));
+        }
+        if bytes.len() as u64 > self.max_file_bytes {
+            // A warning like any file left unanalysed, an error when the change
+            // touches it (see `NOT_ANALYSED`).
+            return skipped(
+                DiagnosticLevel::Warning,
+                format!(
+                    "{NOT_ANALYSED}it is larger than {} bytes ([sources] max_file_bytes); split it, exclude it in [sources] exclude, or raise the bound",
+                    self.max_file_bytes
+                ),
+            );
+        }
         // A NUL byte is no reason to skip: javac and rustc read it in a comment,
         // and a file skipped as "binary" would hide what it holds.
         let text = match std::str::from_utf8(&bytes) {
@@ -263,6 +289,9 @@ impl Analyzer {
         let Some((_, engine)) = self.engines.iter().find(|(l, _)| *l == file.language) else {
             return Vec::new();
         };
+        if text.len() as u64 > self.max_file_bytes {
+            return Vec::new();
+        }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let report = engine.analyze(text, &file.rel, self.parse_only);
         self.findings(file, text, report)
