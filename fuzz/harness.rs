@@ -9,14 +9,17 @@
 //! a did-you-mean) is code a hostile input reaches too.
 
 use gate::analysis::Analyzer;
-use gate::config::{EnabledRule, Loaded};
+use gate::config::Loaded;
 use gate::model::{Language, SourceFile};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+/// A fuzz target's function.
+type Target = fn(&[u8]);
+
 /// The targets, each with the folder of its corpus under `fuzz/corpus/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("jacoco", coverage_report),
     ("lcov", coverage_report),
     ("cobertura", coverage_report),
@@ -40,7 +43,12 @@ pub fn coverage_report(data: &[u8]) {
     ]
     .map(str::to_owned);
     let config = gate::coverage::CoverageConfig::default();
-    match gate::coverage::load_reports(report.dir(), &[report.path.clone()], &config, &repo_files) {
+    match gate::coverage::load_reports(
+        report.dir(),
+        std::slice::from_ref(&report.path),
+        &config,
+        &repo_files,
+    ) {
         Ok(coverage) => drop(format!("{coverage:?}")),
         Err(e) => drop(e.to_string()),
     }
@@ -102,7 +110,7 @@ pub fn rule_file(data: &[u8]) {
                 }
                 _ => "fn f(x: u32) -> u32 { if x > 1 { x * 42 } else { 0 } }",
             };
-            drop(analyse(&analyzer, language, sample));
+            let _ = analyse(&analyzer, language, sample);
         }
         Err(e) => drop(e.to_string()),
     }
@@ -159,7 +167,7 @@ fn source(language: Language, data: &[u8]) {
             .expect("the built-in rules are enabled");
         Analyzer::new(rules, false).expect("the built-in rules compile")
     });
-    drop(analyse(analyzer, language, text));
+    let _ = analyse(analyzer, language, text);
 }
 
 /// Runs `text` through the analyzer on the same kind of thread `gate check` uses
