@@ -63,11 +63,22 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Starts the worker threads: `jobs`, or all cores.
+/// Most worker threads per core: more only cost memory and start-up (each
+/// thread reserves a `STACK_BYTES` stack; `--jobs 5000` took a minute to start).
+const JOBS_PER_CORE: usize = 4;
+
+/// Starts the worker threads: `jobs`, or all cores; at most `JOBS_PER_CORE`
+/// per core, said on stderr.
 fn start_threads(jobs: Option<usize>) -> anyhow::Result<usize> {
-    let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut jobs = jobs.unwrap_or(cores).max(1);
+    if jobs > cores * JOBS_PER_CORE {
+        let cap = cores * JOBS_PER_CORE;
+        let _ = console::stderr().line(&format!(
+            "gate: --jobs {jobs} is more than {JOBS_PER_CORE} per core ({cores} cores); using {cap}"
+        ));
+        jobs = cap;
+    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(gate::analysis::STACK_BYTES)

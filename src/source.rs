@@ -31,6 +31,10 @@ pub struct SourcesConfig {
     /// Java or Rust yet); otherwise it is an error, since a wrong path or an
     /// include that matches nothing would pass every change.
     pub allow_empty: bool,
+    /// Files larger than this many bytes are reported and not analysed (a
+    /// changed one makes the run unevaluable): a generated or hostile file of
+    /// hundreds of megabytes would hold the run for minutes and gigabytes.
+    pub max_file_bytes: u64,
 }
 
 impl Default for SourcesConfig {
@@ -40,6 +44,7 @@ impl Default for SourcesConfig {
             exclude: Vec::new(),
             default_excludes: true,
             allow_empty: false,
+            max_file_bytes: 10_000_000,
         }
     }
 }

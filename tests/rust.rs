@@ -159,17 +159,95 @@ fn deep_nesting_and_syntax_errors_are_reported_and_the_run_goes_on() {
     assert_eq!(code, Some(1), "the dbg! in ok.rs fails the gate");
     assert_eq!(findings(&report), ["src/ok.rs:1:14 dbg-macro"]);
     let d = diagnostics(&report);
-    assert_eq!(d.len(), 3, "{d:?}");
-    assert!(d[0].starts_with("src/blocks.rs: not analysed: brackets nest 10000 levels deep, more than the 256 gate parses (line 1"), "{d:?}");
+    let too_deep =
+        |depth| format!("it nests {depth} levels deep, more than the 1000 gate analyses");
+    assert_eq!(d.len(), 4, "{d:?}");
     assert!(
-        d[1].starts_with("src/nightly.rs: not analysed: syn cannot parse it: "),
+        d[0].starts_with(&format!(
+            "src/blocks.rs: not analysed: {} (line 1",
+            too_deep(10000)
+        )),
         "{d:?}"
     );
     assert!(
-        d[2].starts_with("src/parens.rs: not analysed: brackets nest 10001 levels deep"),
+        d[1].starts_with(&format!(
+            "src/chain.rs: not analysed: {} (line 1",
+            too_deep(10002)
+        )),
+        "{d:?}"
+    );
+    assert!(
+        d[2].starts_with("src/nightly.rs: not analysed: syn cannot parse it: "),
+        "{d:?}"
+    );
+    assert!(
+        d[3].starts_with(&format!(
+            "src/parens.rs: not analysed: {} (line 2",
+            too_deep(10002)
+        )),
         "{d:?}"
     );
     assert_eq!(report["summary"]["files"], 5);
+}
+
+/// A file over `[sources] max_file_bytes` is reported and not read past the
+/// bound; when the change touches it, its issues are unknown and the run is
+/// unevaluable (exit 2), as for any file left unanalysed.
+#[test]
+fn a_file_over_the_size_bound_is_reported_and_fails_closed_when_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("src")).unwrap();
+    fs::write(
+        tmp.path().join("gate.toml"),
+        "[sources]\nmax_file_bytes = 1000\n",
+    )
+    .unwrap();
+    let big = format!("pub fn f() {{ dbg!(1); }}\n{}", "// padding\n".repeat(100));
+    fs::write(tmp.path().join("src/big.rs"), &big).unwrap();
+    fs::write(tmp.path().join("src/ok.rs"), "pub fn g() {}\n").unwrap();
+    let skipped = "src/big.rs: not analysed: it is larger than 1000 bytes ([sources] max_file_bytes); split it, exclude it in [sources] exclude, or raise the bound";
+    let (code, r) = report(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "without a change it is a warning: {r}");
+    assert_eq!(diagnostics(&r), [skipped]);
+    assert_eq!(r["summary"]["files"], 1);
+
+    let diff = tmp.path().join("change.diff");
+    fs::write(
+        &diff,
+        "--- a/src/big.rs\n+++ b/src/big.rs\n@@ -1 +1 @@\n-pub fn f() {}\n+pub fn f() { dbg!(1); }\n",
+    )
+    .unwrap();
+    let (code, r) = report(tmp.path(), &["--diff", diff.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{r}");
+    assert_eq!(
+        diagnostics(&r),
+        [format!(
+            "{skipped}; the change touches this file, so its issues cannot be known"
+        )]
+    );
+}
+
+#[test]
+fn jobs_past_four_per_core_are_capped_and_said() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let out = gate(&[
+        "check",
+        fixture().to_str().unwrap(),
+        "--no-coverage",
+        "--jobs",
+        "5000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "gate: --jobs 5000 is more than 4 per core ({cores} cores); using {}",
+            4 * cores
+        )),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -12,6 +12,8 @@ use crate::model::{Diagnostic, DiagnosticLevel, Finding, Language, Location, Sou
 use crate::rules::EnabledRule;
 use crate::rules::RuleFileError;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Read;
 use suppress::Suppressions;
 
 /// The stack each analysis thread needs. syn's parser and visitor recurse once or
@@ -26,6 +28,11 @@ pub const STACK_BYTES: usize = 256 << 20;
 /// for a file the change does not touch, an error for one it does (its issues
 /// would be unknown).
 pub const NOT_ANALYSED: &str = "not analysed: ";
+
+/// Why a file that nests deeper than an engine's bound is not analysed.
+pub fn too_deep(depth: u32, max: u32) -> String {
+    format!("it nests {depth} levels deep, more than the {max} gate analyses")
+}
 
 /// A position in a file as the parser gives it: 0-based line, 0-based byte column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,6 +85,8 @@ pub struct Analyzer {
     rules: Vec<EnabledRule>,
     engines: Vec<(Language, Box<dyn Engine>)>,
     parse_only: bool,
+    /// `[sources] max_file_bytes`.
+    max_file_bytes: u64,
 }
 
 /// Everything analysis found, sorted.
@@ -112,7 +121,14 @@ impl Analyzer {
             rules,
             engines,
             parse_only,
+            max_file_bytes: crate::source::SourcesConfig::default().max_file_bytes,
         })
+    }
+
+    /// Files larger than `bytes` are reported, not analysed.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Analyzer {
+        self.max_file_bytes = bytes;
+        self
     }
 
     /// Analyses `files` in parallel; `progress` is called once per file. `base` are
@@ -199,10 +215,26 @@ impl Analyzer {
                 message,
             })
         };
-        let bytes = match std::fs::read(&file.abs) {
-            Ok(b) => b,
-            Err(e) => return skipped(DiagnosticLevel::Error, format!("cannot read: {e}")),
-        };
+        // Read no more than the bound and one byte, whatever the file's size.
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&file.abs).and_then(|f| {
+            f.take(self.max_file_bytes.saturating_add(1))
+                .read_to_end(&mut bytes)
+        });
+        if let Err(e) = read {
+            return skipped(DiagnosticLevel::Error, format!("cannot read: {e}"));
+        }
+        if bytes.len() as u64 > self.max_file_bytes {
+            // A warning like any file left unanalysed, an error when the change
+            // touches it (see `NOT_ANALYSED`).
+            return skipped(
+                DiagnosticLevel::Warning,
+                format!(
+                    "{NOT_ANALYSED}it is larger than {} bytes ([sources] max_file_bytes); split it, exclude it in [sources] exclude, or raise the bound",
+                    self.max_file_bytes
+                ),
+            );
+        }
         // A NUL byte is no reason to skip: javac and rustc read it in a comment,
         // and a file skipped as "binary" would hide what it holds.
         let text = match std::str::from_utf8(&bytes) {
@@ -253,12 +285,17 @@ impl Analyzer {
         let Some((_, engine)) = self.engines.iter().find(|(l, _)| *l == file.language) else {
             return Vec::new();
         };
+        if text.len() as u64 > self.max_file_bytes {
+            return Vec::new();
+        }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let report = engine.analyze(text, &file.rel, self.parse_only);
         self.findings(file, text, report)
     }
 
     /// Turns hits into findings: character columns, suppressions, fingerprints.
+    /// Linear in the text and the hits, however many share one long line: each
+    /// line is measured and hashed once (`Lines`).
     fn findings(&self, file: &SourceFile, text: &str, report: FileReport) -> Vec<Finding> {
         let mut hits = report.hits;
         if hits.is_empty() {
@@ -266,25 +303,34 @@ impl Analyzer {
         }
         hits.sort_by_key(|h| (h.start, h.end, h.rule));
         hits.dedup_by_key(|h| (h.start, h.end, h.rule));
-        let lines: Vec<&str> = text.lines().collect();
-        let column = |pos: Pos| -> u32 {
-            let line = lines.get(pos.line as usize).copied().unwrap_or("");
-            let byte = (pos.byte_column as usize).min(line.len());
-            let prefix = line.get(..byte).unwrap_or(line);
-            prefix.chars().count() as u32 + 1
-        };
-        // How often each rule met each line text so far: the occurrence index.
-        let mut seen: std::collections::HashMap<(usize, String), usize> = Default::default();
+        let mut lines = Lines::new(text);
+        // Per rule and line text: the fingerprint's hash up to the occurrence
+        // index, and how often the rule met that text so far.
+        let mut seen: HashMap<(usize, usize), (Fnv, usize)> = HashMap::new();
         hits.into_iter()
             .map(|hit| {
                 let enabled = &self.rules[hit.rule];
-                let line_text = lines.get(hit.start.line as usize).copied().unwrap_or("");
-                let normalised: String = line_text.split_whitespace().collect();
-                let occurrence = seen.entry((hit.rule, normalised.clone())).or_insert(0);
-                let fingerprint =
-                    fingerprint(&enabled.rule.id, &file.rel, &normalised, *occurrence);
+                let (line_text, text_id) = lines.text(hit.start.line);
+                let (prefix, occurrence) = seen.entry((hit.rule, text_id)).or_insert_with(|| {
+                    let normalised = &lines.texts[text_id];
+                    (
+                        Fnv::new()
+                            .part(&enabled.rule.id)
+                            .part(&file.rel)
+                            .part(normalised),
+                        0,
+                    )
+                });
+                let fingerprint = prefix.part(&occurrence.to_string()).hex();
                 *occurrence += 1;
                 let start_line = hit.start.line + 1;
+                // A long (minified, generated) line is not quoted: quoting it for
+                // each of its findings would grow the report with its square.
+                let snippet = if line_text.len() > SNIPPET_MAX {
+                    String::new()
+                } else {
+                    line_text.trim_end().to_string()
+                };
                 Finding {
                     rule: enabled.rule.id.clone(),
                     severity: enabled.severity,
@@ -292,12 +338,12 @@ impl Analyzer {
                     location: Location {
                         path: file.rel.clone(),
                         start_line,
-                        start_column: column(hit.start),
+                        start_column: lines.column(hit.start),
                         end_line: hit.end.line + 1,
-                        end_column: column(hit.end),
+                        end_column: lines.column(hit.end),
                     },
                     message: hit.message,
-                    snippet: line_text.trim_end().to_string(),
+                    snippet,
                     fingerprint,
                     new: false,
                     suppressed: report.suppressions.find(
@@ -308,6 +354,75 @@ impl Analyzer {
                 }
             })
             .collect()
+    }
+}
+
+/// The longest line a finding quotes, in bytes.
+const SNIPPET_MAX: usize = 1000;
+
+/// A file's lines for its findings, each measured once: its text without
+/// whitespace (interned: the fingerprint's and occurrence count's key) and, for
+/// a line with non-ASCII text, the character count at each byte.
+struct Lines<'t> {
+    lines: Vec<&'t str>,
+    /// Distinct line texts without whitespace; `by_text` indexes them.
+    texts: Vec<String>,
+    by_text: HashMap<String, usize>,
+    /// The last line asked for: its index, text id, and character columns.
+    current: Option<(u32, usize, Option<Vec<u32>>)>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            lines: text.lines().collect(),
+            texts: Vec::new(),
+            by_text: HashMap::new(),
+            current: None,
+        }
+    }
+
+    fn line(&self, line: u32) -> &'t str {
+        self.lines.get(line as usize).copied().unwrap_or("")
+    }
+
+    /// Makes `line` the current one.
+    fn enter(&mut self, line: u32) -> &(u32, usize, Option<Vec<u32>>) {
+        if self.current.as_ref().is_none_or(|c| c.0 != line) {
+            let text = self.line(line);
+            let normalised: String = text.split_whitespace().collect();
+            let next = self.texts.len();
+            let id = *self.by_text.entry(normalised.clone()).or_insert(next);
+            if id == next {
+                self.texts.push(normalised);
+            }
+            let chars = (!text.is_ascii()).then(|| {
+                let mut at = vec![0u32; text.len() + 1];
+                for (count, (byte, c)) in text.char_indices().enumerate() {
+                    at[byte..byte + c.len_utf8()].fill(count as u32);
+                    at[byte + c.len_utf8()] = count as u32 + 1;
+                }
+                at
+            });
+            self.current = Some((line, id, chars));
+        }
+        self.current.as_ref().expect("set just above")
+    }
+
+    /// The text of 0-based `line` and the id of its text without whitespace.
+    fn text(&mut self, line: u32) -> (&'t str, usize) {
+        let id = self.enter(line).1;
+        (self.line(line), id)
+    }
+
+    /// The 1-based character column of a position.
+    fn column(&mut self, pos: Pos) -> u32 {
+        let len = self.line(pos.line).len();
+        let byte = (pos.byte_column as usize).min(len);
+        match &self.enter(pos.line).2 {
+            Some(chars) => chars[byte] + 1,
+            None => byte as u32 + 1,
+        }
     }
 }
 
@@ -326,14 +441,34 @@ enum FileResult {
 /// on purpose, so edits above the finding do not change it. FNV-1a, 64 bits: stable
 /// across Rust versions, unlike `std`'s hasher.
 pub fn fingerprint(rule: &str, path: &str, normalised_line: &str, occurrence: usize) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [rule, path, normalised_line, &occurrence.to_string()] {
+    Fnv::new()
+        .part(rule)
+        .part(path)
+        .part(normalised_line)
+        .part(&occurrence.to_string())
+        .hex()
+}
+
+/// FNV-1a over parts, each followed by a 0 byte: hashed part by part, so that a
+/// line's parts are hashed once for all its findings.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn part(self, part: &str) -> Self {
+        let mut hash = self.0;
         for byte in part.bytes().chain([0]) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
+        Fnv(hash)
     }
-    format!("{hash:016x}")
+    fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// What `str::lines().count()` says, from a byte count that the compiler
@@ -352,6 +487,55 @@ mod tests {
         for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "x\n\ny"] {
             assert_eq!(line_count(text), text.lines().count() as u64, "{text:?}");
         }
+    }
+
+    fn analyzer(ids: &[&str]) -> Analyzer {
+        let rules = crate::rules::builtin()
+            .unwrap()
+            .into_iter()
+            .filter(|r| ids.contains(&r.id.as_str()))
+            .map(|rule| EnabledRule {
+                severity: rule.severity,
+                params: rule.params.clone(),
+                rule,
+            })
+            .collect();
+        Analyzer::new(rules, false).unwrap()
+    }
+
+    fn java(rel: &str) -> SourceFile {
+        SourceFile {
+            abs: rel.into(),
+            rel: rel.into(),
+            language: Language::Java,
+        }
+    }
+
+    #[test]
+    fn findings_on_one_long_line_have_character_columns_and_counted_fingerprints() {
+        let sevens = "7, ".repeat(400);
+        let text = format!("class A {{ String s = \"é\"; int[] a = {{ {sevens}}}; }}\n");
+        let findings = analyzer(&["magic-number"]).analyze_text(&java("A.java"), &text);
+        assert_eq!(findings.len(), 400);
+        let normalised: String = text.split_whitespace().collect();
+        for (i, f) in findings.iter().enumerate() {
+            // `é` is two bytes and one character.
+            let column = 39 + 3 * i as u32;
+            assert_eq!(
+                (f.location.start_column, f.location.end_column),
+                (column, column + 1)
+            );
+            assert_eq!(
+                f.fingerprint,
+                fingerprint("magic-number", "A.java", &normalised, i)
+            );
+            // Longer than SNIPPET_MAX: not quoted.
+            assert_eq!(f.snippet, "");
+        }
+        let short = "class A { int[] a = { 7, 7 }; }\n";
+        let findings = analyzer(&["magic-number"]).analyze_text(&java("A.java"), short);
+        let snippets: Vec<&str> = findings.iter().map(|f| f.snippet.as_str()).collect();
+        assert_eq!(snippets, [short.trim_end(), short.trim_end()]);
     }
 
     #[test]

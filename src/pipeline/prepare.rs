@@ -24,7 +24,8 @@ pub fn prepare(options: &CheckOptions) -> Result<Prepared, Error> {
     let ci = ci_context(options)?;
     let new_code = new_code(options, &ci)?;
     let setup = setup::setup(options, &new_code)?;
-    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?;
+    let analyzer = Analyzer::new(setup.rules.clone(), options.parse_only)?
+        .max_file_bytes(setup.config.config.sources.max_file_bytes);
     Ok(Prepared {
         ci,
         new_code,

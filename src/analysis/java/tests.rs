@@ -197,3 +197,102 @@ fn suppression_comments_and_annotations_are_collected() {
     assert!(report.suppressions.find("t", None, 4).is_some());
     assert!(report.suppressions.find("t", None, 5).is_none());
 }
+
+/// Every Java rule on `code`: the hits' rule ids and messages, sorted.
+fn all_rules_hits(code: &str) -> Vec<(String, String)> {
+    let rules: Vec<EnabledRule> = rules::builtin()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.language == Lang::Java)
+        .map(|rule| EnabledRule {
+            severity: rule.severity,
+            params: rule.params.clone(),
+            rule,
+        })
+        .collect();
+    let indexed: Vec<(usize, &EnabledRule)> = rules.iter().enumerate().collect();
+    let engine = JavaEngine::new(&indexed).unwrap_or_else(|e| panic!("{e}"));
+    let report = engine.analyze(code, "A.java", false);
+    assert!(
+        report.syntax_errors.is_empty(),
+        "{:?}",
+        report.syntax_errors
+    );
+    let mut hits: Vec<(String, String)> = report
+        .hits
+        .into_iter()
+        .map(|h| (rules[h.rule].rule.id.clone(), h.message))
+        .collect();
+    hits.sort();
+    hits
+}
+
+fn count(hits: &[(String, String)], id: &str) -> usize {
+    hits.iter().filter(|(r, _)| r == id).count()
+}
+
+fn message<'h>(hits: &'h [(String, String)], id: &str) -> &'h str {
+    let found: Vec<&str> = hits
+        .iter()
+        .filter(|(r, _)| r == id)
+        .map(|(_, m)| m.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{id}: {found:?}");
+    found[0]
+}
+
+/// Nesting thousands deep goes through every rule with the findings it
+/// should have (the rules that read their ancestors once did it per level at
+/// each node, which took seconds to minutes at these depths).
+#[test]
+fn thousands_deep_nesting_is_analysed_with_every_rule() {
+    let n = 3000;
+    let ifs = format!(
+        "class N {{ void f(boolean a) {{ {}g();{} }} void g() {{}} }}",
+        "if (a) {\n".repeat(n),
+        "}\n".repeat(n)
+    );
+    let hits = all_rules_hits(&ifs);
+    assert_eq!(count(&hits, "collapsible-if"), n - 1);
+    assert_eq!(count(&hits, "too-deeply-nested"), 1);
+    let triangle = n * (n + 1) / 2;
+    assert!(message(&hits, "cognitive-complexity").contains(&format!("of {triangle},")));
+    assert!(message(&hits, "cyclomatic-complexity").contains(&format!("of {},", n + 1)));
+
+    let ternaries = format!(
+        "class T {{ int f(boolean a) {{ return {}0; }} }}",
+        "a ? 1 :\n".repeat(n)
+    );
+    let hits = all_rules_hits(&ternaries);
+    assert_eq!(count(&hits, "nested-ternary"), n - 1);
+    assert!(message(&hits, "cognitive-complexity").contains(&format!("of {triangle},")));
+
+    let chain: Vec<String> = (3..n + 3)
+        .map(|i| format!("if (a == {i}) {{ b = {i}; }}"))
+        .collect();
+    let else_ifs = format!(
+        "class E {{ int b; void f(int a) {{ {} }} }}",
+        chain.join("\n else ")
+    );
+    let hits = all_rules_hits(&else_ifs);
+    assert_eq!(count(&hits, "magic-number"), 2 * n);
+    assert!(message(&hits, "cognitive-complexity").contains(&format!("of {n},")));
+    assert_eq!(count(&hits, "too-deeply-nested"), 0);
+
+    let assignments = format!(
+        "class A {{ void f(String s, String x) {{ while (true) {{ {}s + x; }} }} }}",
+        "s =\n".repeat(n)
+    );
+    let hits = all_rules_hits(&assignments);
+    assert_eq!(count(&hits, "string-concatenation-in-loop"), 1);
+    assert_eq!(count(&hits, "self-assignment"), 0);
+
+    let sum = format!(
+        "class S {{ static final int K = 1{}; int f() {{ return 1{}; }} }}",
+        "\n + 3".repeat(n),
+        "\n + 3".repeat(n)
+    );
+    let hits = all_rules_hits(&sum);
+    // The constant's threes are not magic; the method's are.
+    assert_eq!(count(&hits, "magic-number"), n);
+}

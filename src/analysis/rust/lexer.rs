@@ -1,6 +1,6 @@
 //! A scan of a Rust file's bytes for what syn's tree does not keep: comments (for
-//! suppressions, `// SAFETY:`, TODO words and reasons) and how deep delimiters
-//! nest (so a file that would exhaust the stack is reported, not parsed). It knows
+//! suppressions, `// SAFETY:`, TODO words and reasons) and how deep syn would
+//! recurse (so a file that would exhaust the stack is reported, not parsed). It knows
 //! just enough of Rust's lexical grammar to not mistake a `//` inside a string, a
 //! raw string or a char literal for a comment.
 
@@ -23,10 +23,81 @@ pub struct Scan {
     pub comments: Vec<Comment>,
     /// Byte offset where each line starts; `line_starts[0] == 0`.
     pub line_starts: Vec<usize>,
-    /// The deepest nesting of `()`, `[]` and `{}`, and the 1-based line and byte
-    /// column where it was first reached.
+    /// An upper bound of how deep syn's parser, its visitor and the tree's drop
+    /// recurse (see [`Nesting`]), and the 1-based line and byte column where it
+    /// was first reached.
     pub max_depth: u32,
     pub deepest_at: (u32, u32),
+}
+
+/// How deep the syntax tree may be at each token, counted from tokens alone.
+/// Brackets and generic `<>` each open a level; within one level, every token
+/// that may make the tree one deeper without a bracket is a link: prefix and
+/// binary operators (`&&x`, `!!x`, `1 + 1 + …`, `a = b = …`), `.` of a method
+/// chain or a float, `?`, `->`, closures' `|`, and `as`, `else`, `if`, `match`,
+/// `while`, `for`, `in`, `return`, `break`, `yield`. A `,`, `;` or `=>` ends a
+/// sibling and forgets its links, and so does a `}` that ends a statement or an
+/// item (one not followed by `else`, `.`, `?`, `as` or an operator). The depth
+/// is the levels open plus their links: it overcounts (`==` is two links, a
+/// comparison's `<` opens a level until the statement ends) but never misses a
+/// level syn recurses for.
+#[derive(Debug, Default)]
+struct Nesting {
+    /// The open levels, innermost last: whether it is a `<`, and its links.
+    /// The file's top level is not among them.
+    open: Vec<(bool, u32)>,
+    top_links: u32,
+    depth: u32,
+}
+
+impl Nesting {
+    fn links(&mut self) -> &mut u32 {
+        match self.open.last_mut() {
+            Some((_, links)) => links,
+            None => &mut self.top_links,
+        }
+    }
+    /// `(`, `[`, `{`, or (`angle`) `<`.
+    fn open(&mut self, angle: bool) {
+        self.open.push((angle, 0));
+        self.depth += 1;
+    }
+    fn link(&mut self) {
+        *self.links() += 1;
+        self.depth += 1;
+    }
+    fn pop(&mut self) {
+        if let Some((_, links)) = self.open.pop() {
+            self.depth -= 1 + links;
+        }
+    }
+    /// Closes the `<` levels a comparison left open, up to the innermost bracket.
+    fn close_angles(&mut self) {
+        while self.open.last().is_some_and(|(angle, _)| *angle) {
+            self.pop();
+        }
+    }
+    /// `)`, `]` or `}`.
+    fn close(&mut self) {
+        self.close_angles();
+        self.pop();
+    }
+    /// `>`: closes a `<` level, or is a comparison.
+    fn close_angle(&mut self) {
+        if self.open.last().is_some_and(|(angle, _)| *angle) {
+            self.pop();
+        } else {
+            self.link();
+        }
+    }
+    /// `,`, `;` and `=>` (`statement`: also a comparison's `<` before them).
+    fn separate(&mut self, statement: bool) {
+        if statement {
+            self.close_angles();
+        }
+        let links = std::mem::take(self.links());
+        self.depth -= links;
+    }
 }
 
 impl Scan {
@@ -36,9 +107,10 @@ impl Scan {
             line_starts: vec![0],
             ..Scan::default()
         };
-        let mut depth = 0u32;
+        let mut nesting = Nesting::default();
         let mut i = 0;
         while i < b.len() {
+            let at = i;
             match b[i] {
                 b'\n' => {
                     scan.line_starts.push(i + 1);
@@ -60,17 +132,47 @@ impl Scan {
                 b'"' => i = scan.string_end(b, i + 1, 0, false),
                 b'\'' => i = char_or_lifetime_end(b, i),
                 b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > scan.max_depth {
-                        scan.max_depth = depth;
-                        let line_start = scan.line_starts.last().copied().unwrap_or(0);
-                        scan.deepest_at =
-                            (scan.line_starts.len() as u32, (i - line_start) as u32 + 1);
-                    }
+                    nesting.open(false);
+                    i += 1;
+                }
+                b'<' if b.get(i + 1) != Some(&b'=') => {
+                    nesting.open(true);
                     i += 1;
                 }
                 b')' | b']' | b'}' => {
-                    depth = depth.saturating_sub(1);
+                    nesting.close();
+                    i += 1;
+                    let rest = next_token(b, i);
+                    if is_trailer(rest) {
+                        nesting.link();
+                    } else if b[at] == b'}' && !continues_expression(rest) {
+                        nesting.separate(true);
+                    }
+                }
+                b'>' if b.get(i + 1) != Some(&b'=') => {
+                    nesting.close_angle();
+                    i += 1;
+                }
+                b',' => {
+                    nesting.separate(false);
+                    i += 1;
+                }
+                b';' => {
+                    nesting.separate(true);
+                    i += 1;
+                }
+                b'=' if b.get(i + 1) == Some(&b'>') => {
+                    nesting.separate(true);
+                    i += 2;
+                }
+                // `->` and `>=` are one token: their `>` closes no `<`.
+                b'-' | b'>' if matches!(b.get(i + 1), Some(b'>' | b'=')) => {
+                    nesting.link();
+                    i += 2;
+                }
+                b'.' | b'&' | b'!' | b'*' | b'+' | b'-' | b'/' | b'%' | b'^' | b'|' | b'='
+                | b'?' | b'@' | b'<' => {
+                    nesting.link();
                     i += 1;
                 }
                 c if c == b'_' || c.is_ascii_alphabetic() => {
@@ -84,10 +186,23 @@ impl Scan {
                         // Byte and C strings: b"…", c"…"; byte chars: b'x'.
                         (b"b" | b"c", Some(b'"')) => scan.string_end(b, end + 1, 0, false),
                         (b"b", Some(b'\'')) => char_or_lifetime_end(b, end),
-                        _ => end,
+                        (word, _) => {
+                            if NESTING_WORDS.contains(&word) {
+                                nesting.link();
+                            }
+                            end
+                        }
                     };
                 }
                 _ => i += 1,
+            }
+            if nesting.depth > scan.max_depth {
+                scan.max_depth = nesting.depth;
+                let line_start = scan.line_starts.last().copied().unwrap_or(0);
+                scan.deepest_at = (
+                    scan.line_starts.len() as u32,
+                    at.saturating_sub(line_start) as u32 + 1,
+                );
             }
         }
         scan
@@ -163,6 +278,70 @@ impl Scan {
         }
         self.string_end(b, i + hashes + 1, hashes, true)
     }
+}
+
+/// Keywords that may nest the tree one deeper without a bracket: `x as T as
+/// U`, `else if`, `if if c {…} else {…} {…}`, `return return x`.
+const NESTING_WORDS: &[&[u8]] = &[
+    b"as", b"else", b"if", b"match", b"while", b"for", b"in", b"return", b"break", b"yield",
+];
+
+/// The rest of the file from `i`, past whitespace and comments.
+fn next_token(b: &[u8], mut i: usize) -> &[u8] {
+    loop {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        match (b.get(i), b.get(i + 1)) {
+            (Some(b'/'), Some(b'/')) => {
+                i = b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| i + p);
+            }
+            (Some(b'/'), Some(b'*')) => i = block_comment_end(b, i),
+            _ => return &b[i.min(b.len())..],
+        }
+    }
+}
+
+/// Whether a bracket closed just before `rest` is followed by another that
+/// nests the tree one deeper: a call or an index of what it closed (`f()()`,
+/// `a[0][0]`).
+fn is_trailer(rest: &[u8]) -> bool {
+    matches!(rest.first(), Some(b'(' | b'['))
+}
+
+/// Whether the expression a `}` ends goes on after it (`} else`, `}.f()`,
+/// `} + 1`, `} as T`, `}()`), rather than a statement or an item ending there.
+fn continues_expression(rest: &[u8]) -> bool {
+    let word = |w: &[u8]| {
+        rest.starts_with(w)
+            && !rest
+                .get(w.len())
+                .is_some_and(|&c| c == b'_' || c.is_ascii_alphanumeric())
+    };
+    is_trailer(rest)
+        || matches!(
+            rest.first(),
+            Some(
+                b'.' | b'?'
+                    | b'&'
+                    | b'|'
+                    | b'+'
+                    | b'-'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'^'
+                    | b'='
+                    | b'<'
+                    | b'>'
+                    | b'!'
+            )
+        )
+        || word(b"else")
+        || word(b"as")
 }
 
 fn block_comment_end(b: &[u8], start: usize) -> usize {

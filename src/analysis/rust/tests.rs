@@ -238,53 +238,199 @@ fn a_file_syn_cannot_parse_is_reported_with_its_message_and_position() {
     assert!(report.unparsed.is_some());
 }
 
-#[test]
-fn ten_thousand_nested_brackets_are_reported_not_parsed() {
-    let rule = builtin("unwrap-call");
-    let n = 10_000;
-    let parens = format!(
-        "fn f() {{ let x = {}1{}; }}\n",
-        "(".repeat(n),
-        ")".repeat(n)
-    );
-    let blocks = format!("fn f() {}{}\n", "{".repeat(n), "}".repeat(n));
-    for (code, depth) in [(parens, 10_001), (blocks, 10_000)] {
-        let report = run(&rule, &Params::new(), &code, "src/lib.rs");
-        let u = report.unparsed.expect("reported");
-        assert_eq!(u.line, 1);
-        assert!(
-            u.message.contains(&format!("nest {depth} levels deep")),
-            "{u:?}"
-        );
-    }
+/// A file nesting `n` deep.
+type Deep = fn(usize) -> String;
+
+/// Every way to nest Rust's syntax tree `n` deep: each recurses in syn's parser,
+/// its visitor or the tree's drop.
+const DEEP: &[(&str, Deep)] = &[
+    ("generics", |n| {
+        format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n))
+    }),
+    ("fn types", |n| {
+        format!("type T = {}u8;", "fn() -> ".repeat(n))
+    }),
+    ("closure types", |n| {
+        let boxes = "Box<dyn Fn() -> ".repeat(n);
+        format!("fn f() -> {boxes}u8{} {{ todo!() }}", ">".repeat(n))
+    }),
+    ("pointers", |n| {
+        format!("type T = {}u8;", "*const ".repeat(n))
+    }),
+    ("tuples", |n| {
+        format!("type T = {}u8,{};", "(".repeat(n), ")".repeat(n))
+    }),
+    ("arrays", |n| {
+        format!("type T = {}u8{};", "[".repeat(n), "; 1]".repeat(n))
+    }),
+    ("references", |n| {
+        format!("fn f() {{ let x = {}1; }}", "&".repeat(n))
+    }),
+    ("nots", |n| {
+        format!("fn f() {{ let x = {}true; }}", "!".repeat(n))
+    }),
+    ("negations", |n| {
+        format!("fn f() {{ let x = {}1; }}", "- ".repeat(n))
+    }),
+    ("closures", |n| {
+        format!("fn f() {{ let x = {}1; }}", "|| ".repeat(n))
+    }),
+    ("sums", |n| {
+        format!("fn f() -> u32 {{ 1{} }}", " + 1".repeat(n))
+    }),
+    ("assignments", |n| {
+        format!("fn f() {{ {}1; }}", "a = ".repeat(n))
+    }),
+    ("method calls", |n| {
+        format!("fn f() {{ a{}; }}", ".b()".repeat(n))
+    }),
+    ("fields", |n| format!("fn f() {{ a{}; }}", ".b".repeat(n))),
+    ("tries", |n| format!("fn f() {{ a{}; }}", "?".repeat(n))),
+    ("awaits", |n| {
+        format!("async fn f() {{ a{}; }}", ".await".repeat(n))
+    }),
+    ("indexes", |n| format!("fn f() {{ a{}; }}", "[0]".repeat(n))),
+    ("casts", |n| {
+        format!("fn f() {{ a{}; }}", " as u8".repeat(n))
+    }),
+    ("else ifs", |n| {
+        format!("fn f() {{ if a {{}}{} }}", " else if a {}".repeat(n))
+    }),
+    ("ifs in conditions", |n| {
+        let tail = " {} else {}".repeat(n);
+        format!("fn f() {{ {}a{tail} {{}} }}", "if ".repeat(n))
+    }),
+    ("matches", |n| {
+        format!("fn f() {{ {}a{} }}", "match ".repeat(n), " {}".repeat(n))
+    }),
+    ("returns", |n| {
+        format!("fn f() {{ {}1; }}", "return ".repeat(n))
+    }),
+    ("parentheses", |n| {
+        format!("fn f() {{ let x = {}1{}; }}", "(".repeat(n), ")".repeat(n))
+    }),
+    ("blocks", |n| {
+        format!("fn f() {}{}", "{".repeat(n), "}".repeat(n))
+    }),
+    ("unsafe blocks", |n| {
+        format!("fn f() {{ {}{} }}", "unsafe {".repeat(n), "}".repeat(n))
+    }),
+    ("calls", |n| {
+        format!("fn f() {{ {}{}; }}", "g(".repeat(n), ")".repeat(n))
+    }),
+    ("macros", |n| {
+        format!("fn f() {{ {}{}; }}", "g!(".repeat(n), ")".repeat(n))
+    }),
+    ("patterns", |n| {
+        format!(
+            "fn f() {{ let {}x{} = y; }}",
+            "Some(".repeat(n),
+            ")".repeat(n)
+        )
+    }),
+    ("attributes", |n| {
+        format!("#[a{}{}] fn f() {{}}", "(b".repeat(n), ")".repeat(n))
+    }),
+    ("modules", |n| {
+        format!("{}{}", "mod m {".repeat(n), "}".repeat(n))
+    }),
+];
+
+/// All the Rust rules, with their default parameters.
+fn all_rules() -> Vec<EnabledRule> {
+    rules::builtin()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.language == Language::Rust)
+        .map(|r| enabled(&r, &Params::new()))
+        .collect()
 }
 
 #[test]
-fn ten_thousand_long_chains_fit_the_worker_stack() {
-    let rule = builtin("fn-too-complex");
+fn nesting_past_the_bound_is_reported_not_parsed() {
+    let rule = builtin("unwrap-call");
+    for (shape, make) in DEEP {
+        let code = make(2 * MAX_DEPTH as usize);
+        let report = run(&rule, &Params::new(), &code, "src/lib.rs");
+        let u = report
+            .unparsed
+            .unwrap_or_else(|| panic!("{shape}: not reported"));
+        let depth = Scan::of(&code).max_depth;
+        assert!(depth >= 2 * MAX_DEPTH, "{shape}: {depth}");
+        assert_eq!(
+            u.message,
+            crate::analysis::too_deep(depth, MAX_DEPTH),
+            "{shape}"
+        );
+        assert_eq!(u.line, 1, "{shape}");
+    }
+    let parens = format!(
+        "fn f() {{ let x = {}1{}; }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let u = run(&rule, &Params::new(), &parens, "src/lib.rs").unparsed;
+    // `{`, `=` and the 5,000 parentheses; first reached at the innermost one.
+    assert_eq!(
+        u.map(|u| (u.message, u.column)),
+        Some((crate::analysis::too_deep(5002, MAX_DEPTH), 5017))
+    );
+}
+
+/// The deepest file of each shape that the bound admits goes through syn and
+/// every Rust rule on a quarter of the worker stack: the bound leaves the
+/// stack a margin of four even in a debug build.
+#[test]
+fn the_deepest_admitted_nesting_fits_a_quarter_of_the_worker_stack() {
     let handle = std::thread::Builder::new()
-        .stack_size(crate::analysis::STACK_BYTES)
-        .spawn(move || {
-            let n = 10_000;
-            let codes = [
-                format!("fn f() {{ let x = a{}; }}", ".b()".repeat(n)),
-                format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
-                format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
-                format!("fn f() {{ if a {{}}{} }}", " else if a {}".repeat(n)),
-                format!("fn f() {{ a{} }}", " && a".repeat(n)),
-            ];
-            codes
-                .iter()
-                .map(|code| {
-                    let report = run(&rule, &Params::new(), code, "src/lib.rs");
-                    (report.unparsed.is_none(), report.hits.len())
+        .stack_size(crate::analysis::STACK_BYTES / 4)
+        .spawn(|| {
+            let rules = all_rules();
+            let indexed: Vec<(usize, &EnabledRule)> = rules.iter().enumerate().collect();
+            let engine = RustEngine::new(&indexed).unwrap_or_else(|e| panic!("{e}"));
+            DEEP.iter()
+                .map(|(shape, make)| {
+                    // The largest n whose nesting the bound admits.
+                    let (mut low, mut high) = (1, 2 * MAX_DEPTH as usize);
+                    while low + 1 < high {
+                        let mid = (low + high) / 2;
+                        if Scan::of(&make(mid)).max_depth <= MAX_DEPTH {
+                            low = mid;
+                        } else {
+                            high = mid;
+                        }
+                    }
+                    let report = engine.analyze(&make(low), "src/lib.rs", false);
+                    (*shape, low, report.unparsed.map(|u| u.message))
                 })
                 .collect::<Vec<_>>()
         })
         .unwrap();
     let results = handle.join().expect("no stack overflow");
-    assert_eq!(
-        results,
-        [(true, 0), (true, 0), (true, 0), (true, 1), (true, 0)]
-    );
+    for (shape, n, unparsed) in results {
+        // Each shape's tree is at least a third of the bound deep.
+        assert!(n * 3 >= MAX_DEPTH as usize, "{shape}: only {n} deep");
+        assert_eq!(unparsed, None, "{shape} at {n}");
+    }
+}
+
+#[test]
+fn ordinary_code_stays_far_below_the_bound() {
+    let code = r#"
+pub fn f<T: Clone + Send, U>(x: &mut Vec<Option<T>>, y: U) -> Result<Vec<T>, Box<dyn Error>>
+where
+    U: Fn(&T) -> bool + Sync,
+{
+    let total = x.iter().filter(|t| t.is_some()).map(|t| t.clone()).count() as u64 + 1;
+    if total > 1 && total < 10 || !x.is_empty() { g() } else if total == 3 { h() } else { i() }
+    match total { 1 | 2 | 3 => a(), _ => b() }
+    Ok(x.drain(..).flatten().collect())
+}
+pub fn g() -> u8 { 1 }
+pub fn h() -> u8 { 1 }
+// Each item starts afresh.
+"#;
+    assert_eq!(Scan::of(code).max_depth, 17);
+    let many = code.repeat(1000);
+    assert_eq!(Scan::of(&many).max_depth, 17);
 }

@@ -12,11 +12,20 @@
 //! ancestors), and the method's end reports it.
 
 use super::super::kinds::{fields, kinds};
-use super::{emit_over_max, Check, Cx, Tally, Values};
+use super::{emit_over_max, Along, Check, Cx, Tally, Values};
 use tree_sitter::Node;
 
 pub(super) struct CognitiveComplexity {
     pub max: i64,
+}
+
+/// The methods being measured, and per ancestor the nesting level from the
+/// root (`nests` summed along the path): a method's level at a node is the
+/// difference of two of them.
+#[derive(Default)]
+struct State {
+    tallies: Vec<Tally>,
+    levels: Along<i64>,
 }
 
 const METHODS: &[&str] = &[
@@ -54,7 +63,8 @@ impl Check for CognitiveComplexity {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
         let id = cx.kind;
-        let mut tallies = cx.memory::<Vec<Tally>>();
+        let mut state = cx.memory::<State>();
+        let State { tallies, levels } = &mut *state;
         if [
             k.method_declaration,
             k.constructor_declaration,
@@ -76,6 +86,15 @@ impl Check for CognitiveComplexity {
             return;
         };
         let ancestors = cx.ancestors;
+        let levels = if nested {
+            levels.of(ancestors, |above, i, n| {
+                above.unwrap_or(0)
+                    + i.checked_sub(1)
+                        .map_or(0, |p| i64::from(nests(ancestors[p], n)))
+            })
+        } else {
+            &[]
+        };
         for tally in tallies.iter_mut() {
             // Only what is in the method's body counts: not an annotation's
             // argument, say.
@@ -86,13 +105,15 @@ impl Check for CognitiveComplexity {
                 continue;
             }
             tally.count += base;
-            if nested {
-                tally.count += level(&ancestors[tally.depth + 1..], node);
+            if let Some(&last) = levels.last() {
+                // From the body down to the node's parent, and the node itself.
+                let parent = ancestors[ancestors.len() - 1];
+                tally.count += last - levels[tally.depth + 1] + i64::from(nests(parent, node));
             }
         }
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let Some(tally) = cx.memory::<Vec<Tally>>().pop() else {
+        let Some(tally) = cx.memory::<State>().tallies.pop() else {
             return;
         };
         if tally.count > self.max && tally.node == node.id() {
@@ -136,18 +157,6 @@ fn increment(node: Node, ancestors: &[Node]) -> Option<(i64, bool)> {
     }
     // Loops, `switch`, `catch` and `?:`.
     Some((1, true))
-}
-
-/// The nesting level of `node` below `path` (a method's body first, then
-/// down to `node`'s parent).
-fn level(path: &[Node], node: Node) -> i64 {
-    path.iter()
-        .enumerate()
-        .map(|(i, &parent)| {
-            let child = path.get(i + 1).copied().unwrap_or(node);
-            i64::from(nests(parent, child))
-        })
-        .sum()
 }
 
 /// Whether `child` is `field` of `parent`.

@@ -6,7 +6,7 @@
 use super::super::kinds::{fields, kinds};
 use super::binary_parts;
 use super::types::declared_type;
-use super::{text_of, Check, Cx, Values};
+use super::{text_of, Along, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct ConcatenationInLoop;
@@ -75,7 +75,9 @@ fn concatenates(mut expr: Node, name: &str, text: &str) -> bool {
 /// The innermost loop around the checked node in the same body of code.
 fn innermost_loop<'t>(cx: &Cx<'_, 't>) -> Option<Node<'t>> {
     let k = kinds();
-    for &n in cx.ancestors.iter().rev() {
+    let mut along = cx.memory::<Along<Option<usize>>>();
+    // Per ancestor: the index of the innermost loop around it, if any.
+    let loops = along.of(cx.ancestors, |above, i, n| {
         let id = n.kind_id();
         if [
             k.for_statement,
@@ -85,9 +87,8 @@ fn innermost_loop<'t>(cx: &Cx<'_, 't>) -> Option<Node<'t>> {
         ]
         .contains(&id)
         {
-            return Some(n);
-        }
-        if [
+            Some(i)
+        } else if [
             k.lambda_expression,
             k.class_body,
             k.enum_body,
@@ -97,8 +98,10 @@ fn innermost_loop<'t>(cx: &Cx<'_, 't>) -> Option<Node<'t>> {
         ]
         .contains(&id)
         {
-            return None;
+            None
+        } else {
+            above.flatten()
         }
-    }
-    None
+    });
+    loops.last().copied().flatten().map(|i| cx.ancestors[i])
 }

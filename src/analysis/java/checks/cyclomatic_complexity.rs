@@ -8,11 +8,19 @@
 //! decision adds to the innermost one, and its end reports it.
 
 use super::super::kinds::{fields, kinds};
-use super::{is_body, is_method, text_of, Check, Cx, Tally, Values};
+use super::{is_body, is_method, text_of, Along, Check, Cx, Tally, Values};
 use tree_sitter::Node;
 
 pub(super) struct CyclomaticComplexity {
     pub max: i64,
+}
+
+/// The bodies being measured, and per ancestor the index of the innermost
+/// class, enum or interface body around it.
+#[derive(Default)]
+struct State {
+    tallies: Vec<Tally>,
+    type_bodies: Along<Option<usize>>,
 }
 
 /// Where a count starts and ends.
@@ -53,7 +61,11 @@ impl Check for CyclomaticComplexity {
     fn check<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, _: &mut dyn FnMut(Node<'t>, Values)) {
         let k = kinds();
         let id = cx.kind;
-        let mut tallies = cx.memory::<Vec<Tally>>();
+        let mut state = cx.memory::<State>();
+        let State {
+            tallies,
+            type_bodies,
+        } = &mut *state;
         if let Some(body) = measured_body(node, cx) {
             // The body is counted, not an annotation's argument, say.
             tallies.push(Tally {
@@ -77,18 +89,25 @@ impl Check for CyclomaticComplexity {
         let Some(inside) = cx.ancestors.get(tally.depth..) else {
             return;
         };
-        if inside.first().is_none_or(|b| !is_body(*b))
-            || inside
-                .iter()
-                .any(|a| [k.class_body, k.enum_body, k.interface_body].contains(&a.kind_id()))
-        {
+        if inside.first().is_none_or(|b| !is_body(*b)) {
+            return;
+        }
+        let innermost = type_bodies.of(cx.ancestors, |above, i, n| {
+            let body = [k.class_body, k.enum_body, k.interface_body].contains(&n.kind_id());
+            if body {
+                Some(i)
+            } else {
+                above.flatten()
+            }
+        });
+        if innermost.last().copied().flatten() >= Some(tally.depth) {
             return;
         }
         tally.count += 1;
     }
     fn exit<'t>(&self, node: Node<'t>, cx: &Cx<'_, 't>, emit: &mut dyn FnMut(Node<'t>, Values)) {
-        let mut tallies = cx.memory::<Vec<Tally>>();
-        let Some(tally) = tallies.pop_if(|t| t.node == node.id()) else {
+        let mut state = cx.memory::<State>();
+        let Some(tally) = state.tallies.pop_if(|t| t.node == node.id()) else {
             return;
         };
         let complexity = 1 + tally.count;

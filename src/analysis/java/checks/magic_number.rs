@@ -2,7 +2,7 @@
 //! Checkstyle's `MagicNumber` defaults (-1, 0, 1 and 2 are not magic).
 
 use super::super::kinds::{fields, kinds};
-use super::{modifiers_of, text_of, Check, Cx, Values};
+use super::{modifiers_of, text_of, Along, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct MagicNumber;
@@ -71,7 +71,7 @@ impl Check for MagicNumber {
         let ignored = [-1.0f64, 0.0, 1.0, 2.0]
             .iter()
             .any(|i| i.to_bits() == value.to_bits());
-        if ignored || is_in_constant(target, above) {
+        if ignored || is_in_constant(target, above, &mut cx.memory()) {
             return;
         }
         emit(target, &[("number", text_of(target, text).to_string())]);
@@ -81,26 +81,35 @@ impl Check for MagicNumber {
 /// Like Checkstyle: a literal in the initialiser of a `final` variable or field,
 /// an interface constant, an enum constant's arguments or an annotation
 /// element's default, reached only through waiver parents. `ancestors` are
-/// those of `literal` (the number, or its minus sign), root first.
-fn is_in_constant(literal: Node, ancestors: &[Node]) -> bool {
+/// those of `literal` (the number, or its minus sign), root first; `along`
+/// keeps, per ancestor, the answer for a literal that climbed up to it, so that
+/// a long sum of literals is not climbed once per literal.
+fn is_in_constant(literal: Node, ancestors: &[Node], along: &mut Along<bool>) -> bool {
     let k = kinds();
-    let mut child = literal;
-    for (i, &n) in ancestors.iter().enumerate().rev() {
+    // What the ancestor at `i` says of a literal reached through `child`: the
+    // answer, or `None` for its own parent to say.
+    let verdict = |i: usize, child: Node| -> Option<bool> {
+        let n = ancestors[i];
         match n.kind_id() {
-            id if id == k.variable_declarator => {
-                return i.checked_sub(1).is_some_and(|d| {
-                    let d = ancestors[d];
-                    d.kind_id() == k.constant_declaration || modifiers_of(d).is_some_and(has_final)
-                });
-            }
+            id if id == k.variable_declarator => Some(i.checked_sub(1).is_some_and(|d| {
+                let d = ancestors[d];
+                d.kind_id() == k.constant_declaration || modifiers_of(d).is_some_and(has_final)
+            })),
             id if id == k.enum_constant || id == k.annotation_type_element_declaration => {
-                return true
+                Some(true)
             }
-            _ if is_waiver_parent(n, child) => child = n,
-            _ => return false,
+            _ if is_waiver_parent(n, child) => None,
+            _ => Some(false),
         }
-    }
-    false
+    };
+    let answers = along.of(ancestors, |above, i, node| {
+        i.checked_sub(1)
+            .is_some_and(|parent| verdict(parent, node).unwrap_or(above == Some(true)))
+    });
+    let Some(last) = ancestors.len().checked_sub(1) else {
+        return false;
+    };
+    verdict(last, literal).unwrap_or(answers[last])
 }
 
 fn has_final(modifiers: Node) -> bool {

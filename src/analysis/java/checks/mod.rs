@@ -149,6 +149,46 @@ pub struct Tally {
     pub count: i64,
 }
 
+/// A value per ancestor of the checked node, root first, each computed from its
+/// parent's and kept from one call to the next: a check that reads all its
+/// ancestors (its nesting, the innermost loop) then pays once per node of the
+/// tree instead of once per level at each node, which deep nesting made
+/// quadratic.
+pub struct Along<T> {
+    /// `Node::id` of the ancestor each value is for.
+    ids: Vec<usize>,
+    values: Vec<T>,
+}
+
+impl<T> Default for Along<T> {
+    fn default() -> Self {
+        Along {
+            ids: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Along<T> {
+    /// The values of `ancestors`: `step(value of the parent (None at the
+    /// root), index, ancestor)`. An ancestor still where it was last time keeps
+    /// its value, and so do all above it (a node's ancestors are its own).
+    pub fn of(&mut self, ancestors: &[Node], step: impl Fn(Option<T>, usize, Node) -> T) -> &[T] {
+        let mut valid = self.ids.len().min(ancestors.len());
+        while valid > 0 && self.ids[valid - 1] != ancestors[valid - 1].id() {
+            valid -= 1;
+        }
+        self.ids.truncate(valid);
+        self.values.truncate(valid);
+        for (i, &node) in ancestors.iter().enumerate().skip(valid) {
+            let value = step(self.values.last().copied(), i, node);
+            self.ids.push(node.id());
+            self.values.push(value);
+        }
+        &self.values
+    }
+}
+
 impl<'a, 't> Cx<'a, 't> {
     /// `node.child_by_field_id(field)`, looked up once per walk.
     pub fn child(&self, node: Node<'t>, field: u16) -> Option<Node<'t>> {

@@ -5,7 +5,7 @@
 //! afresh: its code runs elsewhere.
 
 use super::super::kinds::{fields, kinds};
-use super::{Check, Cx, Values};
+use super::{Along, Check, Cx, Values};
 use tree_sitter::Node;
 
 pub(super) struct NestingDepth {
@@ -66,16 +66,18 @@ impl Check for NestingDepth {
         if is_else_if(node, cx.ancestor(0)) {
             return;
         }
-        let mut depth = 1;
-        for (i, &n) in cx.ancestors.iter().enumerate().rev() {
+        // Per ancestor: the statements nesting it since the last boundary.
+        let ancestors = cx.ancestors;
+        let mut along = cx.memory::<Along<i64>>();
+        let nesting = along.of(ancestors, |above, i, n| {
+            let parent = i.checked_sub(1).map(|p| ancestors[p]);
             if is_boundary(n.kind_id()) {
-                break;
+                0
+            } else {
+                above.unwrap_or(0) + i64::from(is_control(n.kind_id()) && !is_else_if(n, parent))
             }
-            let parent = i.checked_sub(1).map(|p| cx.ancestors[p]);
-            if is_control(n.kind_id()) && !is_else_if(n, parent) {
-                depth += 1;
-            }
-        }
+        });
+        let depth = 1 + nesting.last().copied().unwrap_or(0);
         if depth == self.max + 1 {
             let keyword = node.child(0).unwrap_or(node);
             emit(keyword, &[("max", self.max.to_string())]);
