@@ -642,3 +642,40 @@ fn in_github_actions_the_summary_and_outputs_are_written() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!untouched.exists());
 }
+
+#[test]
+fn the_comment_links_the_html_report_the_ci_publishes() {
+    let mut outcome = outcome(true);
+    let md = render(Format::Markdown, &outcome);
+    assert!(
+        !md.contains("HTML report"),
+        "no link without a published report"
+    );
+    let url = "https://github.com/octo/shop/actions/runs/42";
+    outcome.ci.report_url = Some(url.to_string());
+    let md = render(Format::Markdown, &outcome);
+    assert!(
+        md.contains(&format!(
+            "📄 [The HTML report]({url}): every file with its coverage and issues line by line."
+        )),
+        "{md}"
+    );
+
+    // The CI's variable is checked before it reaches the comment.
+    let repo = pull_request(false);
+    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+        .args(["check", ".", "--base", "main", "--format", "markdown"])
+        .current_dir(repo.path())
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("JENKINS_URL")
+        .env(
+            "GATE_REPORT_URL",
+            "https://ci.example/r) ![x](https://evil.example/",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`GATE_REPORT_URL` is not an http(s) URL")
+    );
+}

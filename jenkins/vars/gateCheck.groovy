@@ -33,8 +33,12 @@ def call(Map options = [:]) {
     if (options.apiUrl) {
         environment << "GITHUB_API_URL=${options.apiUrl}"
     }
+    // The HTML report is archived below: the PR comment links it there.
+    if (env.BUILD_URL) {
+        environment << "GATE_REPORT_URL=${env.BUILD_URL}artifact/${reports}/gate.html"
+    }
     String command = "${gate} check . --publish github --github-sha ${sha} " +
-        "--format text,sarif,junit,checkstyle --output-dir '${reports}' ${args}"
+        "--format text,sarif,junit,checkstyle,html --output-dir '${reports}' ${args}"
 
     int code = 0
     withEnv(environment) {

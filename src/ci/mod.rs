@@ -55,6 +55,10 @@ pub struct CiContext {
     /// fields above (labels, fork), for publishing.
     #[serde(skip)]
     pub pr_event: Event,
+    /// Where the CI publishes gate's HTML report (`GATE_REPORT_URL`, which the
+    /// Action and the Jenkins step set): the PR comment and the check run link it.
+    #[serde(skip)]
+    pub report_url: Option<String>,
 }
 
 impl CiContext {
@@ -76,6 +80,7 @@ impl CiContext {
             server_url: None,
             api_url: None,
             pr_event: Event::default(),
+            report_url: None,
         }
     }
 
@@ -110,6 +115,8 @@ pub enum CiError {
     },
     #[error("`{name}` is `{value}`, expected a pull request number")]
     BadNumber { name: &'static str, value: String },
+    #[error("`GATE_REPORT_URL` is not an http(s) URL of at most 2,000 characters without spaces, quotes, brackets or parentheses")]
+    BadReportUrl,
 }
 
 /// Reads the CI context from the process environment.
@@ -121,12 +128,33 @@ pub fn detect_from_env() -> Result<CiContext, CiError> {
 /// variable counts as unset (Jenkins and shells often export empty values).
 pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> Result<CiContext, CiError> {
     let var = |name: &str| env(name).filter(|v| !v.is_empty());
-    if var("GITHUB_ACTIONS").as_deref() == Some("true") {
-        github_actions::context(&var)
+    let mut context = if var("GITHUB_ACTIONS").as_deref() == Some("true") {
+        github_actions::context(&var)?
     } else if var("JENKINS_URL").is_some() {
-        jenkins::context(&var)
+        jenkins::context(&var)?
     } else {
-        Ok(local::context())
+        local::context()
+    };
+    context.report_url = var("GATE_REPORT_URL").map(report_url).transpose()?;
+    Ok(context)
+}
+
+/// `url` if it is a plain http(s) URL that Markdown cannot be broken out of: it
+/// is put in a link of the PR comment.
+fn report_url(url: String) -> Result<String, CiError> {
+    let scheme = url.starts_with("https://") || url.starts_with("http://");
+    let plain = !url.chars().any(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '`' | '\\'
+            )
+    });
+    if scheme && plain && url.len() <= 2000 {
+        Ok(url)
+    } else {
+        Err(CiError::BadReportUrl)
     }
 }
 
@@ -190,6 +218,7 @@ mod tests {
                     repository: Some("acme/shop".into()),
                     server_url: Some("https://github.com".into()),
                     api_url: Some("https://api.github.com".into()),
+                    report_url: None,
                     pr_event: Event::default(),
                 }
             );
@@ -269,6 +298,7 @@ mod tests {
                 server_url: Some("https://github.example.com".into()),
                 api_url: None,
                 pr_event: Event::default(),
+                report_url: None,
             }
         );
         assert_eq!(ctx.diff_base(), Some("origin/develop"));
@@ -289,5 +319,27 @@ mod tests {
             err.to_string(),
             "`CHANGE_ID` is `PR-3`, expected a pull request number"
         );
+    }
+
+    #[test]
+    fn the_report_url_is_a_plain_http_url_or_an_error() {
+        let url = "https://ci.example.com/job/shop/42/gate/";
+        let ctx = detect_with(&[
+            ("JENKINS_URL", "https://ci.example.com/"),
+            ("GATE_REPORT_URL", url),
+        ])
+        .unwrap();
+        assert_eq!(ctx.report_url.as_deref(), Some(url));
+        assert_eq!(detect_with(&[]).unwrap().report_url, None);
+        for bad in [
+            "javascript:alert(1)",
+            "https://x.example/a) [click](https://evil.example",
+            "https://x.example/ a",
+            "https://x.example/\n::error::x",
+            "ftp://x.example/",
+        ] {
+            let err = detect_with(&[("GATE_REPORT_URL", bad)]).unwrap_err();
+            assert!(matches!(err, CiError::BadReportUrl), "{bad}: {err}");
+        }
     }
 }

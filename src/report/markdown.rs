@@ -97,6 +97,12 @@ fn document(outcome: &Outcome, keep: usize, max_chars: usize) -> String {
     issues(&mut s, outcome, &links, keep, max_chars);
     uncovered(&mut s, outcome, &links, keep, max_chars);
     problems(&mut s, outcome, keep, max_chars);
+    if let Some(url) = &outcome.ci.report_url {
+        let _ = writeln!(
+            s,
+            "📄 [The HTML report]({url}): every file with its coverage and issues line by line.\n"
+        );
+    }
     let _ = writeln!(
         s,
         "<sub>gate {} · {} files, {} lines, {} rules</sub>",
