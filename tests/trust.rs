@@ -574,9 +574,15 @@ fn pr_with_an_issue() -> Repo {
 }
 
 fn text(repo: &Repo, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gate"))
+    check_with(Command::new(env!("CARGO_BIN_EXE_gate")), repo.path(), args)
+}
+
+/// `gate check ROOT ARGS` run by `command` (the binary, or a wrapper that runs
+/// it) outside any CI: the exit code, and stdout and stderr together.
+fn check_with(mut command: Command, root: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = command
         .arg("check")
-        .arg(repo.path())
+        .arg(root)
         .args(args)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("JENKINS_URL")
@@ -889,20 +895,10 @@ fn a_repository_cannot_make_gate_read_outside_it() {
 /// `gate check ROOT ARGS` with at most 2 GB of address space and 60 s, so that
 /// reading a device whole fails fast instead of taking the machine's memory.
 fn bounded(root: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new("sh")
-        .args(["-c", "ulimit -v 2000000; exec timeout 60 \"$@\"", "sh"])
-        .arg(env!("CARGO_BIN_EXE_gate"))
-        .arg("check")
-        .arg(root)
-        .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("JENKINS_URL")
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
+    let mut sh = Command::new("sh");
+    sh.args(["-c", "ulimit -v 2000000; exec timeout 60 \"$@\"", "sh"])
+        .arg(env!("CARGO_BIN_EXE_gate"));
+    check_with(sh, root, args)
 }
 
 #[test]

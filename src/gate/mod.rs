@@ -63,6 +63,18 @@ pub struct Row {
     pub note: Option<String>,
 }
 
+impl Row {
+    /// The measured value as every report prints it: `61.2 %` for coverage, a
+    /// count otherwise, `-` when nothing was measured.
+    pub fn actual_text(&self) -> String {
+        match self.actual {
+            Some(v) if self.metric.starts_with("coverage.") => format!("{v:.1} %"),
+            Some(v) => conditions::number(v),
+            None => "-".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     pub status: Status,

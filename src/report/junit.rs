@@ -112,11 +112,7 @@ fn conditions(outcome: &Outcome) -> Suite {
 }
 
 fn row_summary(row: &Row) -> String {
-    let actual = match row.actual {
-        Some(v) if row.metric.starts_with("coverage.") => format!("{v:.1} %"),
-        Some(v) => crate::gate::conditions::number(v),
-        None => "-".to_string(),
-    };
+    let actual = row.actual_text();
     let mut s = format!(
         "{} on {} code is {actual}; required {}",
         row.metric, row.scope, row.threshold

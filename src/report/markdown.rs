@@ -177,11 +177,7 @@ fn conditions(s: &mut String, outcome: &Outcome) {
             RowOutcome::NotMeasured => "⚪",
             RowOutcome::Error => "⚠️",
         };
-        let actual = match r.actual {
-            Some(v) if r.metric.starts_with("coverage.") => format!("{v:.1} %"),
-            Some(v) => crate::gate::conditions::number(v),
-            None => "-".to_string(),
-        };
+        let actual = r.actual_text();
         let _ = writeln!(
             s,
             "| {mark} | {} | {} | {} | {actual} | {} |",

@@ -259,11 +259,7 @@ fn conditions(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<(
             O::NotMeasured => ("·", Style::new().effects(Effects::DIMMED)),
             O::Error => ("!", AnsiColor::Red.on_default().effects(Effects::BOLD)),
         };
-        let actual = match r.actual {
-            Some(v) if r.metric.starts_with("coverage.") => format!("{v:.1} %"),
-            Some(v) => crate::gate::conditions::number(v),
-            None => "-".to_string(),
-        };
+        let actual = r.actual_text();
         let note = r
             .note
             .as_deref()

@@ -416,11 +416,7 @@ fn overview(s: &mut String, outcome: &Outcome, files: &Files) {
             RowOutcome::NotMeasured => ("skipped", "· not measured"),
             RowOutcome::Error => ("error", "! error"),
         };
-        let actual = match r.actual {
-            Some(v) if r.metric.starts_with("coverage.") => format!("{v:.1} %"),
-            Some(v) => crate::gate::conditions::number(v),
-            None => "-".to_string(),
-        };
+        let actual = r.actual_text();
         let _ = writeln!(
             s,
             "<tr class=\"{class}\"><td>{word}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{actual}</td><td>{}</td></tr>",
