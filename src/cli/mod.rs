@@ -112,6 +112,10 @@ pub struct ReportArgs {
     /// reads them).
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// List at most N findings in the text and Markdown reports and count the
+    /// rest (the other formats list all).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
 }
 
 /// What counts as new code: shared by `check` and `merge`.

@@ -77,18 +77,29 @@ impl Format {
     }
 }
 
-/// Renders `outcome`; `color` adds ANSI styles (text only).
+/// What the person running gate chose about how a report looks; machine formats
+/// ignore it and always list everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View {
+    /// ANSI styles (text only).
+    pub color: bool,
+    /// List at most this many findings (text and Markdown) and count the rest: a
+    /// first run on a legacy code base is otherwise a wall.
+    pub max_findings: Option<usize>,
+}
+
+/// Renders `outcome` as `view` says.
 pub fn render(
     format: Format,
     outcome: &Outcome,
     out: &mut dyn Write,
-    color: bool,
+    view: View,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::render(outcome, out, color),
+        Format::Text => text::render(outcome, out, view),
         Format::Json => json::render(outcome, out),
         Format::Sarif => sarif::write(outcome, out),
-        Format::Markdown => markdown::write(outcome, out),
+        Format::Markdown => markdown::write(outcome, out, view.max_findings),
         Format::Junit => junit::write(outcome, out),
         Format::Checkstyle => checkstyle::write(outcome, out),
         Format::Github => github::write(outcome, out),
