@@ -921,3 +921,37 @@ fn a_legacy_first_run_is_summarised_limited_and_hinted() {
         "{md}"
     );
 }
+
+/// A report's file that matches no source is named once, as the warning's path,
+/// not again at the start of its message.
+#[test]
+fn an_unmapped_coverage_file_names_its_report_once() {
+    let tmp = project(&[
+        ("src/A.java", b"class A {}\n"),
+        (
+            "jacoco.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><report name="r"><package name="gone"><sourcefile name="Gone.java"><line nr="1" mi="0" ci="1" mb="0" cb="0"/><counter type="LINE" missed="0" covered="1"/></sourcefile></package></report>"#,
+        ),
+    ]);
+    let report = tmp.path().join("jacoco.xml");
+    let out = run(&[
+        "check",
+        tmp.path().to_str().unwrap(),
+        "--coverage",
+        report.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    let warning = err
+        .lines()
+        .find(|l| l.contains("no repository file matches `gone/Gone.java`"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        warning,
+        format!(
+            "gate: warning: {}: no repository file matches `gone/Gone.java`; its coverage is not counted. \
+             If the sources live in a custom directory, list it in gate.toml: \
+             [coverage] source_roots = [\"path/to/src\"]",
+            report.display()
+        )
+    );
+}
