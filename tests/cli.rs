@@ -801,11 +801,21 @@ fn help_and_version_are_real() {
         "--format <FORMAT>",
         "--jobs <N>",
         "--output <FILE>",
+        "--max-findings <N>",
         "(passed)",
         ".gitignore",
     ] {
         assert!(help.contains(needle), "missing {needle} in {help}");
     }
+    // Exit 1 is any failed condition, coverage included, not only a major finding.
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "1 (failed: a condition is not met, by default a new finding of severity major \
+             or above, or new-code line coverage under 80 %)"
+        ),
+        "{help}"
+    );
 }
 
 #[test]

@@ -53,8 +53,10 @@ pub enum Command {
     ///
     /// Finds the Java (.java) and Rust (.rs) files under PATH (respecting
     /// .gitignore, skipping target/, build/, node_modules/ and generated folders),
-    /// runs every enabled rule, prints the findings and exits 0 (passed), 1 (failed:
-    /// a finding of severity major or above) or 2 (could not evaluate).
+    /// runs every enabled rule, reads the coverage reports, prints the findings and
+    /// exits 0 (passed), 1 (failed: a condition is not met, by default a new finding
+    /// of severity major or above, or new-code line coverage under 80 %) or 2 (could
+    /// not evaluate).
     Check(check::CheckArgs),
     /// Combine the partial results of sharded `gate check --shard I/N` jobs (and
     /// coverage-only parts) into one verdict, reports and publication.
