@@ -691,12 +691,23 @@ fn output_file_gets_the_report_and_stderr_a_summary() {
 
 #[test]
 fn a_path_that_is_not_a_directory_is_a_usage_error() {
-    let out = run(&["check", "/nonexistent/repo"]);
+    // Said before git is asked about it, with or without a base.
+    for args in [
+        &["check", "/nonexistent/repo"][..],
+        &["check", "/nonexistent/repo", "--base", "main"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out),
+            "gate: error: /nonexistent/repo: does not exist; give the repository's root folder\n"
+        );
+    }
+    let out = run(&["check", "README.md"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("/nonexistent/repo: not a directory"),
-        "{}",
-        stderr(&out)
+    assert_eq!(
+        stderr(&out),
+        "gate: error: README.md: not a directory; give the repository's root folder\n"
     );
     let out = run(&["check", "--jobs", "many"]);
     assert_eq!(out.status.code(), Some(2));

@@ -21,6 +21,7 @@ pub struct Prepared {
 
 /// Runs the first stage.
 pub fn prepare(options: &CheckOptions) -> Result<Prepared, Error> {
+    setup::check_root(&options.root)?;
     let ci = ci_context(options)?;
     let new_code = new_code(options, &ci)?;
     let setup = setup::setup(options, &new_code)?;
