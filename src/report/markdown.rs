@@ -249,7 +249,6 @@ fn issues(
         .iter()
         .filter(|f| f.suppressed.is_none())
         .count();
-    let old = active - new.len();
     let _ = writeln!(s, "### New issues ({})\n", new.len());
     if new.is_empty() {
         s.push_str("None.\n\n");
@@ -336,10 +335,8 @@ fn issues(
         s.push_str("\n</details>\n\n");
     }
     let mut notes = Vec::new();
-    if old > 0 {
-        notes.push(format!(
-            "{old} issues on code that is not new are not listed"
-        ));
+    if let Some(not_new) = super::not_new(outcome, "issues") {
+        notes.push(format!("{not_new} are not listed"));
     }
     let suppressed = outcome.findings.len() - active;
     if suppressed > 0 {

@@ -147,6 +147,25 @@ pub fn suppression_note(s: &crate::model::Suppression) -> String {
     }
 }
 
+/// The unsuppressed findings that are not new, in words, as `noun`s: "9 issues on
+/// code that is not new and 15 in the baseline"; `None` when there are none.
+pub(crate) fn not_new(outcome: &Outcome, noun: &str) -> Option<String> {
+    let not_new = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none() && !f.new)
+        .count();
+    let old = not_new.saturating_sub(outcome.baselined);
+    match (old, outcome.baselined) {
+        (0, 0) => None,
+        (old, 0) => Some(format!("{old} {noun} on code that is not new")),
+        (0, b) => Some(format!("{b} {noun} in the baseline")),
+        (old, b) => Some(format!(
+            "{old} {noun} on code that is not new and {b} in the baseline"
+        )),
+    }
+}
+
 /// Unsuppressed findings on new code, most severe first, then by place: what a
 /// reviewer of the change must look at.
 pub(crate) fn new_issues(outcome: &Outcome) -> Vec<&Finding> {

@@ -106,16 +106,13 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, view: View) -> io::Result<
             listed.len() - shown
         )?;
     }
-    if listed.len() < active.len() {
+    if let Some(not_new) = super::not_new(outcome, "finding(s)") {
         writeln!(
             out,
             "{}",
             p.paint(
                 dim,
-                &format!(
-                    "{} finding(s) on code that is not new are not listed (--format json lists all)",
-                    active.len() - listed.len()
-                )
+                &format!("{not_new} are not listed (--format json lists all)")
             )
         )?;
     }
