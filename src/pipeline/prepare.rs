@@ -71,13 +71,17 @@ pub fn new_code(options: &CheckOptions, ci: &CiContext) -> Result<NewCode, Error
     let (base, reference) = match &options.base {
         Some(base) => (base.clone(), format!("changes since {base}")),
         None => match (ci.diff_base(), ci.pr_number) {
-            (Some(base), pr) => (
-                base.to_string(),
-                match pr {
-                    Some(n) => format!("pull request #{n} (changes since {base})"),
-                    None => format!("changes since {base}"),
-                },
-            ),
+            (Some(base), pr) => {
+                // Diffed against the exact commit, but named as people know it.
+                let name = ci.base_ref.as_deref().unwrap_or(base);
+                (
+                    base.to_string(),
+                    match pr {
+                        Some(n) => format!("pull request #{n} (changes since {name})"),
+                        None => format!("changes since {name}"),
+                    },
+                )
+            }
             (None, _) => return Ok(NewCode::Everything),
         },
     };
