@@ -170,7 +170,7 @@ fn the_readme_demo_shows_a_pull_request_and_its_verdict() {
     let readme = fs::read_to_string(root.join("README.md")).unwrap();
     let shown = readme
         .split("```\n")
-        .find(|block| block.starts_with("src/main/java/com/example/shop/Cart.java\n  77:11"))
+        .find(|block| block.starts_with("src/main/java/com/example/shop/Cart.java:77:11: "))
         .expect("README shows the demo's output");
     assert_eq!(text, mask_duration(shown));
 }
@@ -183,7 +183,7 @@ fn java_sample_prints_findings_with_file_line_and_a_summary() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("src/main/java/com/example/shop/Cart.java\n  40:42   minor    magic-number  Magic number 1_000_000"),
+        text.starts_with("src/main/java/com/example/shop/Cart.java:40:42: minor magic-number  Magic number 1_000_000"),
         "{text}"
     );
     assert!(text.contains("  40 |         if (unitCents < 0 || unitCents > 1_000_000) {\n     |                                          ^^^^^^^^^\n"), "{text}");
@@ -691,12 +691,23 @@ fn output_file_gets_the_report_and_stderr_a_summary() {
 
 #[test]
 fn a_path_that_is_not_a_directory_is_a_usage_error() {
-    let out = run(&["check", "/nonexistent/repo"]);
+    // Said before git is asked about it, with or without a base.
+    for args in [
+        &["check", "/nonexistent/repo"][..],
+        &["check", "/nonexistent/repo", "--base", "main"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out),
+            "gate: error: /nonexistent/repo: does not exist; give the repository's root folder\n"
+        );
+    }
+    let out = run(&["check", "README.md"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("/nonexistent/repo: not a directory"),
-        "{}",
-        stderr(&out)
+    assert_eq!(
+        stderr(&out),
+        "gate: error: README.md: not a directory; give the repository's root folder\n"
     );
     let out = run(&["check", "--jobs", "many"]);
     assert_eq!(out.status.code(), Some(2));
@@ -801,11 +812,21 @@ fn help_and_version_are_real() {
         "--format <FORMAT>",
         "--jobs <N>",
         "--output <FILE>",
+        "--max-findings <N>",
         "(passed)",
         ".gitignore",
     ] {
         assert!(help.contains(needle), "missing {needle} in {help}");
     }
+    // Exit 1 is any failed condition, coverage included, not only a major finding.
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "1 (failed: a condition is not met, by default a new finding of severity major \
+             or above, or new-code line coverage under 80 %)"
+        ),
+        "{help}"
+    );
 }
 
 #[test]
@@ -842,4 +863,116 @@ fn readme_rules_table_matches_the_rules() {
         })
         .collect();
     assert_eq!(table, listed, "README's rules table is out of date");
+}
+
+/// A legacy code base's first run: many findings, everything new without a base.
+/// `--max-findings` lists a few and counts the rest, the summary by rule says where
+/// they come from, and one hint says how to adopt gate without fixing them all.
+#[test]
+fn a_legacy_first_run_is_summarised_limited_and_hinted() {
+    let mut java = String::from("class Legacy {\n");
+    for i in 0..60 {
+        java.push_str(&format!("    int f{i}() {{ return {}; }}\n", 100 + i));
+    }
+    java.push_str("    void g() { System.out.println(\"x\"); }\n}\n");
+    let tmp = project(&[("src/Legacy.java", java.as_bytes())]);
+    let path = tmp.path().to_str().unwrap();
+    let out = run(&["check", path, "--no-coverage", "--max-findings", "3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("src/Legacy.java:1:7: major too-many-methods  Legacy declares 61 methods"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nsrc/Legacy.java:2:23: minor magic-number  Magic number 100:"),
+        "{text}"
+    );
+    assert_eq!(text.matches("src/Legacy.java:").count(), 3, "{text}");
+    assert!(
+        text.contains("\n… and 59 more findings not shown (--max-findings)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nFindings by rule: magic-number 60, system-out-print 1, too-many-methods 1\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nhint: without a base all 62 findings count as new: accept them with \
+             `gate baseline`, or compare with the base branch (--base origin/main)\n"
+        ),
+        "{text}"
+    );
+
+    // Compared with a diff, the old findings are not new: no hint.
+    fs::write(tmp.path().join("empty.diff"), "").unwrap();
+    let diff = tmp.path().join("empty.diff");
+    let out = run(&[
+        "check",
+        path,
+        "--no-coverage",
+        "--diff",
+        diff.to_str().unwrap(),
+        "--allow-empty-diff",
+    ]);
+    let text = stdout(&out);
+    assert!(!text.contains("hint:"), "{text}");
+    assert!(
+        text.contains("62 finding(s) on code that is not new are not listed"),
+        "{text}"
+    );
+
+    // Markdown lists three new issues too, and says why the rest are missing.
+    let out = run(&[
+        "check",
+        path,
+        "--no-coverage",
+        "--format",
+        "markdown",
+        "--max-findings",
+        "3",
+    ]);
+    let md = stdout(&out);
+    assert_eq!(md.matches("| src/Legacy.java:").count(), 3, "{md}");
+    assert!(
+        md.contains("… and 59 more new issues not shown (--max-findings)."),
+        "{md}"
+    );
+}
+
+/// A report's file that matches no source is named once, as the warning's path,
+/// not again at the start of its message.
+#[test]
+fn an_unmapped_coverage_file_names_its_report_once() {
+    let tmp = project(&[
+        ("src/A.java", b"class A {}\n"),
+        (
+            "jacoco.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><report name="r"><package name="gone"><sourcefile name="Gone.java"><line nr="1" mi="0" ci="1" mb="0" cb="0"/><counter type="LINE" missed="0" covered="1"/></sourcefile></package></report>"#,
+        ),
+    ]);
+    let report = tmp.path().join("jacoco.xml");
+    let out = run(&[
+        "check",
+        tmp.path().to_str().unwrap(),
+        "--coverage",
+        report.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    let warning = err
+        .lines()
+        .find(|l| l.contains("no repository file matches `gone/Gone.java`"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        warning,
+        format!(
+            "gate: warning: {}: no repository file matches `gone/Gone.java`; its coverage is not counted. \
+             If the sources live in a custom directory, list it in gate.toml: \
+             [coverage] source_roots = [\"path/to/src\"]",
+            report.display()
+        )
+    );
 }

@@ -112,12 +112,12 @@ fn no_format_lets_a_name_or_message_start_a_command() {
 fn the_text_report_shows_every_name_escaped_on_its_line() {
     let repo = repository();
     let out = gate(repo.path(), &["check", ".", "--no-coverage"]);
-    // Framed by line breaks, so that `\nNAME\n` means a line of its own.
+    // After a line break, so that `\nNAME:` means a name that starts its line.
     let stdout = format!("\n{}", String::from_utf8(out.stdout).unwrap());
     for shown in [
         "src/a\\n::stop-commands::x\\n.java",
-        "\n\\u{3a}:add-mask::r.java\n",
-        "\nsrc/::add-mask::b.java\n",
+        "\n\\u{3a}:add-mask::r.java:1:1: ",
+        "\nsrc/::add-mask::b.java:1:1: ",
         "src/c%0A::error::x\\r.java",
         "src/d\\u{2028}e\\u{85}\\u{1b}[31mf\\u{1b}]8;;evil\\u{7}.java",
         "Open task in a comment: // TODO \\u{23}#[error]x \\u{2028}::add-mask::m \\u{1b}[2K %0A https://evil",

@@ -22,7 +22,7 @@ const CART: &str = "src/main/java/com/example/shop/Cart.java";
 fn browse(outcome: &Outcome, dir: &Path, plan: Value) -> Value {
     let report = dir.join("gate.html");
     let mut out = Vec::new();
-    report::render(Format::Html, outcome, &mut out, false).unwrap();
+    report::render(Format::Html, outcome, &mut out, report::View::default()).unwrap();
     fs::write(&report, out).unwrap();
     let mut plan = plan;
     plan["report"] = json!(report);

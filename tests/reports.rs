@@ -61,7 +61,7 @@ fn outcome(failing: bool) -> Outcome {
 
 fn render(format: Format, outcome: &Outcome) -> String {
     let mut out = Vec::new();
-    report::render(format, outcome, &mut out, false).unwrap();
+    report::render(format, outcome, &mut out, report::View::default()).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -303,7 +303,7 @@ fn cell_separators(line: &str) -> usize {
 
 #[test]
 fn markdown_tables_hold_together_and_nothing_opens_html() {
-    let md = gate::report::markdown::render(&hostile(), 65_536);
+    let md = gate::report::markdown::render(&hostile(), 65_536, None);
     let mut header = None;
     for line in md.lines() {
         if !line.starts_with('|') {
@@ -454,7 +454,7 @@ fn huge() -> Outcome {
 #[test]
 fn five_thousand_findings_fit_githubs_limits() {
     let outcome = huge();
-    let md = gate::report::markdown::render(&outcome, gate::report::markdown::COMMENT_LIMIT);
+    let md = gate::report::markdown::render(&outcome, gate::report::markdown::COMMENT_LIMIT, None);
     let chars = md.chars().count();
     assert!(chars <= 65_536, "{chars} characters");
     assert!(chars > 60_000, "the limit is used, not wasted: {chars}");
@@ -500,7 +500,7 @@ fn five_thousand_findings_fit_githubs_limits() {
 fn a_tiny_limit_is_still_respected() {
     let outcome = huge();
     for limit in [0, 50, 500, 2_000] {
-        let md = gate::report::markdown::render(&outcome, limit);
+        let md = gate::report::markdown::render(&outcome, limit, None);
         assert!(md.chars().count() <= limit, "{limit}: {md}");
     }
 }

@@ -5,7 +5,7 @@ use super::{PublishArgs, ReportArgs};
 use crate::console;
 use crate::model::DiagnosticLevel;
 use crate::pipeline::Outcome;
-use crate::report::{self, Format};
+use crate::report::{self, Format, View};
 use anyhow::Context as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -51,11 +51,11 @@ pub(super) fn deliver(
         let mut written = Vec::new();
         for format in formats.iter().filter(|f| !f.stdout_only()) {
             let path = dir.join(format.file_name());
-            write_report(*format, outcome, &path)?;
+            write_report(*format, outcome, &path, report.max_findings)?;
             written.push(format.file_name());
         }
         if formats.iter().any(|f| f.stdout_only()) {
-            print_report(Format::Github, outcome, false)?;
+            print_report(Format::Github, outcome, View::default())?;
         }
         if !written.is_empty() {
             err.line(&format!(
@@ -66,14 +66,21 @@ pub(super) fn deliver(
             ))?;
         }
     } else if let Some(path) = &report.output {
-        write_report(formats[0], outcome, path)?;
+        write_report(formats[0], outcome, path, report.max_findings)?;
         err.line(&format!(
             "{} (report written to {})",
             one_line(outcome),
             path.display()
         ))?;
     } else {
-        print_report(formats[0], outcome, color && formats[0] == Format::Text)?;
+        print_report(
+            formats[0],
+            outcome,
+            View {
+                color: color && formats[0] == Format::Text,
+                max_findings: report.max_findings,
+            },
+        )?;
     }
     let printed_commands = formats.contains(&Format::Github);
     let (code, skipped) = publish(publish_args, outcome, printed_commands)?;
@@ -129,20 +136,29 @@ fn publish(
     ))
 }
 
-fn write_report(format: Format, outcome: &Outcome, path: &Path) -> anyhow::Result<()> {
+fn write_report(
+    format: Format,
+    outcome: &Outcome,
+    path: &Path,
+    max_findings: Option<usize>,
+) -> anyhow::Result<()> {
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut w = io::BufWriter::new(file);
-    report::render(format, outcome, &mut w, false)
+    let view = View {
+        color: false,
+        max_findings,
+    };
+    report::render(format, outcome, &mut w, view)
         .and_then(|()| w.flush())
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn print_report(format: Format, outcome: &Outcome, color: bool) -> anyhow::Result<()> {
+fn print_report(format: Format, outcome: &Outcome, view: View) -> anyhow::Result<()> {
     let mut w = console::stdout()
-        .color(color)
+        .color(view.color)
         .commands(format == Format::Github);
-    report::render(format, outcome, &mut w, color)?;
+    report::render(format, outcome, &mut w, view)?;
     w.flush()?;
     Ok(())
 }

@@ -53,8 +53,10 @@ pub enum Command {
     ///
     /// Finds the Java (.java) and Rust (.rs) files under PATH (respecting
     /// .gitignore, skipping target/, build/, node_modules/ and generated folders),
-    /// runs every enabled rule, prints the findings and exits 0 (passed), 1 (failed:
-    /// a finding of severity major or above) or 2 (could not evaluate).
+    /// runs every enabled rule, reads the coverage reports, prints the findings and
+    /// exits 0 (passed), 1 (failed: a condition is not met, by default a new finding
+    /// of severity major or above, or new-code line coverage under 80 %) or 2 (could
+    /// not evaluate).
     Check(check::CheckArgs),
     /// Combine the partial results of sharded `gate check --shard I/N` jobs (and
     /// coverage-only parts) into one verdict, reports and publication.
@@ -112,6 +114,10 @@ pub struct ReportArgs {
     /// reads them).
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// List at most N findings in the text and Markdown reports and count the
+    /// rest (the other formats list all).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
 }
 
 /// What counts as new code: shared by `check` and `merge`.

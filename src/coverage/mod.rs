@@ -529,31 +529,33 @@ pub enum UnmappedReason {
 
 impl fmt::Display for Unmapped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let report = self.report.display();
-        let name = &self.name;
-        match &self.reason {
-            UnmappedReason::NoFile => write!(
-                f,
-                "{report}: no repository file matches `{name}`; its coverage is not counted. \
-                 If the sources live in a custom directory, list it in gate.toml: \
-                 [coverage] source_roots = [\"path/to/src\"]"
-            ),
-            UnmappedReason::Ambiguous(candidates) => write!(
-                f,
-                "{report}: `{name}` matches {} repository files ({}); its coverage is not \
-                 counted. Choose with [coverage] source_roots = [\"path/to/src\"]",
-                candidates.len(),
-                candidates.join(", ")
-            ),
-            UnmappedReason::OutsideRoot => write!(
-                f,
-                "{report}: `{name}` lies outside the repository root; its coverage is not counted"
-            ),
-        }
+        write!(f, "{}: {}", self.report.display(), self.why())
     }
 }
 
 impl Unmapped {
+    /// Why the file's coverage is not counted, without the report's name (a
+    /// diagnostic carries that as its path).
+    fn why(&self) -> String {
+        let name = &self.name;
+        match &self.reason {
+            UnmappedReason::NoFile => format!(
+                "no repository file matches `{name}`; its coverage is not counted. \
+                 If the sources live in a custom directory, list it in gate.toml: \
+                 [coverage] source_roots = [\"path/to/src\"]"
+            ),
+            UnmappedReason::Ambiguous(candidates) => format!(
+                "`{name}` matches {} repository files ({}); its coverage is not \
+                 counted. Choose with [coverage] source_roots = [\"path/to/src\"]",
+                candidates.len(),
+                candidates.join(", ")
+            ),
+            UnmappedReason::OutsideRoot => {
+                format!("`{name}` lies outside the repository root; its coverage is not counted")
+            }
+        }
+    }
+
     /// A warning, not an error: JaCoCo legitimately names files that exist nowhere
     /// (Kotlin inline functions from libraries), and a gate on changed lines still sees
     /// those lines as unmeasured.
@@ -561,7 +563,7 @@ impl Unmapped {
         Diagnostic {
             level: DiagnosticLevel::Warning,
             path: Some(self.report.display().to_string()),
-            message: self.to_string(),
+            message: self.why(),
         }
     }
 }

@@ -83,6 +83,18 @@ impl Metric {
         }
     }
 
+    /// The label after a count: "1 new major-or-worse issue", "2 new bugs".
+    pub fn counted(self, n: f64) -> String {
+        let plural = self.label();
+        if n != 1.0 {
+            return plural.to_string();
+        }
+        match plural.strip_suffix("ies") {
+            Some(stem) => format!("{stem}y"),
+            None => plural.strip_suffix('s').unwrap_or(plural).to_string(),
+        }
+    }
+
     pub fn is_coverage(self) -> bool {
         matches!(
             self,
@@ -438,6 +450,30 @@ pub fn wildcard_match(pattern: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_of_one_takes_the_singular() {
+        let one: Vec<String> = [
+            Metric::IssuesMajor,
+            Metric::Issues,
+            Metric::IssuesVulnerability,
+            Metric::IssuesSecurityHotspot,
+        ]
+        .iter()
+        .map(|m| m.counted(1.0))
+        .collect();
+        assert_eq!(
+            one,
+            [
+                "major-or-worse issue",
+                "issue",
+                "vulnerability",
+                "security hotspot"
+            ]
+        );
+        assert_eq!(Metric::IssuesVulnerability.counted(2.0), "vulnerabilities");
+        assert_eq!(Metric::IssuesBug.counted(0.0), "bugs");
+    }
 
     #[test]
     fn conditions_parse_and_name_the_side_that_fails() {

@@ -228,7 +228,7 @@ pub fn decide(inputs: &Inputs) -> Verdict {
                             format!(
                                 "{} {scope_word}{} (allowed: {})",
                                 number(v),
-                                metric.label(),
+                                metric.counted(v),
                                 condition.threshold_text()
                             )
                         });

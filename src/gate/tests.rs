@@ -248,7 +248,7 @@ fn issue_conditions_count_new_issues_at_or_above_a_severity() {
             (Some(3.0), Outcome::Passed)
         ]
     );
-    assert_eq!(v.reasons[0], "1 new major-or-worse issues (allowed: ≤ 0)");
+    assert_eq!(v.reasons[0], "1 new major-or-worse issue (allowed: ≤ 0)");
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Findings of the base revision that the change removed, at their base location.
     pub fixed: Vec<Finding>,
+    /// Findings on new code that the baseline accepted: not new, but reports say
+    /// why (they are in the baseline, not on old code).
+    pub baselined: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub default_excluded_dirs: Vec<String>,
     pub excluded_by_config: usize,
@@ -179,9 +182,13 @@ pub fn decide(
             Vec::new()
         }
     };
+    let mut baselined = 0;
     if let Some(b) = &baseline {
-        for f in &mut findings {
-            f.new &= !b.contains(&f.fingerprint);
+        for f in findings.iter_mut().filter(|f| f.new) {
+            if b.contains(&f.fingerprint) {
+                f.new = false;
+                baselined += 1;
+            }
         }
     }
     let mut measures = gate::measures::measure(&findings, coverage.as_ref(), new_code, &unlisted)?;
@@ -230,6 +237,7 @@ pub fn decide(
         enabled_rules: rules,
         findings,
         fixed,
+        baselined,
         diagnostics,
         default_excluded_dirs: analysed.default_excluded_dirs,
         excluded_by_config: analysed.excluded_by_config,

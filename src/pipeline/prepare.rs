@@ -21,6 +21,7 @@ pub struct Prepared {
 
 /// Runs the first stage.
 pub fn prepare(options: &CheckOptions) -> Result<Prepared, Error> {
+    setup::check_root(&options.root)?;
     let ci = ci_context(options)?;
     let new_code = new_code(options, &ci)?;
     let setup = setup::setup(options, &new_code)?;
@@ -70,13 +71,17 @@ pub fn new_code(options: &CheckOptions, ci: &CiContext) -> Result<NewCode, Error
     let (base, reference) = match &options.base {
         Some(base) => (base.clone(), format!("changes since {base}")),
         None => match (ci.diff_base(), ci.pr_number) {
-            (Some(base), pr) => (
-                base.to_string(),
-                match pr {
-                    Some(n) => format!("pull request #{n} (changes since {base})"),
-                    None => format!("changes since {base}"),
-                },
-            ),
+            (Some(base), pr) => {
+                // Diffed against the exact commit, but named as people know it.
+                let name = ci.base_ref.as_deref().unwrap_or(base);
+                (
+                    base.to_string(),
+                    match pr {
+                        Some(n) => format!("pull request #{n} (changes since {name})"),
+                        None => format!("changes since {name}"),
+                    },
+                )
+            }
             (None, _) => return Ok(NewCode::Everything),
         },
     };

@@ -239,16 +239,27 @@ fn load(options: &CheckOptions, files: &OwnFiles) -> Result<Setup, Error> {
     })
 }
 
-/// Checks the root and loads the settings: from the base revision when `new_code`
-/// has one (a pull request), unless the head's are asked for.
+/// A root that is missing or a file, said before git or the configuration is
+/// asked about it.
+pub fn check_root(root: &Path) -> Result<(), Error> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    let what = if root.exists() {
+        "not a directory"
+    } else {
+        "does not exist"
+    };
+    Err(Error::Path {
+        path: root.to_path_buf(),
+        message: format!("{what}; give the repository's root folder"),
+    })
+}
+
+/// Loads the settings: from the base revision when `new_code` has one (a pull
+/// request), unless the head's are asked for.
 pub fn setup(options: &CheckOptions, new_code: &NewCode) -> Result<Setup, Error> {
     let root = &options.root;
-    if !root.is_dir() {
-        return Err(Error::Path {
-            path: root.clone(),
-            message: "not a directory; give the repository's root folder".to_string(),
-        });
-    }
     let head = OwnFiles::WorkTree(root);
     let NewCode::Changed { lines, base, .. } = new_code else {
         return load(options, &head);

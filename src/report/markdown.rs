@@ -28,33 +28,38 @@ const MAX_CELL: usize = 500;
 const OPEN_ISSUES: usize = 10;
 
 /// The report as Markdown of at most `max_chars` characters (`COMMENT_LIMIT` for
-/// a comment). Links to the lines when `outcome.ci` names the server, the
-/// repository and the head commit.
-pub fn render(outcome: &Outcome, max_chars: usize) -> String {
-    let full = document(outcome, usize::MAX, max_chars);
+/// a comment), listing at most `max_findings` new issues. Links to the lines when
+/// `outcome.ci` names the server, the repository and the head commit.
+pub fn render(outcome: &Outcome, max_chars: usize, max_findings: Option<usize>) -> String {
+    let document = |keep| document(outcome, keep, max_chars, max_findings);
+    let full = document(usize::MAX);
     if full.chars().count() <= max_chars {
         return full;
     }
     // Longest lists that fit: the length grows with the number of rows kept.
     let (mut lo, mut hi) = (0, longest_list(outcome));
-    let smallest = document(outcome, 0, max_chars);
+    let smallest = document(0);
     if smallest.chars().count() > max_chars {
         return cut(&smallest, max_chars);
     }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if document(outcome, mid, max_chars).chars().count() <= max_chars {
+        if document(mid).chars().count() <= max_chars {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    document(outcome, lo, max_chars)
+    document(lo)
 }
 
 /// `render` with the comment limit, as a report format.
-pub(crate) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(render(outcome, COMMENT_LIMIT).as_bytes())
+pub(crate) fn write(
+    outcome: &Outcome,
+    out: &mut dyn Write,
+    max_findings: Option<usize>,
+) -> io::Result<()> {
+    out.write_all(render(outcome, COMMENT_LIMIT, max_findings).as_bytes())
 }
 
 fn longest_list(outcome: &Outcome) -> usize {
@@ -87,14 +92,28 @@ fn cut(text: &str, max_chars: usize) -> String {
     s
 }
 
-/// The document with each list cut to `keep` rows.
-fn document(outcome: &Outcome, keep: usize, max_chars: usize) -> String {
+/// The document with each list cut to `keep` rows, and the new issues to
+/// `max_findings`.
+fn document(
+    outcome: &Outcome,
+    keep: usize,
+    max_chars: usize,
+    max_findings: Option<usize>,
+) -> String {
     let mut s = String::new();
     let links = Links::of(outcome);
     verdict(&mut s, outcome);
     conditions(&mut s, outcome);
     coverage(&mut s, outcome);
-    issues(&mut s, outcome, &links, keep, max_chars);
+    let capped = max_findings.filter(|cap| *cap < keep);
+    issues(
+        &mut s,
+        outcome,
+        &links,
+        capped.unwrap_or(keep),
+        capped.is_some(),
+        max_chars,
+    );
     uncovered(&mut s, outcome, &links, keep, max_chars);
     problems(&mut s, outcome, keep, max_chars);
     if let Some(url) = &outcome.ci.report_url {
@@ -217,14 +236,21 @@ fn coverage(s: &mut String, outcome: &Outcome) {
     let _ = writeln!(s, "\nFrom {}.\n", reports.join(", "));
 }
 
-fn issues(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_chars: usize) {
+/// The new issues, `keep` of them; `capped` when `--max-findings` chose `keep`.
+fn issues(
+    s: &mut String,
+    outcome: &Outcome,
+    links: &Links,
+    keep: usize,
+    capped: bool,
+    max_chars: usize,
+) {
     let new = new_issues(outcome);
     let active = outcome
         .findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .count();
-    let old = active - new.len();
     let _ = writeln!(s, "### New issues ({})\n", new.len());
     if new.is_empty() {
         s.push_str("None.\n\n");
@@ -265,11 +291,15 @@ fn issues(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_cha
         s.push_str("\n</details>\n\n");
     }
     if shown < new.len() {
+        let why = if capped {
+            " (--max-findings).".to_string()
+        } else {
+            limit_note(max_chars)
+        };
         let _ = writeln!(
             s,
-            "… and {} more new issues not shown{}\n",
+            "… and {} more new issues not shown{why}\n",
             new.len() - shown,
-            limit_note(max_chars)
         );
     }
     let suppressed: Vec<&Finding> =
@@ -307,10 +337,8 @@ fn issues(s: &mut String, outcome: &Outcome, links: &Links, keep: usize, max_cha
         s.push_str("\n</details>\n\n");
     }
     let mut notes = Vec::new();
-    if old > 0 {
-        notes.push(format!(
-            "{old} issues on code that is not new are not listed"
-        ));
+    if let Some(not_new) = super::not_new(outcome, "issues") {
+        notes.push(format!("{not_new} are not listed"));
     }
     let suppressed = outcome.findings.len() - active;
     if suppressed > 0 {

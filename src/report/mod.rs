@@ -77,18 +77,29 @@ impl Format {
     }
 }
 
-/// Renders `outcome`; `color` adds ANSI styles (text only).
+/// What the person running gate chose about how a report looks; machine formats
+/// ignore it and always list everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View {
+    /// ANSI styles (text only).
+    pub color: bool,
+    /// List at most this many findings (text and Markdown) and count the rest: a
+    /// first run on a legacy code base is otherwise a wall.
+    pub max_findings: Option<usize>,
+}
+
+/// Renders `outcome` as `view` says.
 pub fn render(
     format: Format,
     outcome: &Outcome,
     out: &mut dyn Write,
-    color: bool,
+    view: View,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::render(outcome, out, color),
+        Format::Text => text::render(outcome, out, view),
         Format::Json => json::render(outcome, out),
         Format::Sarif => sarif::write(outcome, out),
-        Format::Markdown => markdown::write(outcome, out),
+        Format::Markdown => markdown::write(outcome, out, view.max_findings),
         Format::Junit => junit::write(outcome, out),
         Format::Checkstyle => checkstyle::write(outcome, out),
         Format::Github => github::write(outcome, out),
@@ -133,6 +144,25 @@ pub fn suppression_note(s: &crate::model::Suppression) -> String {
     match &s.reason {
         Some(reason) => format!("{how}: {reason}"),
         None => format!("{how}, no reason given"),
+    }
+}
+
+/// The unsuppressed findings that are not new, in words, as `noun`s: "9 issues on
+/// code that is not new and 15 in the baseline"; `None` when there are none.
+pub(crate) fn not_new(outcome: &Outcome, noun: &str) -> Option<String> {
+    let not_new = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none() && !f.new)
+        .count();
+    let old = not_new.saturating_sub(outcome.baselined);
+    match (old, outcome.baselined) {
+        (0, 0) => None,
+        (old, 0) => Some(format!("{old} {noun} on code that is not new")),
+        (0, b) => Some(format!("{b} {noun} in the baseline")),
+        (old, b) => Some(format!(
+            "{old} {noun} on code that is not new and {b} in the baseline"
+        )),
     }
 }
 

@@ -1,9 +1,12 @@
-//! The human report: findings grouped by file, each with its source line and a
-//! caret under the flagged span, then what was skipped and one summary line.
+//! The human report: findings grouped by file, each led by `path:line:col:` (what
+//! editors and terminals open on a click) with its source line and a caret under
+//! the flagged span; then what was skipped, the findings by rule, and one summary
+//! line.
 //! Suppressed findings are not shown but are counted in the summary.
 //! Every value from the repository or the data goes through [`clean`]: one line,
 //! nothing a CI reading the log could act on.
 
+use super::View;
 use crate::console::clean;
 use crate::coverage::format_ranges;
 use crate::gate::Status;
@@ -37,8 +40,15 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let p = Paint { color };
+/// More findings than this on a run where everything is new is a legacy code base's
+/// first run: the report ends with how to adopt gate without fixing them all.
+const LEGACY_WALL: usize = 50;
+
+/// How many rules the summary by rule names.
+const TOP_RULES: usize = 5;
+
+pub fn render(outcome: &Outcome, out: &mut dyn Write, view: View) -> io::Result<()> {
+    let p = Paint { color: view.color };
     let bold = Style::new().effects(Effects::BOLD);
     let dim = Style::new().effects(Effects::DIMMED);
     let active: Vec<&Finding> = outcome
@@ -61,46 +71,48 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
     // On a change, people review what the change brought: list the new findings and
     // count the rest.
     let listed: Vec<&Finding> = active.iter().copied().filter(|f| f.new).collect();
+    let shown = view
+        .max_findings
+        .map_or(listed.len(), |n| n.min(listed.len()));
     let mut current_file: Option<&str> = None;
-    for f in &listed {
-        if current_file != Some(f.location.path.as_str()) {
-            if current_file.is_some() {
-                writeln!(out)?;
-            }
-            writeln!(
-                out,
-                "{}",
-                p.paint(bold.underline(), &clean(&f.location.path))
-            )?;
-            current_file = Some(&f.location.path);
+    for f in &listed[..shown] {
+        if current_file.is_some_and(|c| c != f.location.path) {
+            writeln!(out)?;
         }
-        let loc = format!("{}:{}", f.location.start_line, f.location.start_column);
+        current_file = Some(&f.location.path);
+        // `path:line:col:` first, as ruff, clippy and javac print it: terminals and
+        // editors open it on a click.
+        let place = format!(
+            "{}:{}:{}:",
+            f.location.path, f.location.start_line, f.location.start_column
+        );
         writeln!(
             out,
-            "  {:<7} {} {}  {}",
-            loc,
-            p.paint(
-                severity_style(f.severity),
-                &format!("{:<8}", f.severity.as_str())
-            ),
+            "{} {} {}  {}",
+            p.paint(bold, &clean(&place)),
+            p.paint(severity_style(f.severity), f.severity.as_str()),
             p.paint(dim, &clean(&f.rule)),
             clean(&f.message)
         )?;
         snippet(out, &p, f)?;
     }
-    if !listed.is_empty() {
+    if shown > 0 {
         writeln!(out)?;
     }
-    if listed.len() < active.len() {
+    if shown < listed.len() {
+        writeln!(
+            out,
+            "… and {} more findings not shown (--max-findings)",
+            listed.len() - shown
+        )?;
+    }
+    if let Some(not_new) = super::not_new(outcome, "finding(s)") {
         writeln!(
             out,
             "{}",
             p.paint(
                 dim,
-                &format!(
-                    "{} finding(s) on code that is not new are not listed (--format json lists all)",
-                    active.len() - listed.len()
-                )
+                &format!("{not_new} are not listed (--format json lists all)")
             )
         )?;
     }
@@ -132,6 +144,21 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result
             out,
             "{}",
             p.paint(dim, &format!("skipped {}", skipped.join("; ")))
+        )?;
+    }
+    top_rules(out, &p, &active)?;
+    if listed.len() > LEGACY_WALL && outcome.changed_lines.is_none() {
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                dim,
+                &format!(
+                    "hint: without a base all {} findings count as new: accept them with \
+                     `gate baseline`, or compare with the base branch (--base origin/main)",
+                    listed.len()
+                )
+            )
         )?;
     }
     summary(out, &p, outcome, &active)
@@ -276,6 +303,33 @@ fn conditions(out: &mut dyn Write, p: &Paint, outcome: &Outcome) -> io::Result<(
         )?;
     }
     Ok(())
+}
+
+/// The rules with the most findings, most first: where a wall of findings comes from.
+fn top_rules(out: &mut dyn Write, p: &Paint, active: &[&Finding]) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in active {
+        *counts.entry(f.rule.as_str()).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut top: Vec<String> = counts
+        .iter()
+        .take(TOP_RULES)
+        .map(|(rule, n)| format!("{} {n}", clean(rule)))
+        .collect();
+    if counts.len() > TOP_RULES {
+        top.push(format!("{} more rule(s)", counts.len() - TOP_RULES));
+    }
+    writeln!(
+        out,
+        "{} {}",
+        p.paint(Style::new().effects(Effects::BOLD), "Findings by rule:"),
+        top.join(", ")
+    )
 }
 
 fn snippet(out: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {

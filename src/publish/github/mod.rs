@@ -981,6 +981,7 @@ async fn publish_async(
                 let md = crate::report::markdown::render(
                     outcome,
                     SUMMARY_LIMIT.saturating_sub(note.chars().count()),
+                    None,
                 );
                 format!("{md}{note}")
             }
@@ -1004,7 +1005,7 @@ async fn publish_async(
         // What the marker leaves; a marker longer than the limit leaves nothing,
         // and the comment is then refused before sending.
         let room = COMMENT_LIMIT.saturating_sub(marker.chars().count() + 1);
-        let md = crate::report::markdown::render(outcome, room);
+        let md = crate::report::markdown::render(outcome, room, None);
         let body = format!("{marker}\n{md}");
         let account = match account {
             Some(me) => Account::Known(me),

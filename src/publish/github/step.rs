@@ -60,7 +60,7 @@ pub fn publish_to_step(
 fn summary_within(outcome: &Outcome, bytes: usize) -> String {
     let mut chars = bytes;
     loop {
-        let s = markdown::render(outcome, chars);
+        let s = markdown::render(outcome, chars, None);
         if s.len() <= bytes || chars == 0 {
             return s;
         }
