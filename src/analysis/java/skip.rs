@@ -97,8 +97,9 @@ impl Closed {
 }
 
 /// Where a file has a `/` or a `{`, found once: asking each node's text
-/// again would read a deep nest's inside once per level.
-pub struct Marks(Vec<usize>);
+/// again would read a deep nest's inside once per level. tree-sitter's
+/// offsets are 32-bit, so are these.
+pub struct Marks(Vec<u32>);
 
 impl Marks {
     pub fn of(src: &[u8]) -> Marks {
@@ -106,15 +107,15 @@ impl Marks {
             src.iter()
                 .enumerate()
                 .filter(|&(_, &b)| b == b'/' || b == b'{')
-                .map(|(i, _)| i)
+                .map(|(i, _)| i as u32)
                 .collect(),
         )
     }
 
     /// Whether a `/` or a `{` lies in `range`.
     fn within(&self, range: std::ops::Range<usize>) -> bool {
-        let first = self.0.partition_point(|&i| i < range.start);
-        self.0.get(first).is_some_and(|&i| i < range.end)
+        let first = self.0.partition_point(|&i| (i as usize) < range.start);
+        self.0.get(first).is_some_and(|&i| (i as usize) < range.end)
     }
 }
 

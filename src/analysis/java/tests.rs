@@ -297,9 +297,12 @@ fn thousands_deep_nesting_is_analysed_with_every_rule() {
     assert_eq!(count(&hits, "magic-number"), n);
 }
 
+/// Makes a class that nests `n` times.
+type Deep = fn(usize) -> String;
+
 /// Nesting shapes: each makes a class whose tree grows with `n`, through a
 /// different recursive helper of the checks or plain syntax.
-const DEEP: &[(&str, fn(usize) -> String)] = &[
+const DEEP: &[(&str, Deep)] = &[
     ("parentheses", |n| {
         format!("class A {{ int x = {}1{}; }}", "(".repeat(n), ")".repeat(n))
     }),
