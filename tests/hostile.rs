@@ -4,7 +4,8 @@
 //! gate prints (every format, `gate merge`, `gate coverage`, diagnostics and
 //! errors on standard error), no line may start a workflow command, no line may
 //! be broken by a value, the Markdown may hold no bare link, and a token in the
-//! environment never appears, not even in part.
+//! environment never appears, not even in part. Also a Java file nested too
+//! deep for gate: reported, and fail closed when the change touches it.
 
 mod support;
 
@@ -298,4 +299,66 @@ fn files_named_by_mistake_are_described_never_quoted() {
             "{stderr}"
         );
     }
+}
+
+/// A Java file nested deeper than gate analyses is reported, not analysed
+/// (with `--parse-only` too): a warning, an error when the change touches it.
+#[test]
+fn a_java_file_nested_too_deep_is_reported_and_fails_closed_when_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 20_000;
+    let deep = format!(
+        "class A {{\n int x = {}1{}; }}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    fs::write(dir.path().join("A.java"), deep).unwrap();
+    fs::write(dir.path().join("B.java"), "class B {}\n").unwrap();
+    fs::write(
+        dir.path().join("change.diff"),
+        "--- a/A.java\n+++ b/A.java\n@@ -1 +1 @@\n-class A {\n+class A {\n",
+    )
+    .unwrap();
+    // program, class, body, field, declarator: the innermost `(` is n + 5 deep.
+    let reported = format!(
+        "not analysed: it nests {} levels deep, more than the 10000 gate analyses (line 2, column {})",
+        n + 5,
+        9 + n
+    );
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", ".", "--format", "json", "--no-coverage"];
+        args.extend(extra);
+        let out = gate(dir.path(), &args);
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let messages: Vec<String> = r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {} {}",
+                    d["level"],
+                    d["path"],
+                    d["message"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (out.status.code(), messages)
+    };
+    for extra in [&[][..], &["--parse-only"]] {
+        assert_eq!(
+            check(extra),
+            (Some(0), vec![format!("\"warning\" \"A.java\" {reported}")]),
+            "{extra:?}"
+        );
+    }
+    assert_eq!(
+        check(&["--diff", "change.diff"]),
+        (
+            Some(2),
+            vec![format!(
+                "\"error\" \"A.java\" {reported}; the change touches this file, so its issues cannot be known"
+            )]
+        )
+    );
 }

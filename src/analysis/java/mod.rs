@@ -19,7 +19,7 @@ pub mod query;
 mod skip;
 
 use super::template::Template;
-use super::{Engine, FileReport, Hit, Pos};
+use super::{Engine, FileReport, Hit, Pos, Unparsed};
 use crate::rules::EnabledRule;
 use crate::rules::{Matcher, RuleFileError};
 use query::{Predicate, Root};
@@ -28,6 +28,15 @@ use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator}
 
 pub use checks::{Check, Cx, Fields, Memory};
 use kinds::kinds;
+
+/// Deepest syntax tree (nodes from the root, as `deepest` counts them) whose
+/// file gate analyses. The checks' helpers (`is_floating`, `evidence`,
+/// `operands`, …) recurse once or more per level of an expression, and some
+/// of them at every level, so depth costs stack and time; past this a file is
+/// reported instead (30,000 levels overflowed an 8 MiB stack). Real code stays
+/// far below: java.base's 3,102 files peak at 1,111 (a long `+` chain), all
+/// but 13 (character tables, charset mappings) at 100 or less.
+pub const MAX_DEPTH: u32 = 10_000;
 
 /// The compiled Java rules of a run.
 pub struct JavaEngine {
@@ -279,6 +288,7 @@ impl JavaEngine {
 
     fn walk(&self, root: Node, text: &str, cursor: &mut QueryCursor, report: &mut FileReport) {
         let src = text.as_bytes();
+        let marks = skip::Marks::of(src);
         let has_errors = root.has_error();
         let k = kinds();
         let mut walker = root.walk();
@@ -312,7 +322,7 @@ impl JavaEngine {
                     .push(node.start_position().row as u32 + 1);
             }
             // Error subtrees are still walked: tree-sitter recovered around them.
-            if !self.closed.skips(node, src) && walker.goto_first_child() {
+            if !self.closed.skips(node, &marks) && walker.goto_first_child() {
                 ancestors.push(node);
                 continue;
             }
@@ -465,8 +475,18 @@ impl Engine for JavaEngine {
                 report.syntax_errors.push(1);
                 return;
             };
-            if !parse_only {
-                self.walk(tree.root_node(), text, cursor, &mut report);
+            let root = tree.root_node();
+            let (depth, at) = deepest(root);
+            if depth > MAX_DEPTH {
+                let start = at.start_position();
+                let line_start = at.start_byte() - start.column;
+                report.unparsed = Some(Unparsed {
+                    line: start.row as u32 + 1,
+                    column: text[line_start..at.start_byte()].chars().count() as u32 + 1,
+                    message: super::too_deep(depth, MAX_DEPTH),
+                });
+            } else if !parse_only {
+                self.walk(root, text, cursor, &mut report);
             }
         });
         if !self.not_in_tests.is_empty() && crate::model::is_test_path(path) {
@@ -557,14 +577,47 @@ fn suppress_warnings(node: Node, ancestors: &[Node], text: &str, report: &mut Fi
     );
 }
 
+/// The string fragments under `node`, in order.
 fn collect_strings<'t>(node: Node, text: &'t str, out: &mut Vec<&'t str>) {
-    if node.kind_id() == kinds().string_fragment {
-        out.push(&text[node.byte_range()]);
-        return;
-    }
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        collect_strings(child, text, out);
+    let mut depth = 0usize;
+    loop {
+        let here = cursor.node();
+        if here.kind_id() == kinds().string_fragment {
+            out.push(&text[here.byte_range()]);
+        } else if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if depth == 0 || !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// How deep the tree under `root` goes (the root's children are at 1), and
+/// the first node that deep. tree-sitter builds even a million nested
+/// parentheses without recursion; this walk does not recurse either.
+fn deepest(root: Node) -> (u32, Node) {
+    let mut cursor = root.walk();
+    let (mut depth, mut max, mut at) = (0u32, 0u32, root);
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > max {
+                (max, at) = (depth, cursor.node());
+            }
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return (max, at);
+            }
+            depth -= 1;
+        }
     }
 }
 

@@ -89,12 +89,33 @@ impl Closed {
     /// in the node types: comments, which can stand between any two tokens,
     /// a string template's `\{…}`, and error subtrees, which hold anything. A
     /// node is skipped only without any of them (a comment starts with `/`).
-    pub fn skips(&self, node: Node, src: &[u8]) -> bool {
+    pub fn skips(&self, node: Node, marks: &Marks) -> bool {
         self.0.get(node.kind_id() as usize) == Some(&true)
             && !node.has_error()
-            && !src[node.byte_range()]
-                .iter()
-                .any(|&b| b == b'/' || b == b'{')
+            && !marks.within(node.byte_range())
+    }
+}
+
+/// Where a file has a `/` or a `{`, found once: asking each node's text
+/// again would read a deep nest's inside once per level. tree-sitter's
+/// offsets are 32-bit, so are these.
+pub struct Marks(Vec<u32>);
+
+impl Marks {
+    pub fn of(src: &[u8]) -> Marks {
+        Marks(
+            src.iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'/' || b == b'{')
+                .map(|(i, _)| i as u32)
+                .collect(),
+        )
+    }
+
+    /// Whether a `/` or a `{` lies in `range`.
+    fn within(&self, range: std::ops::Range<usize>) -> bool {
+        let first = self.0.partition_point(|&i| (i as usize) < range.start);
+        self.0.get(first).is_some_and(|&i| (i as usize) < range.end)
     }
 }
 
@@ -118,6 +139,17 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         names
+    }
+
+    #[test]
+    fn marks_are_found_in_a_range_only() {
+        let marks = Marks::of(b"a / b { c");
+        assert!(marks.within(0..3));
+        assert!(marks.within(6..7));
+        assert!(!marks.within(0..2));
+        assert!(!marks.within(3..6));
+        assert!(!marks.within(7..9));
+        assert!(!Marks::of(b"").within(0..0));
     }
 
     #[test]

@@ -296,3 +296,239 @@ fn thousands_deep_nesting_is_analysed_with_every_rule() {
     // The constant's threes are not magic; the method's are.
     assert_eq!(count(&hits, "magic-number"), n);
 }
+
+/// Makes a class that nests `n` times.
+type Deep = fn(usize) -> String;
+
+/// Nesting shapes: each makes a class whose tree grows with `n`, through a
+/// different recursive helper of the checks or plain syntax.
+const DEEP: &[(&str, Deep)] = &[
+    ("parentheses", |n| {
+        format!("class A {{ int x = {}1{}; }}", "(".repeat(n), ")".repeat(n))
+    }),
+    ("nots", |n| {
+        format!(
+            "class A {{ boolean f(boolean x) {{ return {}x; }} }}",
+            "!".repeat(n)
+        )
+    }),
+    ("negations", |n| {
+        format!(
+            "class A {{ int f(int x) {{ return {}x; }} }}",
+            "- ".repeat(n)
+        )
+    }),
+    ("sums", |n| {
+        nested("int f(int a) { return ", "a + (", "a", ")", "; }", n)
+    }),
+    ("casts", |n| {
+        format!(
+            "class A {{ int f(int x) {{ return {}x; }} }}",
+            "(int) ".repeat(n)
+        )
+    }),
+    ("lambdas", |n| {
+        format!(
+            "class A {{ Object f() {{ return {}x; }} }}",
+            "x -> ".repeat(n)
+        )
+    }),
+    ("arrays", |n| {
+        format!(
+            "class A {{ int[] x = {}1{}; }}",
+            "{".repeat(n),
+            "}".repeat(n)
+        )
+    }),
+    ("generics", |n| {
+        format!(
+            "class A {{ {}String{} x; }}",
+            "List<".repeat(n),
+            ">".repeat(n)
+        )
+    }),
+    ("ternaries", |n| {
+        nested(
+            "int f(boolean a) { return ",
+            "(a ? 1 : ",
+            "0",
+            ")",
+            "; }",
+            n,
+        )
+    }),
+    ("identities", |n| {
+        nested(
+            "boolean f(Integer a) { return ",
+            "a == (",
+            "a",
+            ")",
+            "; }",
+            n,
+        )
+    }),
+    ("concatenated-arguments", |n| {
+        nested("void f(String a) { g(", "a + (", "\"x\"", ")", "); }", n)
+    }),
+    ("big-decimals", |n| {
+        nested(
+            "Object f(double a) { return new java.math.BigDecimal(",
+            "a * (",
+            "1.5",
+            ")",
+            "); }",
+            n,
+        )
+    }),
+    ("divisions", |n| {
+        nested("double f(int a) { return ", "a / (", "2", ")", "; }", n)
+    }),
+    ("suppressions", |n| {
+        nested(
+            "@SuppressWarnings(",
+            "{",
+            "\"gate:magic-number\"",
+            "}",
+            ") int x = 7;",
+            n,
+        )
+    }),
+];
+
+/// `class A { <before><open × n><inner><close × n><after> }`.
+fn nested(before: &str, open: &str, inner: &str, close: &str, after: &str, n: usize) -> String {
+    format!(
+        "class A {{ {before}{}{inner}{}{after} }}",
+        open.repeat(n),
+        close.repeat(n)
+    )
+}
+
+/// The depth `deepest` measures for `code`.
+fn depth_of(code: &str) -> u32 {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_java::LANGUAGE.into())
+        .unwrap();
+    let tree = parser.parse(code, None).unwrap();
+    assert!(!tree.root_node().has_error(), "{code:.80}");
+    deepest(tree.root_node()).0
+}
+
+/// An engine with every Java rule, on a thread with `stack` bytes of stack.
+fn on_stack<T: Send + 'static>(stack: usize, f: fn(&JavaEngine) -> T) -> T {
+    std::thread::Builder::new()
+        .stack_size(stack)
+        .spawn(move || {
+            let rules: Vec<EnabledRule> = rules::builtin()
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.language == Lang::Java)
+                .map(|rule| EnabledRule {
+                    severity: rule.severity,
+                    params: rule.params.clone(),
+                    rule,
+                })
+                .collect();
+            let indexed: Vec<(usize, &EnabledRule)> = rules.iter().enumerate().collect();
+            f(&JavaEngine::new(&indexed).unwrap_or_else(|e| panic!("{e}")))
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow")
+}
+
+/// Far past the bound, every shape is reported, with or without the rules,
+/// on an 8 MiB stack that the checks' recursion overflowed at this depth.
+#[test]
+fn nesting_past_the_bound_is_reported_not_analysed() {
+    let results = on_stack(8 << 20, |engine| {
+        DEEP.iter()
+            .map(|(shape, make)| {
+                let code = make(30_000);
+                let reports = [false, true].map(|parse_only| {
+                    let r = engine.analyze(&code, "A.java", parse_only);
+                    (
+                        r.unparsed.map(|u| (u.line, u.column, u.message)),
+                        r.hits.len(),
+                    )
+                });
+                (*shape, depth_of(&code), reports)
+            })
+            .collect::<Vec<_>>()
+    });
+    for (shape, depth, reports) in results {
+        assert!(depth > 30_000, "{shape}: {depth}");
+        for (unparsed, hits) in reports {
+            let (line, _, message) = unparsed.unwrap_or_else(|| panic!("{shape}: analysed"));
+            assert_eq!(line, 1, "{shape}");
+            assert_eq!(
+                message,
+                crate::analysis::too_deep(depth, MAX_DEPTH),
+                "{shape}"
+            );
+            assert_eq!(hits, 0, "{shape}");
+        }
+    }
+}
+
+#[test]
+fn too_deep_is_reported_where_the_deepest_node_starts() {
+    let rule = rules::builtin()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == "magic-number")
+        .unwrap();
+    let n = MAX_DEPTH as usize;
+    // program, class, body, field, declarator: the innermost `(` is n + 5 deep.
+    let code = format!(
+        "class A {{\n int é = {}7{}; }}",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let u = run(&rule, &Default::default(), &code).unparsed.unwrap();
+    assert_eq!((u.line, u.column), (2, 9 + n as u32));
+    assert_eq!(
+        u.message,
+        crate::analysis::too_deep(MAX_DEPTH + 5, MAX_DEPTH)
+    );
+    // At the bound it is analysed.
+    let code = format!(
+        "class A {{ int x = {}7{}; }}",
+        "(".repeat(n - 5),
+        ")".repeat(n - 5)
+    );
+    let report = run(&rule, &Default::default(), &code);
+    assert_eq!(report.unparsed, None);
+    assert_eq!(report.hits.len(), 1);
+}
+
+/// The deepest file of each shape that the bound admits goes through every
+/// Java rule on a quarter of the worker stack.
+#[test]
+fn the_deepest_admitted_nesting_fits_a_quarter_of_the_worker_stack() {
+    let results = on_stack(crate::analysis::STACK_BYTES / 4, |engine| {
+        DEEP.iter()
+            .map(|(shape, make)| {
+                // The largest n whose depth the bound admits.
+                let (mut low, mut high) = (1, MAX_DEPTH as usize + 1);
+                while low + 1 < high {
+                    let mid = (low + high) / 2;
+                    if depth_of(&make(mid)) <= MAX_DEPTH {
+                        low = mid;
+                    } else {
+                        high = mid;
+                    }
+                }
+                let report = engine.analyze(&make(low), "A.java", false);
+                (*shape, low, report.unparsed, report.syntax_errors)
+            })
+            .collect::<Vec<_>>()
+    });
+    for (shape, n, unparsed, errors) in results {
+        // Each shape nests at most three tree levels per repetition.
+        assert!(n * 3 >= MAX_DEPTH as usize, "{shape}: only {n} deep");
+        assert_eq!(unparsed, None, "{shape} at {n}");
+        assert_eq!(errors, Vec::<u32>::new(), "{shape} at {n}");
+    }
+}
