@@ -476,7 +476,12 @@ impl Engine for JavaEngine {
                 return;
             };
             let root = tree.root_node();
-            let (depth, at) = deepest(root);
+            // A tree of fewer nodes than the bound cannot be deeper (O(1) to ask).
+            let (depth, at) = if root.descendant_count() > MAX_DEPTH as usize {
+                deepest(root)
+            } else {
+                (0, root)
+            };
             if depth > MAX_DEPTH {
                 let start = at.start_position();
                 let line_start = at.start_byte() - start.column;
