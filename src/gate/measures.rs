@@ -179,6 +179,25 @@ pub struct Measures {
 }
 
 impl Measures {
+    /// The coverage counters some report measured, as `(name, new, overall)`
+    /// rows: what every report's coverage table shows.
+    pub fn coverage_rows(&self) -> Vec<(&'static str, Option<Figure>, Option<Figure>)> {
+        [
+            ("Lines", self.new.lines, self.overall.lines),
+            ("Branches", self.new.branches, self.overall.branches),
+            (
+                "Instructions",
+                self.new.instructions,
+                self.overall.instructions,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, new, overall)| {
+            !(overall.is_none_or(|f| f.total == 0) && new.is_none_or(|f| f.total == 0))
+        })
+        .collect()
+    }
+
     pub fn scope(&self, scope: Scope) -> &ScopeMeasures {
         match scope {
             Scope::New => &self.new,

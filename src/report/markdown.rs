@@ -217,14 +217,7 @@ fn coverage(s: &mut String, outcome: &Outcome) {
         return;
     }
     s.push_str("| | New code | Overall |\n|---|---:|---:|\n");
-    for (name, new, overall) in [
-        ("Lines", m.new.lines, m.overall.lines),
-        ("Branches", m.new.branches, m.overall.branches),
-        ("Instructions", m.new.instructions, m.overall.instructions),
-    ] {
-        if overall.is_none_or(|f| f.total == 0) && new.is_none_or(|f| f.total == 0) {
-            continue;
-        }
+    for (name, new, overall) in m.coverage_rows() {
         let cell = |f: Option<Figure>| f.map_or_else(|| "-".to_string(), figure);
         let _ = writeln!(s, "| {name} | {} | {} |", cell(new), cell(overall));
     }

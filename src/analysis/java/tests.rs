@@ -198,9 +198,9 @@ fn suppression_comments_and_annotations_are_collected() {
     assert!(report.suppressions.find("t", None, 5).is_none());
 }
 
-/// Every Java rule on `code`: the hits' rule ids and messages, sorted.
-fn all_rules_hits(code: &str) -> Vec<(String, String)> {
-    let rules: Vec<EnabledRule> = rules::builtin()
+/// The built-in Java rules at their default severity and parameters.
+fn every_java_rule() -> Vec<EnabledRule> {
+    rules::builtin()
         .unwrap()
         .into_iter()
         .filter(|r| r.language == Lang::Java)
@@ -209,7 +209,12 @@ fn all_rules_hits(code: &str) -> Vec<(String, String)> {
             params: rule.params.clone(),
             rule,
         })
-        .collect();
+        .collect()
+}
+
+/// Every Java rule on `code`: the hits' rule ids and messages, sorted.
+fn all_rules_hits(code: &str) -> Vec<(String, String)> {
+    let rules = every_java_rule();
     let indexed: Vec<(usize, &EnabledRule)> = rules.iter().enumerate().collect();
     let engine = JavaEngine::new(&indexed).unwrap_or_else(|e| panic!("{e}"));
     let report = engine.analyze(code, "A.java", false);
@@ -420,16 +425,7 @@ fn on_stack<T: Send + 'static>(stack: usize, f: fn(&JavaEngine) -> T) -> T {
     std::thread::Builder::new()
         .stack_size(stack)
         .spawn(move || {
-            let rules: Vec<EnabledRule> = rules::builtin()
-                .unwrap()
-                .into_iter()
-                .filter(|r| r.language == Lang::Java)
-                .map(|rule| EnabledRule {
-                    severity: rule.severity,
-                    params: rule.params.clone(),
-                    rule,
-                })
-                .collect();
+            let rules = every_java_rule();
             let indexed: Vec<(usize, &EnabledRule)> = rules.iter().enumerate().collect();
             f(&JavaEngine::new(&indexed).unwrap_or_else(|e| panic!("{e}")))
         })

@@ -433,14 +433,7 @@ fn overview(s: &mut String, outcome: &Outcome, files: &Files) {
         s.push_str("<p>No coverage report was read.</p>");
     } else {
         s.push_str("<table id=\"coverage\"><thead><tr><th></th><th>New code</th><th>Overall</th></tr></thead><tbody>");
-        for (name, new, overall) in [
-            ("Lines", m.new.lines, m.overall.lines),
-            ("Branches", m.new.branches, m.overall.branches),
-            ("Instructions", m.new.instructions, m.overall.instructions),
-        ] {
-            if overall.is_none_or(|f| f.total == 0) && new.is_none_or(|f| f.total == 0) {
-                continue;
-            }
+        for (name, new, overall) in m.coverage_rows() {
             let _ = write!(
                 s,
                 "<tr><th>{name}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
