@@ -86,22 +86,39 @@ pub(crate) fn globset(globs: &[toml::Spanned<String>]) -> Result<Option<GlobSet>
     builder.build().map(Some)
 }
 
-/// Whether a file the change touches is analysed: by its language and the
-/// configuration's own `include` and `exclude` globs only. Ignore files, hidden
-/// folders and the build-output folder names are heuristics for files nobody
-/// wrote; a pull request can add a `.gitignore` line or a `generated/` folder,
-/// so none of them may take the change's own files out of the gate.
-pub fn selects_changed(config: &SourcesConfig, rel: &str) -> bool {
-    let (Ok(include), Ok(exclude)) = (globset(&config.include), globset(&config.exclude)) else {
-        return false;
-    };
-    Language::from_path(rel).is_some()
-        && !exclude.is_some_and(|g| g.is_match(rel))
-        && include.is_none_or(|g| g.is_match(rel))
+/// `[sources] include` and `exclude`, compiled once per run.
+pub struct Globs {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Globs {
+    pub fn new(config: &SourcesConfig) -> Result<Globs, globset::Error> {
+        Ok(Globs {
+            include: globset(&config.include)?,
+            exclude: globset(&config.exclude)?,
+        })
+    }
+
+    /// Whether the configuration leaves `rel` in: `include` matches it (or is
+    /// empty) and `exclude` does not.
+    pub fn keep(&self, rel: &str) -> bool {
+        !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+            && self.include.as_ref().is_none_or(|g| g.is_match(rel))
+    }
+
+    /// Whether a file the change touches is analysed: by its language and the
+    /// configuration's own globs only. Ignore files, hidden folders and the
+    /// build-output folder names are heuristics for files nobody wrote; a pull
+    /// request can add a `.gitignore` line or a `generated/` folder, so none of
+    /// them may take the change's own files out of the gate.
+    pub fn selects_changed(&self, rel: &str) -> bool {
+        Language::from_path(rel).is_some() && self.keep(rel)
+    }
 }
 
 /// Adds to `found` every file of `changed` (repository-relative paths of files the
-/// change touches) that [`selects_changed`] takes and the walk skipped, with a
+/// change touches) that [`Globs::selects_changed`] takes and the walk skipped, with a
 /// warning naming it: what the change touches is analysed whatever ignore files
 /// say. A symbolic link is analysed as the file it links to inside `root` (a
 /// compiler follows it); one that leads elsewhere is an error, which makes the
@@ -112,13 +129,17 @@ pub fn add_changed<'a>(
     config: &SourcesConfig,
     changed: impl IntoIterator<Item = &'a str>,
 ) {
+    // Discovery compiled the same globs without error.
+    let Ok(globs) = Globs::new(config) else {
+        return;
+    };
     let mut added = Vec::new();
     for rel in changed {
         let inside = Path::new(rel)
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         if !inside
-            || !selects_changed(config, rel)
+            || !globs.selects_changed(rel)
             || found
                 .files
                 .binary_search_by(|f| f.rel.as_str().cmp(rel))
@@ -195,8 +216,7 @@ pub fn discover(
     config: &SourcesConfig,
     threads: usize,
 ) -> Result<Discovery, globset::Error> {
-    let include = globset(&config.include)?;
-    let exclude = globset(&config.exclude)?;
+    let globs = Globs::new(config)?;
     let found = Mutex::new(Discovery::default());
     let default_excludes = config.default_excludes;
     let mut builder = WalkBuilder::new(root);
@@ -207,8 +227,7 @@ pub fn discover(
         .add_custom_ignore_filename(".gateignore");
     builder.build_parallel().run(|| {
         let found = &found;
-        let include = &include;
-        let exclude = &exclude;
+        let globs = &globs;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -250,8 +269,7 @@ pub fn discover(
                 found.all_files.push(rel);
                 return WalkState::Continue;
             };
-            let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&rel))
-                || include.as_ref().is_some_and(|g| !g.is_match(&rel));
+            let excluded = !globs.keep(&rel);
             let mut found = found.lock().unwrap_or_else(|p| p.into_inner());
             found.all_files.push(rel.clone());
             if excluded {

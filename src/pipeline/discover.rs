@@ -45,10 +45,12 @@ pub fn base_sources(
     let NewCode::Changed { lines, base, .. } = new_code else {
         return Ok(Vec::new());
     };
+    // Discovery compiled the same globs without error.
+    let globs = source::Globs::new(sources).ok();
     let wanted = |file: &diff::ChangedFile, base_path: &str| {
         model::Language::from_path(base_path).is_some()
             && if file.status == diff::FileStatus::Deleted {
-                source::selects_changed(sources, base_path)
+                globs.as_ref().is_some_and(|g| g.selects_changed(base_path))
             } else {
                 analysed(&file.path)
             }
