@@ -237,6 +237,10 @@ impl serde_json::ser::Formatter for InertJson {
         w: &mut W,
         text: &str,
     ) -> io::Result<()> {
+        // Nearly every string is plain: written as it is, without two copies.
+        if !text.chars().any(crate::console::needs_escape) && !text.contains("##[") {
+            return w.write_all(text.as_bytes());
+        }
         let mut inert = String::with_capacity(text.len());
         for c in text.chars() {
             if crate::console::needs_escape(c) {
